@@ -1,0 +1,26 @@
+namespace StreamForge.Gateway.Configuration;
+
+/// <summary>The validated <c>StreamForge</c> section, built once at start-up.</summary>
+internal sealed class GatewaySettings(
+    S3Settings s3,
+    IReadOnlyDictionary<string, StreamPolicy> policies,
+    TimeSpan drainTimeout)
+{
+    public S3Settings S3 { get; } = s3;
+
+    public IReadOnlyDictionary<string, StreamPolicy> Policies { get; } = policies;
+
+    /// <summary>How long streams in flight may go on after SIGTERM before they are aborted.</summary>
+    public TimeSpan DrainTimeout { get; } = drainTimeout;
+
+    public StreamPolicy ResolvePolicy(IReadOnlyDictionary<string, string>? routeMetadata)
+    {
+        if (routeMetadata is not null && routeMetadata.TryGetValue(RouteMetadataKeys.StreamPolicy, out var name))
+        {
+            // Names were checked at start-up; a name added by a later config reload falls back to the default.
+            return Policies.TryGetValue(name, out var policy) ? policy : Policies[StreamPolicy.DefaultName];
+        }
+
+        return Policies[StreamPolicy.DefaultName];
+    }
+}

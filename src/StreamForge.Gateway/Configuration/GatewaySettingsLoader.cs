@@ -1,0 +1,130 @@
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Configuration;
+
+/// <summary>
+/// Reads and validates the <c>StreamForge</c> section together with the storage-relevant parts of YARP's
+/// <c>ReverseProxy</c> section, reporting every problem at once (naming route, cluster, policy and key).
+/// </summary>
+internal static class GatewaySettingsLoader
+{
+    public static GatewaySettings Load(IConfiguration configuration, string contentRoot)
+    {
+        var errors = new ConfigurationErrors();
+        var reader = new ConfigurationReader(errors);
+        var root = configuration.GetSection("StreamForge");
+
+        var policies = StreamPolicyReader.ReadAll(root.GetSection("StreamPolicies"), errors);
+        var s3 = ReadS3(root.GetSection("S3"), reader, errors);
+        var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
+
+        var proxy = configuration.GetSection("ReverseProxy");
+        var clusters = proxy.GetSection("Clusters");
+        var clusterIds = clusters.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var storageClusters = ValidateClusters(clusters, contentRoot, errors);
+        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, errors);
+
+        errors.ThrowIfAny();
+        return new GatewaySettings(s3, policies, drain);
+    }
+
+    private static S3Settings ReadS3(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        var serviceUrl = section["ServiceUrl"];
+        if (serviceUrl is not null && !StorageAddress.IsHttp(serviceUrl))
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "ServiceUrl"), $"'{serviceUrl}' is not an http(s) URL");
+        }
+
+        var accessKey = section["AccessKey"];
+        var secretKey = section["SecretKey"];
+        if ((accessKey is null) != (secretKey is null))
+        {
+            errors.Add(section.Path, "set both AccessKey and SecretKey, or neither (to use the AWS default credential chain)");
+        }
+
+        return new S3Settings(serviceUrl, section["Region"] ?? "us-east-1", reader.Boolean(section, "ForcePathStyle", serviceUrl is not null), accessKey, secretKey);
+    }
+
+    /// <summary>Returns the ids of clusters whose destination is storage.</summary>
+    private static HashSet<string> ValidateClusters(IConfigurationSection clusters, string contentRoot, ConfigurationErrors errors)
+    {
+        var storage = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cluster in clusters.GetChildren())
+        {
+            var destinations = cluster.GetSection("Destinations").GetChildren().ToList();
+            var storageCount = 0;
+            foreach (var destination in destinations)
+            {
+                var address = destination["Address"];
+                var path = ConfigurationReader.PathOf(destination, "Address");
+                if (string.IsNullOrWhiteSpace(address))
+                {
+                    errors.Add(path, "missing destination address");
+                }
+                else if (StorageAddress.IsStorage(address))
+                {
+                    storageCount++;
+                    if (StorageAddress.Parse(address, contentRoot, out var problem) is null)
+                    {
+                        errors.Add(path, problem!);
+                    }
+                }
+                else if (!StorageAddress.IsHttp(address))
+                {
+                    errors.Add(path, $"unsupported address '{address}': use http(s)://host/, s3://bucket/prefix/ or file:///path/");
+                }
+            }
+
+            if (storageCount > 0)
+            {
+                storage.Add(cluster.Key);
+                if (destinations.Count != 1)
+                {
+                    errors.Add(cluster.Path, "a storage cluster (s3:// or file:) has exactly one destination");
+                }
+            }
+        }
+
+        return storage;
+    }
+
+    private static void ValidateRoutes(
+        IConfigurationSection routes,
+        HashSet<string> clusterIds,
+        HashSet<string> storageClusters,
+        Dictionary<string, StreamPolicy> policies,
+        ConfigurationErrors errors)
+    {
+        foreach (var route in routes.GetChildren())
+        {
+            var metadata = route.GetSection("Metadata");
+            var policy = metadata[RouteMetadataKeys.StreamPolicy];
+            if (policy is not null && !policies.ContainsKey(policy))
+            {
+                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.StreamPolicy),
+                    $"unknown stream policy '{policy}'; defined: {string.Join(", ", policies.Keys.Order())}");
+            }
+
+            var access = metadata[RouteMetadataKeys.WriteAccess];
+            if (access is not null && !Enum.TryParse<WriteAccess>(access, ignoreCase: true, out _))
+            {
+                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
+                    $"'{access}' is not one of {string.Join(", ", Enum.GetNames<WriteAccess>())}");
+            }
+
+            var clusterId = route["ClusterId"];
+            if (clusterId is not null && !clusterIds.Contains(clusterId))
+            {
+                errors.Add(ConfigurationReader.PathOf(route, "ClusterId"), $"unknown cluster '{clusterId}'");
+            }
+
+            var pathPattern = route.GetSection("Match")["Path"];
+            if (clusterId is not null && storageClusters.Contains(clusterId) && (pathPattern is null || !pathPattern.Contains("{**", StringComparison.Ordinal)))
+            {
+                errors.Add(ConfigurationReader.PathOf(route.GetSection("Match"), "Path"),
+                    "a route to a storage cluster needs a catch-all parameter for the object key, e.g. \"/videos/{**key}\"");
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace StreamForge.Gateway.Configuration;
+
+/// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
+internal static class StreamPolicyReader
+{
+    private static readonly string[] KnownSections = ["Buffer", "Upload"];
+
+    public static Dictionary<string, StreamPolicy> ReadAll(IConfigurationSection policiesSection, ConfigurationErrors errors)
+    {
+        var policies = new Dictionary<string, StreamPolicy>(StringComparer.OrdinalIgnoreCase)
+        {
+            [StreamPolicy.DefaultName] = StreamPolicy.Default,
+        };
+        foreach (var section in policiesSection.GetChildren())
+        {
+            policies[section.Key] = Read(section, errors);
+        }
+
+        return policies;
+    }
+
+    private static StreamPolicy Read(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!KnownSections.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(child.Path, $"unknown setting; expected one of {string.Join(", ", KnownSections)}");
+            }
+        }
+
+        var reader = new ConfigurationReader(errors);
+        return new StreamPolicy(section.Key, ReadBuffer(section.GetSection("Buffer"), reader, errors), ReadUpload(section.GetSection("Upload"), reader, errors));
+    }
+
+    private static BufferPolicy ReadBuffer(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        var defaults = BufferPolicy.Default;
+        var chunk = reader.Size(section, "ChunkSize", defaults.ChunkSize, 1024, 4 * 1024 * 1024);
+        var max = reader.Size(section, "MaxBufferedBytes", defaults.MaxBufferedBytes, 1024, BufferPolicy.MaxAllowedBufferedBytes);
+        var stall = reader.Duration(section, "StallTimeout", defaults.StallTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        if (chunk > max)
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "ChunkSize"), $"{new ByteSize(chunk)} is larger than MaxBufferedBytes ({new ByteSize(max)})");
+        }
+
+        return new BufferPolicy((int)chunk, max, stall);
+    }
+
+    private static UploadPolicy ReadUpload(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        var defaults = UploadPolicy.Default;
+        var maxBody = reader.Size(section, "MaxBodySize", defaults.MaxBodySize, 0, 5L * 1024 * 1024 * 1024 * 1024);
+        var singlePut = reader.Size(section, "SinglePutMaxSize", defaults.SinglePutMaxSize, 0, UploadPolicy.S3MaxSinglePutSize);
+        _ = errors;
+        return new UploadPolicy(maxBody, singlePut);
+    }
+}

@@ -1,0 +1,23 @@
+namespace StreamForge.Gateway.Diagnostics;
+
+/// <summary>Source-generated log messages; event ids are stable so alerts can key on them.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Storage cluster {ClusterId} serves {Description}")]
+    public static partial void StorageClusterReady(ILogger logger, string clusterId, string description);
+
+    [LoggerMessage(2, LogLevel.Warning, "Stream on route {RouteId} for {Key} ended after {Bytes} bytes: {Outcome}")]
+    public static partial void StreamEndedEarly(ILogger logger, string routeId, string key, long bytes, string outcome, Exception? error);
+
+    [LoggerMessage(3, LogLevel.Warning, "Storage call on route {RouteId} for {Key} failed: {Kind}")]
+    public static partial void StorageFailed(ILogger logger, string routeId, string key, string kind, Exception error);
+
+    [LoggerMessage(4, LogLevel.Information, "Upload on route {RouteId} for {Key} stored {Bytes} bytes")]
+    public static partial void UploadStored(ILogger logger, string routeId, string key, long bytes);
+
+    [LoggerMessage(5, LogLevel.Warning, "Upload on route {RouteId} for {Key} failed; nothing was stored")]
+    public static partial void UploadFailed(ILogger logger, string routeId, string key, Exception error);
+
+    [LoggerMessage(6, LogLevel.Warning, "Rejected request target {Target}: {Problem}")]
+    public static partial void RejectedTarget(ILogger logger, string target, string problem);
+}

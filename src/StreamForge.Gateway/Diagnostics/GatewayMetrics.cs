@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace StreamForge.Gateway.Diagnostics;
+
+/// <summary>The gateway's own instruments (<c>streamforge.*</c>), created through IMeterFactory so tests can observe them.</summary>
+internal sealed class GatewayMetrics
+{
+    public const string MeterName = "StreamForge.Gateway";
+
+    private readonly Counter<long> _bytesSent;
+    private readonly Counter<long> _bytesReceived;
+    private readonly UpDownCounter<long> _activeStreams;
+    private readonly Counter<long> _streamsAborted;
+
+    public GatewayMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
+        _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
+        _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");
+        _streamsAborted = meter.CreateCounter<long>("streamforge.streams.aborted", "{stream}", "Streams that ended before their last byte, by route and reason.");
+    }
+
+    public void BytesSent(string route, long bytes) => _bytesSent.Add(bytes, new KeyValuePair<string, object?>("route", route));
+
+    public void BytesReceived(string route, long bytes) => _bytesReceived.Add(bytes, new KeyValuePair<string, object?>("route", route));
+
+    public void StreamStarted(string route, string direction) =>
+        _activeStreams.Add(1, new("route", route), new("direction", direction));
+
+    public void StreamEnded(string route, string direction) =>
+        _activeStreams.Add(-1, new("route", route), new("direction", direction));
+
+    public void StreamAborted(string route, string reason) =>
+        _streamsAborted.Add(1, new("route", route), new("reason", reason));
+}

@@ -1,0 +1,21 @@
+namespace StreamForge.Gateway.Errors;
+
+/// <summary>Stable, documented error codes carried in the <c>code</c> member of every ProblemDetails body.</summary>
+internal static class ErrorCodes
+{
+    public const string InvalidPath = "invalid_path";
+    public const string InvalidKey = "invalid_key";
+    public const string ObjectNotFound = "object_not_found";
+    public const string AccessDenied = "storage_access_denied";
+    public const string PreconditionFailed = "precondition_failed";
+    public const string StorageThrottled = "storage_throttled";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string StorageRejected = "storage_rejected_request";
+    public const string StorageFailed = "storage_failed";
+    public const string UpstreamFailed = "upstream_failed";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string WritesForbidden = "writes_forbidden";
+    public const string UploadTooLarge = "upload_too_large";
+    public const string LengthRequired = "length_required";
+    public const string UploadIncomplete = "upload_incomplete";
+}

@@ -1,0 +1,24 @@
+namespace StreamForge.Gateway.Errors;
+
+/// <summary>Writes RFC 9457 problem responses with the gateway's stable <c>code</c> extension.</summary>
+internal static class ProblemResponder
+{
+    public static Task WriteAsync(HttpContext context, int status, string code, string detail, Action<IHeaderDictionary>? addHeaders = null)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Too late for a status: the only honest signal left is to cut the connection.
+            context.Abort();
+            return Task.CompletedTask;
+        }
+
+        context.Response.Clear();
+        addHeaders?.Invoke(context.Response.Headers);
+
+        return Results.Problem(
+                statusCode: status,
+                detail: detail,
+                extensions: new Dictionary<string, object?> { ["code"] = code })
+            .ExecuteAsync(context);
+    }
+}

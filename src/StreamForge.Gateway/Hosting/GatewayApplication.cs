@@ -1,0 +1,72 @@
+using Amazon.S3;
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Proxy;
+using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Storage.S3;
+
+namespace StreamForge.Gateway.Hosting;
+
+/// <summary>Composition of the gateway: configuration, services and the request pipeline.</summary>
+public static class GatewayApplication
+{
+    /// <summary>Builds the gateway; throws <see cref="GatewayConfigurationException"/> listing every config problem.</summary>
+    /// <param name="configure">Lets tests add configuration (addresses, routes) before it is validated.</param>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        AddConfigFileFromArguments(builder, options.Args ?? []);
+        configure?.Invoke(builder);
+
+        var settings = GatewaySettingsLoader.Load(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(settings);
+        // Kestrel's shutdown: stop accepting, let requests in flight run up to this long, then abort them.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Limits are per route (stream policies), applied per request; Kestrel's global 30 MB would cap every upload.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
+        builder.Services.AddSingleton<StorageClusterRegistry>();
+        builder.Services.AddSingleton<CopyOutcomeResponder>();
+        builder.Services.AddSingleton<ObjectDownloadHandler>();
+        builder.Services.AddSingleton<ObjectUploadHandler>();
+        builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
+        builder.AddGatewayObservability();
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<StorageRequestMiddleware>();
+            proxy.UseMiddleware<OriginStreamMiddleware>();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    /// <summary><c>--config path.json</c> layers a file (e.g. one from config/) over appsettings.json.</summary>
+    private static void AddConfigFileFromArguments(WebApplicationBuilder builder, string[] args)
+    {
+        var path = builder.Configuration["config"];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return;
+        }
+
+        builder.Configuration.AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: true);
+        // Environment variables and arguments still win over the file, as they do over appsettings.json.
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+    }
+}

@@ -1,0 +1,32 @@
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Streaming;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>The one place where a download's <see cref="CopyResult"/> becomes what the client sees.</summary>
+internal sealed class CopyOutcomeResponder(GatewayMetrics metrics, ILogger<CopyOutcomeResponder> logger)
+{
+    public Task RespondAsync(StorageRequest request, CopyResult result)
+    {
+        if (result.IsSuccess)
+        {
+            return Task.CompletedTask;
+        }
+
+        var context = request.Context;
+        var reason = result.Outcome.ToString().ToLowerInvariant();
+        metrics.StreamAborted(request.RouteId, reason);
+        GatewayLog.StreamEndedEarly(logger, request.RouteId, request.Key.Value, result.BytesCopied, reason, result.Error);
+
+        if (result.Outcome == CopyOutcome.SourceFailed && !context.Response.HasStarted)
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status502BadGateway, ErrorCodes.UpstreamFailed,
+                "storage failed before the first byte was sent");
+        }
+
+        // After the status line went out, a clean end would make a truncated body look whole: cut the connection.
+        context.Abort();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Http.Features;
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Streaming;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>PUT on a storage route: checks access and size first, then streams the body into the store.</summary>
+internal sealed class ObjectUploadHandler(GatewayMetrics metrics, ILogger<ObjectUploadHandler> logger)
+{
+    private const string Direction = "upload";
+
+    public async Task HandleAsync(StorageRequest request)
+    {
+        var context = request.Context;
+        var access = WriteAccessGuard.AccessOf(request.RouteMetadata);
+        if (access == WriteAccess.None)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+                $"route '{request.RouteId}' is read-only", headers => headers.Allow = "GET, HEAD");
+            return;
+        }
+
+        if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
+                $"route '{request.RouteId}' accepts writes only from {access} clients");
+            return;
+        }
+
+        var limit = request.Policy.Upload.MaxBodySize;
+        var declared = context.Request.ContentLength;
+        if (declared > limit)
+        {
+            // Refused before a byte is read: the client learns at once, and nothing reaches storage.
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                $"the body ({declared} bytes) is larger than this route's limit ({limit} bytes)");
+            return;
+        }
+
+        // Kestrel enforces the limit on chunked bodies as they arrive.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        await StoreAsync(request, declared);
+    }
+
+    private async Task StoreAsync(StorageRequest request, long? declared)
+    {
+        var context = request.Context;
+        var body = new CountingReadStream(context.Request.Body, bytes => metrics.BytesReceived(request.RouteId, bytes));
+        var upload = new UploadSource(body, declared, context.Request.ContentType, request.Policy.Buffer.ChunkSize, request.Policy.Upload);
+        metrics.StreamStarted(request.RouteId, Direction);
+        try
+        {
+            var info = await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
+            GatewayLog.UploadStored(logger, request.RouteId, request.Key.Value, info.Length);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.Headers.ETag = info.ETag;
+            await context.Response.WriteAsJsonAsync(new UploadReceipt(request.Key.Value, info.Length, info.ETag), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, ex);
+            metrics.StreamAborted(request.RouteId, "upload_failed");
+            await RespondToFailureAsync(context, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            metrics.StreamAborted(request.RouteId, "canceled");
+        }
+        finally
+        {
+            metrics.StreamEnded(request.RouteId, Direction);
+        }
+    }
+
+    private static Task RespondToFailureAsync(HttpContext context, Exception ex)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask; // The client is gone; nobody is left to answer.
+        }
+
+        if (FindInChain<BadHttpRequestException>(ex) is { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                "the body crossed this route's size limit; nothing was stored");
+        }
+
+        if (ex is StorageException storage)
+        {
+            return StorageErrorResponder.WriteAsync(context, storage);
+        }
+
+        return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
+            "the body ended before it was complete; nothing was stored");
+    }
+
+    private static T? FindInChain<T>(Exception? ex)
+        where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+}

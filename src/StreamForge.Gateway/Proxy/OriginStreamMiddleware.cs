@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http.Features;
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Streaming;
+using Yarp.ReverseProxy.Model;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// For requests YARP forwards to HTTP origins: applies the route policy's body-size limit (YARP streams the
+/// body; Kestrel enforces the limit as it arrives) and counts body bytes by route.
+/// </summary>
+internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettings settings, GatewayMetrics metrics)
+{
+    private const string Direction = "proxy";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var route = context.GetReverseProxyFeature().Route.Config;
+        var routeId = route.RouteId;
+        var limit = settings.ResolvePolicy(route.Metadata).Upload.MaxBodySize;
+        if (context.Request.ContentLength > limit)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                $"the body is larger than this route's limit ({limit} bytes)");
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        context.Request.Body = new CountingReadStream(context.Request.Body, bytes => metrics.BytesReceived(routeId, bytes));
+        context.Response.Body = new CountingWriteStream(context.Response.Body, bytes => metrics.BytesSent(routeId, bytes));
+        metrics.StreamStarted(routeId, Direction);
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            metrics.StreamEnded(routeId, Direction);
+        }
+    }
+}

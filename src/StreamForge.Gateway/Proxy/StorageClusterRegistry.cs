@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using Amazon.S3;
+using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Storage.FileSystem;
+using StreamForge.Gateway.Storage.S3;
+using Yarp.ReverseProxy.Configuration;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// Finds the object store behind a YARP cluster whose destination is <c>s3://</c> or <c>file:</c>.
+/// Stores are cached by address, so a configuration reload that keeps an address keeps its store.
+/// </summary>
+internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, IHostEnvironment environment)
+{
+    private readonly ConcurrentDictionary<string, IObjectStore> _stores = new(StringComparer.Ordinal);
+
+    /// <summary>The store serving the cluster, or null for an HTTP origin cluster.</summary>
+    public IObjectStore? Find(ClusterConfig cluster)
+    {
+        var address = cluster.Destinations?.Values.FirstOrDefault()?.Address;
+        if (address is null || !StorageAddress.IsStorage(address))
+        {
+            return null;
+        }
+
+        return _stores.GetOrAdd(address, Create);
+    }
+
+    private IObjectStore Create(string address)
+    {
+        // Addresses were validated at start-up (GatewaySettingsLoader); a bad one here is a programming error.
+        var parsed = StorageAddress.Parse(address, environment.ContentRootPath, out var problem)
+            ?? throw new InvalidOperationException(problem);
+        return parsed switch
+        {
+            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3),
+            FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
+            _ => throw new InvalidOperationException($"no store for '{address}'"),
+        };
+    }
+}

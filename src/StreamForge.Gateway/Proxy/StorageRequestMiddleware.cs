@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Routing.Patterns;
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Storage;
+using Yarp.ReverseProxy.Model;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// Step of YARP's proxy pipeline: requests whose cluster is storage are answered here (GET, HEAD, PUT);
+/// requests to HTTP origins continue to YARP's forwarder.
+/// </summary>
+internal sealed class StorageRequestMiddleware(
+    RequestDelegate next,
+    StorageClusterRegistry registry,
+    GatewaySettings settings,
+    ObjectDownloadHandler downloads,
+    ObjectUploadHandler uploads)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var store = registry.Find(proxy.Cluster.Config);
+        if (store is null)
+        {
+            return next(context);
+        }
+
+        var route = proxy.Route.Config;
+        if (!ObjectKey.TryCreate(KeyFromRoute(context), out var key, out var problem))
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey, problem);
+        }
+
+        var request = new StorageRequest(context, store, key, settings.ResolvePolicy(route.Metadata), route.RouteId, route.Metadata);
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        {
+            return downloads.HandleAsync(request);
+        }
+
+        if (HttpMethods.IsPut(method))
+        {
+            return uploads.HandleAsync(request);
+        }
+
+        return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+            $"{method} is not supported on storage routes", headers => headers.Allow = "GET, HEAD, PUT");
+    }
+
+    /// <summary>The value of the route's catch-all parameter (e.g. <c>{**key}</c>), already percent-decoded.</summary>
+    private static string? KeyFromRoute(HttpContext context)
+    {
+        var pattern = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern;
+        var catchAll = pattern?.Parameters.FirstOrDefault(p => p.IsCatchAll);
+        return catchAll is null ? null : context.Request.RouteValues[catchAll.Name] as string;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Features;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
+
+namespace StreamForge.Gateway.Security;
+
+/// <summary>
+/// Rejects request targets that try to change which object or upstream path they name: dot segments (raw or
+/// percent-encoded; Kestrel would silently resolve them), encoded slashes or backslashes, raw backslashes,
+/// and encoded NUL or control characters. Runs before routing, for storage and origin routes alike.
+/// </summary>
+internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next, ILogger<RequestTargetGuardMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        var problem = FindProblem(rawTarget);
+        if (problem is null)
+        {
+            return next(context);
+        }
+
+        GatewayLog.RejectedTarget(logger, rawTarget, problem);
+        return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidPath, problem);
+    }
+
+    /// <summary>Returns why the target is refused, or null when it is acceptable.</summary>
+    internal static string? FindProblem(string rawTarget)
+    {
+        var path = PathOf(rawTarget);
+        if (EncodedSeparatorOrControl().IsMatch(path))
+        {
+            return "the path contains an encoded slash, backslash or control character";
+        }
+
+        if (path.Contains('\\', StringComparison.Ordinal))
+        {
+            return "the path contains a backslash";
+        }
+
+        var decoded = Uri.UnescapeDataString(path);
+        foreach (var segment in decoded.Split('/'))
+        {
+            if (segment is "." or "..")
+            {
+                return "the path contains a '.' or '..' segment";
+            }
+        }
+
+        return decoded.Any(char.IsControl) ? "the path contains a control character" : null;
+    }
+
+    private static string PathOf(string rawTarget)
+    {
+        var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? rawTarget : rawTarget[..query];
+        // Absolute-form targets (RFC 9112 section 3.2.2): judge only their path.
+        if (!path.StartsWith('/') && Uri.TryCreate(path, UriKind.Absolute, out var uri))
+        {
+            return uri.GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped);
+        }
+
+        return path;
+    }
+
+    [GeneratedRegex("%(2f|5c|[01][0-9a-f]|7f)", RegexOptions.IgnoreCase)]
+    private static partial Regex EncodedSeparatorOrControl();
+}

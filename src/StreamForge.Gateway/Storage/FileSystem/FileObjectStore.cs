@@ -1,0 +1,121 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+using StreamForge.Gateway.Streaming;
+
+namespace StreamForge.Gateway.Storage.FileSystem;
+
+/// <summary>The embedded store: objects are files under one folder. Writes go to a temp file renamed into place.</summary>
+internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
+{
+    public Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var path = paths.Resolve(key);
+        if (path is null || !File.Exists(path))
+        {
+            return Task.FromResult<ObjectInfo?>(null);
+        }
+
+        using var handle = OpenHandle(path);
+        return Task.FromResult<ObjectInfo?>(handle is null ? null : Describe(handle));
+    }
+
+    public Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var path = paths.Resolve(key);
+        var handle = path is null || !File.Exists(path) ? null : OpenHandle(path);
+        if (handle is null)
+        {
+            return Task.FromResult<ObjectContent?>(null);
+        }
+
+        // Metadata comes from the open handle, so a file replaced after this point cannot mix two versions.
+        var info = Describe(handle);
+        if (ifMatch is not null && ifMatch != info.ETag)
+        {
+            handle.Dispose();
+            throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed (now {info.ETag})");
+        }
+
+        // bufferSize 0: the copy loop's pooled buffer is the only one.
+        Stream body = new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
+        if (span is { } s)
+        {
+            body.Position = s.First;
+            body = new LengthLimitedReadStream(body, s.Length);
+        }
+
+        return Task.FromResult<ObjectContent?>(new ObjectContent(info, body, span));
+    }
+
+    public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
+    {
+        var path = paths.Resolve(key) ?? throw new StorageException(StorageErrorKind.AccessDenied, $"'{key}' is outside the store");
+        Directory.CreateDirectory(paths.TempFolder);
+        var tempPath = Path.Combine(paths.TempFolder, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            {
+                var result = await StreamCopier.CopyAsync(upload.Body, file, upload.ChunkSize, Timeout.InfiniteTimeSpan, upload.Length, null, cancellationToken);
+                if (!result.IsSuccess)
+                {
+                    throw new UploadFailedException(result);
+                }
+            }
+
+            MoveIntoPlace(key, tempPath, path);
+            using var handle = OpenHandle(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
+            return Describe(handle);
+        }
+        finally
+        {
+            File.Delete(tempPath);
+        }
+    }
+
+    public Task CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(paths.Root))
+        {
+            throw new StorageException(StorageErrorKind.Unavailable, $"folder '{paths.Root}' does not exist");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void MoveIntoPlace(ObjectKey key, string tempPath, string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            // rename(2) within one file system is atomic: readers see the old file or the new one, never half.
+            File.Move(tempPath, path, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            throw new StorageException(StorageErrorKind.InvalidRequest, $"'{key}' conflicts with an existing folder or file", ex);
+        }
+    }
+
+    private static SafeFileHandle? OpenHandle(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            // A directory, or a file removed since it was resolved: both are "no such object".
+            return null;
+        }
+    }
+
+    private static ObjectInfo Describe(SafeFileHandle handle)
+    {
+        var length = RandomAccess.GetLength(handle);
+        var modified = File.GetLastWriteTimeUtc(handle);
+        // Like nginx: modification time and length identify a version well enough for a file store.
+        var etag = string.Create(CultureInfo.InvariantCulture, $"\"{modified.Ticks:x}-{length:x}\"");
+        return new ObjectInfo(length, etag, new DateTimeOffset(modified, TimeSpan.Zero), null);
+    }
+}

@@ -1,0 +1,18 @@
+namespace StreamForge.Gateway.Storage;
+
+/// <summary>The port every storage backend implements; keys are already validated by <see cref="ObjectKey"/>.</summary>
+internal interface IObjectStore
+{
+    /// <summary>Metadata of an object, or null when it does not exist.</summary>
+    Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken);
+
+    /// <summary>Opens an object (or one span of it) for streaming; null when it does not exist.</summary>
+    /// <param name="ifMatch">When set, the read fails with PreconditionFailed unless the object still has this ETag.</param>
+    Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken);
+
+    /// <summary>Stores <paramref name="body"/> under <paramref name="key"/>; all or nothing.</summary>
+    Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken);
+
+    /// <summary>Throws when the store is not reachable (readiness probe).</summary>
+    Task CheckReadyAsync(CancellationToken cancellationToken);
+}

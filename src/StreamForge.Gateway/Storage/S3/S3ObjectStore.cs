@@ -1,0 +1,117 @@
+using System.Globalization;
+using Amazon.S3;
+using Amazon.S3.Model;
+using StreamForge.Gateway.Diagnostics;
+
+namespace StreamForge.Gateway.Storage.S3;
+
+/// <summary>Objects in one bucket under one prefix, through AWSSDK.S3; bodies are streamed, never buffered.</summary>
+internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address) : IObjectStore
+{
+    public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        using var activity = GatewayTelemetry.StartStorageCall("HeadObject", address.Bucket, key);
+        try
+        {
+            var response = await client.GetObjectMetadataAsync(address.Bucket, FullKey(key), cancellationToken);
+            return new ObjectInfo(response.ContentLength, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
+        }
+        catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw S3ErrorTranslator.Translate(ex, $"reading metadata of '{key}'");
+        }
+    }
+
+    public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
+    {
+        using var activity = GatewayTelemetry.StartStorageCall("GetObject", address.Bucket, key);
+        var request = new GetObjectRequest { BucketName = address.Bucket, Key = FullKey(key), EtagToMatch = ifMatch };
+        if (span is { } s)
+        {
+            // Always a closed range: the gateway has normalised suffix and open ranges against the length.
+            request.ByteRange = new ByteRange(s.First, s.Last);
+        }
+
+        GetObjectResponse response;
+        try
+        {
+            response = await client.GetObjectAsync(request, cancellationToken);
+        }
+        catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsNotFound(ex))
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw S3ErrorTranslator.Translate(ex, $"opening '{key}'");
+        }
+
+        var length = span is null ? response.ContentLength : TotalLength(response.ContentRange) ?? response.ContentLength;
+        var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
+        return new ObjectContent(info, response.ResponseStream, span);
+    }
+
+    public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
+    {
+        // Bodies without a length, or too large for one PutObject, need S3 multipart (not yet supported).
+        var length = upload.Length ?? throw new StorageException(StorageErrorKind.LengthRequired,
+            "uploads to S3 routes need a Content-Length");
+        if (length > upload.Policy.SinglePutMaxSize)
+        {
+            throw new StorageException(StorageErrorKind.TooLarge,
+                $"uploads to S3 routes are limited to {upload.Policy.SinglePutMaxSize} bytes (Upload:SinglePutMaxSize)");
+        }
+
+        using var activity = GatewayTelemetry.StartStorageCall("PutObject", address.Bucket, key);
+        var request = new PutObjectRequest
+        {
+            BucketName = address.Bucket,
+            Key = FullKey(key),
+            InputStream = upload.Body,
+            AutoCloseStream = false,
+            AutoResetStreamPosition = false,
+            ContentType = upload.ContentType,
+        };
+        request.Headers.ContentLength = length;
+
+        try
+        {
+            var response = await client.PutObjectAsync(request, cancellationToken);
+            return new ObjectInfo(length, response.ETag, DateTimeOffset.UtcNow, upload.ContentType);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw S3ErrorTranslator.Translate(ex, $"storing '{key}'");
+        }
+    }
+
+    public async Task CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.HeadBucketAsync(new HeadBucketRequest { BucketName = address.Bucket }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw S3ErrorTranslator.Translate(ex, $"checking bucket '{address.Bucket}'");
+        }
+    }
+
+    private string FullKey(ObjectKey key) => address.Prefix + key.Value;
+
+    private static DateTimeOffset ToOffset(DateTime? value) =>
+        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
+
+    /// <summary>The object's full length from a Content-Range such as <c>bytes 0-99/1234</c>.</summary>
+    private static long? TotalLength(string? contentRange)
+    {
+        var slash = contentRange?.LastIndexOf('/') ?? -1;
+        return slash > 0 && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
+            ? total
+            : null;
+    }
+}

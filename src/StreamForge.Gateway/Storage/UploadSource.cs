@@ -1,0 +1,8 @@
+using StreamForge.Gateway.Configuration;
+
+namespace StreamForge.Gateway.Storage;
+
+/// <summary>A request body on its way into storage.</summary>
+/// <param name="Length">The declared Content-Length, or null for a chunked body.</param>
+/// <param name="ChunkSize">Size of the pooled buffer used to copy it.</param>
+internal sealed record UploadSource(Stream Body, long? Length, string? ContentType, int ChunkSize, UploadPolicy Policy);

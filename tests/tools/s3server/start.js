@@ -1,0 +1,747 @@
+#!/usr/bin/env node
+'use strict';
+
+// Launcher for the s3rver S3 emulator used by the StreamForge Gateway
+// functional tests.
+//
+//   node start.js --port 0 --directory /some/dir --bucket media --bucket other
+//
+// Prints exactly one line to stdout once listening:
+//
+//   S3RVER_LISTENING port=<actual port>
+//
+// and exits on SIGTERM / SIGINT or when its stdin closes (so it dies with the
+// test process that spawned it; pass --ignore-stdin to turn that off).
+//
+// On top of plain s3rver 3.7.1 it decodes `aws-chunked` request bodies the way
+// real S3 does (see README.md and awsChunkedMiddleware below).
+
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Transform } = require('stream');
+const { pipeline } = require('stream/promises');
+const zlib = require('zlib');
+
+const S3rver = require('s3rver');
+const S3Error = require('s3rver/lib/models/error');
+
+// ---------------------------------------------------------------------------
+// Checksums (S3 flexible checksums: base64 of the big-endian digest)
+// ---------------------------------------------------------------------------
+
+function makeCrc32Table(reflectedPoly) {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) {
+      c = c & 1 ? (c >>> 1) ^ reflectedPoly : c >>> 1;
+    }
+    table[n] = c >>> 0;
+  }
+  return table;
+}
+
+const CRC32_TABLE = makeCrc32Table(0xedb88320); // CRC-32 (ISO-HDLC), as zlib
+const CRC32C_TABLE = makeCrc32Table(0x82f63b78); // CRC-32C (Castagnoli)
+
+class TableCrc32 {
+  constructor(table) {
+    this.table = table;
+    this.crc = 0xffffffff;
+  }
+
+  update(buf) {
+    const t = this.table;
+    let c = this.crc;
+    for (let i = 0; i < buf.length; i++) {
+      c = t[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
+    }
+    this.crc = c >>> 0;
+  }
+
+  digest() {
+    const out = Buffer.alloc(4);
+    out.writeUInt32BE((this.crc ^ 0xffffffff) >>> 0);
+    return out;
+  }
+}
+
+// zlib.crc32 exists only in newer Node releases (20.15+ / 22.2+).
+class ZlibCrc32 {
+  constructor() {
+    this.crc = 0;
+  }
+
+  update(buf) {
+    this.crc = zlib.crc32(buf, this.crc);
+  }
+
+  digest() {
+    const out = Buffer.alloc(4);
+    out.writeUInt32BE(this.crc >>> 0);
+    return out;
+  }
+}
+
+// CRC-64/NVME (reflected poly 0x9a6c9329ac4bc9b5), computed on two 32-bit
+// halves to stay out of BigInt in the hot loop.
+const CRC64_TABLE_HI = new Uint32Array(256);
+const CRC64_TABLE_LO = new Uint32Array(256);
+(function makeCrc64Table() {
+  const polyHi = 0x9a6c9329;
+  const polyLo = 0xac4bc9b5;
+  for (let n = 0; n < 256; n++) {
+    let hi = 0;
+    let lo = n;
+    for (let k = 0; k < 8; k++) {
+      const lsb = lo & 1;
+      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
+      hi = hi >>> 1;
+      if (lsb) {
+        lo = (lo ^ polyLo) >>> 0;
+        hi = (hi ^ polyHi) >>> 0;
+      }
+    }
+    CRC64_TABLE_HI[n] = hi;
+    CRC64_TABLE_LO[n] = lo;
+  }
+})();
+
+class Crc64Nvme {
+  constructor() {
+    this.hi = 0xffffffff;
+    this.lo = 0xffffffff;
+  }
+
+  update(buf) {
+    let hi = this.hi;
+    let lo = this.lo;
+    for (let i = 0; i < buf.length; i++) {
+      const idx = (lo ^ buf[i]) & 0xff;
+      lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_TABLE_LO[idx]) >>> 0;
+      hi = ((hi >>> 8) ^ CRC64_TABLE_HI[idx]) >>> 0;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+
+  digest() {
+    const out = Buffer.alloc(8);
+    out.writeUInt32BE((this.hi ^ 0xffffffff) >>> 0, 0);
+    out.writeUInt32BE((this.lo ^ 0xffffffff) >>> 0, 4);
+    return out;
+  }
+}
+
+class NodeHash {
+  constructor(algorithm) {
+    this.hash = crypto.createHash(algorithm);
+  }
+
+  update(buf) {
+    this.hash.update(buf);
+  }
+
+  digest() {
+    return this.hash.digest();
+  }
+}
+
+// Keyed by the suffix of the `x-amz-checksum-<alg>` header / trailer name.
+const CHECKSUM_ALGORITHMS = {
+  crc32: {
+    label: 'CRC32',
+    create: () =>
+      typeof zlib.crc32 === 'function'
+        ? new ZlibCrc32()
+        : new TableCrc32(CRC32_TABLE),
+  },
+  crc32c: { label: 'CRC32C', create: () => new TableCrc32(CRC32C_TABLE) },
+  crc64nvme: { label: 'CRC64NVME', create: () => new Crc64Nvme() },
+  sha1: { label: 'SHA1', create: () => new NodeHash('sha1') },
+  sha256: { label: 'SHA256', create: () => new NodeHash('sha256') },
+};
+
+const CHECKSUM_PREFIX = 'x-amz-checksum-';
+
+function checksumAlgorithmOf(name) {
+  const lower = String(name).trim().toLowerCase();
+  if (!lower.startsWith(CHECKSUM_PREFIX)) return undefined;
+  const alg = lower.slice(CHECKSUM_PREFIX.length);
+  // x-amz-checksum-algorithm / x-amz-checksum-type are not checksum values.
+  if (alg === 'algorithm' || alg === 'type') return undefined;
+  return alg;
+}
+
+// ---------------------------------------------------------------------------
+// Errors (answered by s3rver's own XML error handler)
+// ---------------------------------------------------------------------------
+
+function s3Error(code, message) {
+  const err = new S3Error(code, message);
+  // S3Error maps codes it does not know to 500; all of ours are client errors.
+  err.status = 400;
+  err.expose = true;
+  return err;
+}
+
+const incompleteBody = message =>
+  s3Error(
+    'IncompleteBody',
+    message ||
+      'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+  );
+
+const malformedChunk = detail =>
+  s3Error(
+    'IncompleteBody',
+    `The request body is not valid aws-chunked encoding: ${detail}`,
+  );
+
+// ---------------------------------------------------------------------------
+// Streaming aws-chunked decoder
+// ---------------------------------------------------------------------------
+
+const MAX_LINE = 16 * 1024;
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Transform that turns an `aws-chunked` body
+ *
+ *   <hex-size>[;chunk-signature=<sig>]\r\n<data>\r\n ... 0[;...]\r\n
+ *   [<trailer-name>:<value>\r\n]* \r\n
+ *
+ * into the plain object bytes, hashing them as they pass. With
+ * `chunked: false` it passes bytes through unchanged (used to verify
+ * `x-amz-checksum-*` request headers on plain uploads).
+ *
+ * Chunk headers, data and CRLFs may be split across arbitrary input chunk
+ * boundaries. Nothing is buffered beyond one header/trailer line.
+ *
+ * A framing error does not abort the stream: the rest of the body is read
+ * and discarded, and the error is reported at the end (so the client gets
+ * its 400 answer instead of a reset connection). Framing, length and
+ * checksum errors all surface as an S3Error from _flush.
+ */
+class AwsChunkedDecoder extends Transform {
+  constructor({ chunked, expectedLength, algorithms, headerChecksums }) {
+    super();
+    this.chunked = chunked;
+    this.expectedLength = expectedLength; // number or undefined
+    this.headerChecksums = headerChecksums; // Map alg -> base64
+    this.hashers = new Map(
+      [...algorithms].map(alg => [alg, CHECKSUM_ALGORITHMS[alg].create()]),
+    );
+    this.state = chunked ? 'size' : 'identity';
+    this.line = '';
+    this.remaining = 0;
+    this.decodedLength = 0;
+    this.trailers = new Map();
+    this.failure = null;
+    this.verifiedChecksums = new Map(); // alg -> base64, filled by _flush
+  }
+
+  _transform(chunk, encoding, callback) {
+    if (!this.failure) {
+      try {
+        this._consume(chunk);
+      } catch (err) {
+        this.failure = err;
+      }
+    }
+    callback();
+  }
+
+  _flush(callback) {
+    try {
+      if (this.failure) throw this.failure;
+      this._finish();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  _emit(data) {
+    if (data.length === 0) return;
+    this.decodedLength += data.length;
+    for (const hasher of this.hashers.values()) hasher.update(data);
+    this.push(data);
+  }
+
+  // Accumulates one CRLF-terminated line; returns the line (without CRLF)
+  // once complete, or undefined when more input is needed. Advances this.pos.
+  _readLine(buf) {
+    const nl = buf.indexOf(LF, this.pos);
+    const end = nl === -1 ? buf.length : nl;
+    if (this.line.length + (end - this.pos) > MAX_LINE) {
+      throw malformedChunk('chunk header or trailer line too long');
+    }
+    this.line += buf.toString('latin1', this.pos, end);
+    if (nl === -1) {
+      this.pos = buf.length;
+      return undefined;
+    }
+    this.pos = nl + 1;
+    const line = this.line;
+    this.line = '';
+    if (!line.endsWith('\r')) {
+      throw malformedChunk('line not terminated by CRLF');
+    }
+    return line.slice(0, -1);
+  }
+
+  _consume(buf) {
+    this.pos = 0;
+    while (this.pos < buf.length) {
+      switch (this.state) {
+        case 'identity':
+          this._emit(buf.subarray(this.pos));
+          this.pos = buf.length;
+          break;
+
+        case 'size': {
+          const line = this._readLine(buf);
+          if (line === undefined) break;
+          const sizeText = line.split(';', 1)[0].trim();
+          if (!/^[0-9a-fA-F]{1,13}$/.test(sizeText)) {
+            throw malformedChunk(`invalid chunk size line "${line}"`);
+          }
+          const size = parseInt(sizeText, 16);
+          if (size === 0) {
+            this.state = 'trailer';
+          } else {
+            this.remaining = size;
+            this.state = 'data';
+          }
+          break;
+        }
+
+        case 'data': {
+          const n = Math.min(this.remaining, buf.length - this.pos);
+          this._emit(buf.subarray(this.pos, this.pos + n));
+          this.pos += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.state = 'data-cr';
+          break;
+        }
+
+        case 'data-cr':
+          if (buf[this.pos] !== CR) {
+            throw malformedChunk('chunk data not followed by CRLF');
+          }
+          this.pos++;
+          this.state = 'data-lf';
+          break;
+
+        case 'data-lf':
+          if (buf[this.pos] !== LF) {
+            throw malformedChunk('chunk data not followed by CRLF');
+          }
+          this.pos++;
+          this.state = 'size';
+          break;
+
+        case 'trailer': {
+          const line = this._readLine(buf);
+          if (line === undefined) break;
+          if (line === '') {
+            this.state = 'done';
+            break;
+          }
+          const colon = line.indexOf(':');
+          if (colon <= 0) {
+            throw malformedChunk(`invalid trailer line "${line}"`);
+          }
+          this.trailers.set(
+            line.slice(0, colon).trim().toLowerCase(),
+            line.slice(colon + 1).trim(),
+          );
+          break;
+        }
+
+        case 'done':
+          throw malformedChunk('data after the final chunk');
+
+        default:
+          throw new Error(`unexpected decoder state ${this.state}`);
+      }
+    }
+  }
+
+  _finish() {
+    if (this.chunked) {
+      // Tolerate a body that ends right after the last trailer line without
+      // the final empty line; anything shorter is truncated.
+      const complete =
+        this.state === 'done' ||
+        (this.state === 'trailer' && this.line === '');
+      if (!complete) {
+        throw incompleteBody(
+          'The request body terminated unexpectedly (incomplete aws-chunked body).',
+        );
+      }
+    }
+
+    if (
+      this.expectedLength !== undefined &&
+      this.decodedLength !== this.expectedLength
+    ) {
+      throw incompleteBody(
+        `You did not provide the number of bytes specified by the ` +
+          `x-amz-decoded-content-length HTTP header (expected ` +
+          `${this.expectedLength}, received ${this.decodedLength}).`,
+      );
+    }
+
+    for (const name of this.trailers.keys()) {
+      const alg = checksumAlgorithmOf(name);
+      if (alg !== undefined && !this.hashers.has(alg)) {
+        throw s3Error(
+          'InvalidRequest',
+          `The trailer ${name} was not declared in the x-amz-trailer header.`,
+        );
+      }
+    }
+
+    for (const [alg, hasher] of this.hashers) {
+      const name = CHECKSUM_PREFIX + alg;
+      const expected = this.trailers.has(name)
+        ? this.trailers.get(name)
+        : this.headerChecksums.get(alg);
+      if (expected === undefined) {
+        throw s3Error(
+          'IncompleteBody',
+          `The trailer ${name} declared in x-amz-trailer was not sent.`,
+        );
+      }
+      const actual = hasher.digest().toString('base64');
+      if (actual !== expected) {
+        throw s3Error(
+          'BadDigest',
+          `The ${CHECKSUM_ALGORITHMS[alg].label} you specified did not match the calculated checksum.`,
+        );
+      }
+      this.verifiedChecksums.set(alg, actual);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Koa middleware
+// ---------------------------------------------------------------------------
+
+// Properties Koa / s3rver read from ctx.req besides the body and headers.
+const FORWARDED_REQ_PROPS = [
+  'url',
+  'method',
+  'httpVersion',
+  'httpVersionMajor',
+  'httpVersionMinor',
+  'socket',
+  'complete',
+  'aborted',
+  'trailers',
+  'rawTrailers',
+  'baseUrl',
+  'originalUrl',
+];
+
+function headersToRaw(headers) {
+  const raw = [];
+  for (const [name, value] of Object.entries(headers)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      raw.push(name, String(v));
+    }
+  }
+  return raw;
+}
+
+async function removeQuietly(file) {
+  try {
+    await fs.promises.unlink(file);
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * Must be the first middleware. For a PUT (PutObject / UploadPart) whose body
+ * is `aws-chunked` (x-amz-content-sha256: STREAMING-* or Content-Encoding
+ * containing aws-chunked), or which carries x-amz-checksum-* headers, it
+ * decodes + verifies the whole body into a temp file first, and only then
+ * lets s3rver see the request, with ctx.req replaced by a read stream of the
+ * decoded bytes and headers rewritten as real S3 would interpret them.
+ *
+ * Why a temp file and not a streaming Transform handed straight to s3rver:
+ * s3rver's FilesystemStore.putObject / putPart open the destination file with
+ * fs.createWriteStream(objectPath) (truncating any existing object at once)
+ * and do `content.pipe(transform).on('error', reject)`: an error emitted by
+ * the content stream is never seen (pipe() does not forward errors), so the
+ * request would hang forever and the object would be left truncated/partial.
+ * Verifying before s3rver touches the store makes a bad upload a clean 400
+ * that leaves any existing object untouched, with constant memory use.
+ */
+function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
+  return async function awsChunkedDecoding(ctx, next) {
+    const req = ctx.req;
+    if (req.method !== 'PUT') return next();
+
+    const headers = req.headers;
+    const contentSha = String(headers['x-amz-content-sha256'] || '');
+    const encodings = String(headers['content-encoding'] || '')
+      .split(',')
+      .map(e => e.trim())
+      .filter(Boolean);
+    const chunked =
+      contentSha.toUpperCase().startsWith('STREAMING-') ||
+      encodings.some(e => e.toLowerCase() === 'aws-chunked');
+
+    const headerChecksums = new Map();
+    for (const [name, value] of Object.entries(headers)) {
+      const alg = checksumAlgorithmOf(name);
+      if (alg !== undefined) headerChecksums.set(alg, String(value).trim());
+    }
+
+    if (!chunked && headerChecksums.size === 0) return next();
+
+    const algorithms = new Set(headerChecksums.keys());
+    if (chunked && headers['x-amz-trailer']) {
+      for (const name of String(headers['x-amz-trailer']).split(',')) {
+        const alg = checksumAlgorithmOf(name);
+        if (alg !== undefined) algorithms.add(alg);
+      }
+    }
+    for (const alg of algorithms) {
+      if (!CHECKSUM_ALGORITHMS[alg]) {
+        throw s3Error(
+          'InvalidRequest',
+          `Unsupported checksum algorithm: ${CHECKSUM_PREFIX}${alg}`,
+        );
+      }
+    }
+
+    let expectedLength;
+    const decodedLengthHeader = headers['x-amz-decoded-content-length'];
+    if (chunked && decodedLengthHeader !== undefined) {
+      if (!/^\d+$/.test(String(decodedLengthHeader).trim())) {
+        throw s3Error(
+          'InvalidArgument',
+          `Invalid x-amz-decoded-content-length: ${decodedLengthHeader}`,
+        );
+      }
+      expectedLength = Number(decodedLengthHeader);
+    }
+
+    const decoder = new AwsChunkedDecoder({
+      chunked,
+      expectedLength,
+      algorithms,
+      headerChecksums,
+    });
+    const tmpFile = path.join(
+      tmpDir,
+      `streamforge-s3rver-${process.pid}-${crypto
+        .randomBytes(8)
+        .toString('hex')}.upload`,
+    );
+
+    let body;
+    try {
+      try {
+        await pipeline(
+          req,
+          decoder,
+          fs.createWriteStream(tmpFile, { flags: 'wx' }),
+        );
+      } catch (err) {
+        log(
+          `rejected ${req.method} ${req.url}: ${err.code || ''} ${err.message}`,
+        );
+        throw err;
+      }
+
+      const newHeaders = { ...headers };
+      newHeaders['content-length'] = String(decoder.decodedLength);
+      delete newHeaders['transfer-encoding'];
+      delete newHeaders['x-amz-decoded-content-length'];
+      delete newHeaders['x-amz-trailer'];
+      if (chunked) {
+        const remaining = encodings.filter(
+          e => e.toLowerCase() !== 'aws-chunked',
+        );
+        if (remaining.length) {
+          newHeaders['content-encoding'] = remaining.join(', ');
+        } else {
+          delete newHeaders['content-encoding'];
+        }
+      }
+
+      body = fs.createReadStream(tmpFile);
+      for (const prop of FORWARDED_REQ_PROPS) {
+        if (req[prop] !== undefined) body[prop] = req[prop];
+      }
+      body.connection = req.socket;
+      body.headers = newHeaders;
+      body.rawHeaders = headersToRaw(newHeaders);
+      body.originalRequest = req;
+
+      // s3rver pipes ctx.req; Koa's ctx.headers / ctx.get() read
+      // ctx.request.req.headers.
+      ctx.req = body;
+      ctx.request.req = body;
+      ctx.response.req = body;
+
+      await next();
+
+      // Real S3 echoes the verified checksum on PutObject / UploadPart.
+      if (ctx.status === 200) {
+        for (const [alg, value] of decoder.verifiedChecksums) {
+          ctx.set(CHECKSUM_PREFIX + alg, value);
+        }
+      }
+    } finally {
+      if (body) body.destroy();
+      await removeQuietly(tmpFile);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Command line
+// ---------------------------------------------------------------------------
+
+function usage(message) {
+  if (message) process.stderr.write(`start.js: ${message}\n`);
+  process.stderr.write(
+    'usage: node start.js [--port N] [--address ADDR] [--directory DIR] ' +
+      '[--bucket NAME]... [--ignore-stdin] [--verbose]\n',
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const opts = {
+    port: 0,
+    address: '127.0.0.1',
+    directory: undefined,
+    buckets: [],
+    ignoreStdin: false,
+    verbose: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq !== -1) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const takeValue = () => {
+      if (value !== undefined) return value;
+      if (i + 1 >= argv.length) usage(`${arg} needs a value`);
+      return argv[++i];
+    };
+    switch (arg) {
+      case '--port': {
+        const text = takeValue();
+        if (!/^\d+$/.test(text) || Number(text) > 65535) {
+          usage(`invalid port: ${text}`);
+        }
+        opts.port = Number(text);
+        break;
+      }
+      case '--address':
+        opts.address = takeValue();
+        break;
+      case '--directory':
+        opts.directory = path.resolve(takeValue());
+        break;
+      case '--bucket':
+        opts.buckets.push(takeValue());
+        break;
+      case '--ignore-stdin':
+        opts.ignoreStdin = true;
+        break;
+      case '--verbose':
+        opts.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        usage();
+        break;
+      default:
+        usage(`unknown argument: ${arg}`);
+    }
+  }
+  if (!opts.directory) {
+    opts.directory = fs.mkdtempSync(path.join(os.tmpdir(), 's3rver-'));
+  }
+  return opts;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  fs.mkdirSync(opts.directory, { recursive: true });
+
+  // Only ever write diagnostics when asked: a parent that redirects stderr
+  // without reading it must not be able to block us on a full pipe.
+  const log = opts.verbose
+    ? message => process.stderr.write(`[s3server] ${message}\n`)
+    : () => {};
+
+  const server = new S3rver({
+    address: opts.address,
+    port: opts.port,
+    directory: opts.directory,
+    silent: true,
+    configureBuckets: opts.buckets.map(name => ({ name })),
+  });
+  // s3rver's constructor already registered its middleware; ours must see the
+  // raw request first. Koa composes app.middleware when run() -> listen()
+  // calls app.callback(), so inserting here is enough.
+  server.middleware.unshift(awsChunkedMiddleware({ log }));
+
+  let stopping = false;
+  const shutdown = reason => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${reason})`);
+    setTimeout(() => process.exit(0), 2000).unref();
+    const httpServer = server.httpServer;
+    if (!httpServer) process.exit(0);
+    httpServer.close(() => process.exit(0));
+    if (typeof httpServer.closeAllConnections === 'function') {
+      httpServer.closeAllConnections();
+    }
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (!opts.ignoreStdin) {
+    process.stdin.on('end', () => shutdown('stdin closed'));
+    process.stdin.on('close', () => shutdown('stdin closed'));
+    process.stdin.on('error', () => shutdown('stdin error'));
+    process.stdin.resume(); // read and discard whatever the parent writes
+  }
+
+  const address = await server.run();
+  if (stopping) return;
+  log(`listening on ${opts.address}:${address.port}, directory ${opts.directory}`);
+  process.stdout.write(`S3RVER_LISTENING port=${address.port}\n`);
+}
+
+if (require.main === module) {
+  main().catch(err => {
+    process.stderr.write(`start.js: failed to start s3rver: ${err.stack || err}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = {
+  AwsChunkedDecoder,
+  awsChunkedMiddleware,
+  CHECKSUM_ALGORITHMS,
+};
