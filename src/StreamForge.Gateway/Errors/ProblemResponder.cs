@@ -13,6 +13,12 @@ internal static class ProblemResponder
         }
 
         context.Response.Clear();
+        if (HasUnreadBody(context.Request) && HttpProtocol.IsHttp11(context.Request.Protocol))
+        {
+            // Otherwise Kestrel would drain (read and discard) the rest of a refused upload, however large.
+            context.Response.Headers.Connection = "close";
+        }
+
         addHeaders?.Invoke(context.Response.Headers);
 
         return Results.Problem(
@@ -21,4 +27,7 @@ internal static class ProblemResponder
                 extensions: new Dictionary<string, object?> { ["code"] = code })
             .ExecuteAsync(context);
     }
+
+    private static bool HasUnreadBody(HttpRequest request) =>
+        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 }

@@ -27,6 +27,8 @@ internal static class StreamCopier
         {
             while (true)
             {
+                // Kestrel completes writes silently once the client is gone; only the token tells.
+                cancellationToken.ThrowIfCancellationRequested();
                 int read;
                 try
                 {

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+/// <summary>A server process started by a test fixture; killed (with its children) on dispose.</summary>
+internal sealed class ExternalProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    public ExternalProcess(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Reads stdout lines until one starts with <paramref name="prefix"/>; fails if the process exits first.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var line = await _process.StandardOutput.ReadLineAsync(cts.Token);
+            if (line is null)
+            {
+                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited before printing '{prefix}': {StandardError}");
+            }
+
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StreamForge.Gateway.Hosting;
+
+namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+/// <summary>The real gateway on real Kestrel, listening on 127.0.0.1 with a port the OS picked.</summary>
+internal sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly TempFolder _contentRoot;
+
+    private GatewayHost(WebApplication app, Uri address, TempFolder contentRoot)
+    {
+        _contentRoot = contentRoot;
+        App = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address };
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config)
+    {
+        var contentRoot = new TempFolder("gateway-root");
+        var app = GatewayApplication.Build(
+            new WebApplicationOptions { ContentRootPath = contentRoot.Path, EnvironmentName = "Testing" },
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(config.Build());
+                builder.Configuration["Urls"] = "http://127.0.0.1:0";
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new GatewayHost(app, new Uri(address), contentRoot);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _contentRoot.Dispose();
+    }
+}

@@ -1,0 +1,22 @@
+namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+/// <summary>Locates files of this repository from the test's output folder.</summary>
+internal static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string S3ServerLauncher => Path.Combine(Root, "tests", "tools", "s3server", "start.js");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StreamForge.Gateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("StreamForge.Gateway.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Proxy;
+
+/// <summary>Failures in the middle of a body: nothing may look complete, and nothing upstream may keep running.</summary>
+public sealed class StreamFailureTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new("failures");
+    private FaultOrigin _origin = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _origin = await FaultOrigin.StartAsync();
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("faulty", _origin.Address.ToString())
+            .Route("faulty", "/faulty/{**rest}", "faulty")
+            .Set("ReverseProxy:Routes:faulty:Transforms:0:PathRemovePrefix", "/faulty")
+            .Cluster("files", $"file://{_folder.Path}/")
+            .Route("files", "/files/{**key}", "files"));
+    }
+
+    [Fact]
+    public async Task An_origin_that_dies_mid_body_aborts_the_client_connection()
+    {
+        using var response = await _gateway.Client.GetAsync("/faulty/die-after/100000", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var body = await response.Content.ReadAsStreamAsync();
+        await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_cancels_the_origin_request_and_the_gateway_serves_on()
+    {
+        using (var response = await _gateway.Client.GetAsync("/faulty/endless", HttpCompletionOption.ResponseHeadersRead))
+        {
+            var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[TestData.MiB];
+            await body.ReadAtLeastAsync(buffer, buffer.Length);
+        }
+
+        // The origin itself observes its connection closing: the gateway did not keep reading.
+        await _origin.EndlessAborted.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        using var next = await _gateway.Client.GetAsync("/healthz");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_mid_download_from_storage_leaves_the_gateway_serving()
+    {
+        var expected = TestData.CreateFile(Path.Combine(_folder.Path, "big.bin"), 64 * TestData.MiB);
+        using (var response = await _gateway.Client.GetAsync("/files/big.bin", HttpCompletionOption.ResponseHeadersRead))
+        {
+            var body = await response.Content.ReadAsStreamAsync();
+            await body.ReadAtLeastAsync(new byte[TestData.MiB], TestData.MiB);
+        }
+
+        await GatewayMetricsScrape.WaitForAsync(_gateway, "streamforge_streams_aborted", "route=\"files\"");
+        using var again = await _gateway.Client.GetAsync("/files/big.bin", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(expected, await TestData.Sha256Async(await again.Content.ReadAsStreamAsync()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _origin.DisposeAsync();
+        _folder.Dispose();
+    }
+}

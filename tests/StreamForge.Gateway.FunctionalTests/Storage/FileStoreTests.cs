@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Storage;
+
+/// <summary>The embedded file store: streaming GET/HEAD/PUT, all-or-nothing writes.</summary>
+public sealed class FileStoreTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new("filestore");
+    private GatewayHost _gateway = null!;
+
+    private string Root => _folder.Combine("root");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("files", $"file://{Root}/")
+            .Route("files", "/files/{**key}", "files", policy: "small", writeAccess: "Loopback")
+            .Route("readonly", "/ro/{**key}", "files")
+            .Route("tiny", "/tiny/{**key}", "files", policy: "tiny", writeAccess: "Anonymous")
+            .Set("StreamForge:StreamPolicies:tiny:Upload:MaxBodySize", "64KiB")
+            .Set("StreamForge:StreamPolicies:small:Upload:MaxBodySize", "80MiB"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(TestData.MiB)]
+    [InlineData(64 * TestData.MiB)]
+    public async Task Uploads_and_downloads_keep_every_byte(int size)
+    {
+        var source = _folder.Combine($"source-{size}.bin");
+        var expected = TestData.CreateFile(source, size, seed: size + 3);
+
+        await using (var body = File.OpenRead(source))
+        {
+            using var put = await _gateway.Client.PutAsync($"/files/media/{size}.bin", new StreamContent(body));
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        Assert.Equal(expected, TestData.Sha256OfFile(Path.Combine(Root, "media", $"{size}.bin")));
+        using var get = await _gateway.Client.GetAsync($"/files/media/{size}.bin", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(size, get.Content.Headers.ContentLength);
+        Assert.Equal(expected, await TestData.Sha256Async(await get.Content.ReadAsStreamAsync()));
+    }
+
+    [Fact]
+    public async Task Head_answers_with_the_headers_of_get()
+    {
+        TestData.CreateFile(Path.Combine(Root, "clip.mp4"), 5000);
+
+        using var get = await _gateway.Client.GetAsync("/ro/clip.mp4");
+        using var head = await _gateway.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/ro/clip.mp4"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(5000, head.Content.Headers.ContentLength);
+        Assert.Equal("video/mp4", head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.True(head.Headers.ETag is { IsWeak: false });
+        Assert.Equal(get.Content.Headers.LastModified, head.Content.Headers.LastModified);
+        Assert.Contains("bytes", head.Headers.AcceptRanges);
+    }
+
+    [Fact]
+    public async Task A_missing_key_is_404_with_a_stable_code()
+    {
+        using var response = await _gateway.Client.GetAsync("/files/nothing-here.mp4");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("object_not_found", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task A_broken_upload_leaves_the_old_object_and_no_temp_file()
+    {
+        var keep = Path.Combine(Root, "keep.bin");
+        var original = TestData.CreateFile(keep, 10_000, seed: 42);
+
+        // Promise 1 MiB, send 1000 bytes, hang up.
+        await RawHttp.SendAsync(_gateway.Address,
+            "PUT /files/keep.bin HTTP/1.1\nHost: x\nContent-Length: 1048576\nConnection: close\n\n",
+            new byte[1000],
+            closeAfterBody: true);
+
+        await GatewayMetricsScrape.WaitForAsync(_gateway, "streamforge_streams_aborted", "route=\"files\"");
+        Assert.Equal(original, TestData.Sha256OfFile(keep));
+        var temp = Path.Combine(Root, ".streamforge-tmp");
+        Assert.True(!Directory.Exists(temp) || Directory.GetFileSystemEntries(temp).Length == 0, "temp files were left behind");
+    }
+
+    [Fact]
+    public async Task A_declared_body_over_the_route_limit_is_refused_before_reading()
+    {
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            "PUT /files/huge.bin HTTP/1.1\nHost: x\nContent-Length: 100000000000\n\n");
+
+        Assert.Equal(413, status);
+        Assert.Contains("upload_too_large", response, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Root, "huge.bin")));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_crossing_the_route_limit_is_refused_and_nothing_stored()
+    {
+        // The "tiny" route allows 64 KiB; one 70,000-byte chunk crosses it with no Content-Length to check first.
+        var chunk = new byte[70_000];
+        var body = System.Text.Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n").Concat(chunk).ToArray();
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            "PUT /tiny/too-big.bin HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n", body);
+
+        Assert.Equal(413, status);
+        Assert.Contains("upload_too_large", response, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Root, "too-big.bin")));
+    }
+
+    [Fact]
+    public async Task A_read_only_route_refuses_writes_with_405()
+    {
+        using var response = await _gateway.Client.PutAsync("/ro/x.bin", new ByteArrayContent([1, 2, 3]));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("method_not_allowed", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.False(File.Exists(Path.Combine(Root, "x.bin")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _folder.Dispose();
+    }
+}

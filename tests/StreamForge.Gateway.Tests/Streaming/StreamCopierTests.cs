@@ -1,0 +1,96 @@
+using StreamForge.Gateway.Streaming;
+
+namespace StreamForge.Gateway.Tests.Streaming;
+
+public sealed class StreamCopierTests
+{
+    private static Task<CopyResult> Copy(Stream source, Stream destination, long? expected = null, CancellationToken token = default, TimeSpan? stall = null) =>
+        StreamCopier.CopyAsync(source, destination, 1024, stall ?? TimeSpan.FromMinutes(1), expected, null, token);
+
+    [Fact]
+    public async Task Copies_every_byte_in_chunks_no_larger_than_the_buffer()
+    {
+        var data = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
+        var destination = new RecordingStream();
+
+        var result = await Copy(new MemoryStream(data), destination, expected: data.Length);
+
+        Assert.Equal(CopyOutcome.Completed, result.Outcome);
+        Assert.Equal(data.Length, result.BytesCopied);
+        Assert.Equal(data, destination.Written.ToArray());
+        Assert.All(destination.WriteSizes, size => Assert.True(size <= 1024));
+    }
+
+    [Fact]
+    public async Task A_source_shorter_than_announced_is_a_failure()
+    {
+        var result = await Copy(new MemoryStream(new byte[100]), Stream.Null, expected: 200);
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.IsType<EndOfStreamException>(result.Error);
+    }
+
+    [Fact]
+    public async Task A_throwing_source_is_reported_not_thrown()
+    {
+        var result = await Copy(new FailingStream(new IOException("upstream reset")), Stream.Null);
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.Equal("upstream reset", result.Error!.Message);
+    }
+
+    [Fact]
+    public async Task A_throwing_destination_is_reported_not_thrown()
+    {
+        var result = await Copy(new MemoryStream(new byte[10]), new FailingStream(new IOException("client gone")));
+
+        Assert.Equal(CopyOutcome.DestinationFailed, result.Outcome);
+    }
+
+    [Fact]
+    public async Task A_destination_that_accepts_nothing_for_the_stall_timeout_is_abandoned()
+    {
+        var result = await Copy(new MemoryStream(new byte[10]), new NeverCompletingStream(), stall: TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(CopyOutcome.Stalled, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_an_outcome()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var result = await Copy(new MemoryStream(new byte[10]), Stream.Null, token: cts.Token);
+
+        Assert.Equal(CopyOutcome.Canceled, result.Outcome);
+    }
+
+    private sealed class RecordingStream : MemoryStream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public List<int> WriteSizes { get; } = [];
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            WriteSizes.Add(buffer.Length);
+            return Written.WriteAsync(buffer, cancellationToken);
+        }
+    }
+
+    private sealed class FailingStream(Exception error) : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException<int>(error);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(error);
+    }
+
+    private sealed class NeverCompletingStream : MemoryStream
+    {
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+}
