@@ -1,9 +1,14 @@
+using StreamForge.Gateway.Uploads;
+
 namespace StreamForge.Gateway.Configuration;
 
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
     private static readonly string[] KnownSections = ["Buffer", "Upload"];
+
+    /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
+    private const long MaxChunkedUploadMemory = 1L << 30;
 
     public static Dictionary<string, StreamPolicy> ReadAll(IConfigurationSection policiesSection, ConfigurationErrors errors)
     {
@@ -51,8 +56,15 @@ internal static class StreamPolicyReader
     {
         var defaults = UploadPolicy.Default;
         var maxBody = reader.Size(section, "MaxBodySize", defaults.MaxBodySize, 0, 5L * 1024 * 1024 * 1024 * 1024);
-        var singlePut = reader.Size(section, "SinglePutMaxSize", defaults.SinglePutMaxSize, 0, UploadPolicy.S3MaxSinglePutSize);
-        _ = errors;
-        return new UploadPolicy(maxBody, singlePut);
+        var singlePut = reader.Size(section, "SinglePutMaxSize", defaults.SinglePutMaxSize, 0, S3Limits.MaxSinglePutSize);
+        var partSize = reader.Size(section, "PartSize", defaults.PartSize, S3Limits.MinPartSize, S3Limits.MaxPartSize);
+        var parts = reader.Size(section, "MaxBufferedParts", defaults.MaxBufferedParts, 1, 16);
+        if (parts * partSize > MaxChunkedUploadMemory)
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "MaxBufferedParts"),
+                $"{parts} x {new ByteSize(partSize)} parts would hold more than {new ByteSize(MaxChunkedUploadMemory)} per upload");
+        }
+
+        return new UploadPolicy(maxBody, singlePut, partSize, (int)parts);
     }
 }

@@ -2,10 +2,14 @@ namespace StreamForge.Gateway.Configuration;
 
 /// <param name="MaxBodySize">Largest request body accepted; larger ones get 413 before a byte is stored.</param>
 /// <param name="SinglePutMaxSize">Bodies of known length up to this size go to S3 in one PutObject.</param>
-internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize)
+/// <param name="PartSize">Preferred S3 multipart part size (grown when needed to stay within 10,000 parts).</param>
+/// <param name="MaxBufferedParts">
+/// Chunked bodies (no Content-Length) must be held part by part, since S3 needs each part's length first:
+/// at most this many parts per upload are in memory (one being filled, the rest uploading).
+/// </param>
+internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize, long PartSize, int MaxBufferedParts)
 {
     // S3 accepts at most 5 GiB in one PutObject; 64 MiB keeps a failed single PUT cheap to retry.
-    public static UploadPolicy Default { get; } = new(5L * 1024 * 1024 * 1024, 64L * 1024 * 1024);
-
-    public const long S3MaxSinglePutSize = 5L * 1024 * 1024 * 1024;
+    // 16 MiB parts: 160 GiB fits in 10,000 parts before the planner has to grow them.
+    public static UploadPolicy Default { get; } = new(5L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 16L * 1024 * 1024, 2);
 }

@@ -20,4 +20,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(6, LogLevel.Warning, "Rejected request target {Target}: {Problem}")]
     public static partial void RejectedTarget(ILogger logger, string target, string problem);
+
+    [LoggerMessage(7, LogLevel.Information, "Aborted multipart upload {UploadId} of s3://{Bucket}/{Key} after {Cause}")]
+    public static partial void MultipartAborted(ILogger logger, string bucket, string key, string uploadId, string cause);
+
+    [LoggerMessage(8, LogLevel.Error, "Could not abort multipart upload {UploadId} of s3://{Bucket}/{Key}; a bucket lifecycle rule must clean it up")]
+    public static partial void MultipartAbortFailed(ILogger logger, string bucket, string key, string uploadId, Exception error);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Diagnostics;
 
@@ -10,12 +9,12 @@ internal static class GatewayTelemetry
 
     public static readonly ActivitySource Source = new(SourceName);
 
-    public static Activity? StartStorageCall(string operation, string container, ObjectKey key)
+    public static Activity? StartStorageCall(string operation, string container, string key)
     {
         var activity = Source.StartActivity($"storage {operation}", ActivityKind.Client);
         activity?.SetTag("streamforge.storage.operation", operation);
         activity?.SetTag("streamforge.storage.container", container);
-        activity?.SetTag("streamforge.storage.key", key.Value);
+        activity?.SetTag("streamforge.storage.key", key);
         return activity;
     }
 }

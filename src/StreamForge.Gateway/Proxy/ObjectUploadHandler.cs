@@ -88,10 +88,14 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, ILogger<Object
             return Task.CompletedTask; // The client is gone; nobody is left to answer.
         }
 
-        if (FindInChain<BadHttpRequestException>(ex) is { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        // Kestrel's verdict on the request body (too large, ended early, too slow) outranks how storage saw it.
+        if (FindInChain<BadHttpRequestException>(ex) is { } badBody)
         {
-            return ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
-                "the body crossed this route's size limit; nothing was stored");
+            return badBody.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                    "the body crossed this route's size limit; nothing was stored")
+                : ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
+                    $"the body could not be read ({badBody.Message}); nothing was stored");
         }
 
         if (ex is StorageException storage)

@@ -27,8 +27,8 @@ public sealed class TracingTests(S3ServerFixture s3)
 
         Assert.Equal("hello", await gateway.Client.GetStringAsync("/traced/clip.bin"));
 
-        await Eventually.TrueAsync(() => spans.Any(s => s.OperationName == "storage GetObject" && (string?)s.GetTagItem("streamforge.storage.key") == "clip.bin"), "a storage GetObject span");
-        var storage = spans.First(s => s.OperationName == "storage GetObject" && (string?)s.GetTagItem("streamforge.storage.key") == "clip.bin");
+        await Eventually.TrueAsync(() => spans.Any(s => s.OperationName == "storage GetObject" && (string?)s.GetTagItem("streamforge.storage.key") == "traced/clip.bin"), "a storage GetObject span");
+        var storage = spans.First(s => s.OperationName == "storage GetObject" && (string?)s.GetTagItem("streamforge.storage.key") == "traced/clip.bin");
         await Eventually.TrueAsync(() => spans.Any(s => s.SpanId == storage.ParentSpanId), "the request span");
         Assert.Equal("Microsoft.AspNetCore", spans.First(s => s.SpanId == storage.ParentSpanId).Source.Name);
     }

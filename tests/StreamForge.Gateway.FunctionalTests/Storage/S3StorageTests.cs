@@ -85,20 +85,6 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(expected, await TestData.Sha256Async(stored.ResponseStream));
     }
 
-    [Fact]
-    public async Task A_chunked_put_to_s3_is_refused_with_411_until_multipart_exists()
-    {
-        var content = new StreamContent(new MemoryStream(new byte[1000]));
-        var request = new HttpRequestMessage(HttpMethod.Put, "/videos/uploads/chunked.bin") { Content = content };
-        request.Headers.TransferEncodingChunked = true;
-
-        using var response = await _gateway.Client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.LengthRequired, response.StatusCode);
-        Assert.Equal("length_required", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
-        Assert.False(await s3.ExistsAsync("videos/uploads/chunked.bin"));
-    }
-
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();

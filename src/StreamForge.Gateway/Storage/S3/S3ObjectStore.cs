@@ -6,11 +6,13 @@ using StreamForge.Gateway.Diagnostics;
 namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>Objects in one bucket under one prefix, through AWSSDK.S3; bodies are streamed, never buffered.</summary>
-internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address) : IObjectStore
+internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, ILogger logger) : IObjectStore
 {
+    private readonly S3Uploader _uploader = new(client, address.Bucket, logger);
+
     public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        using var activity = GatewayTelemetry.StartStorageCall("HeadObject", address.Bucket, key);
+        using var activity = GatewayTelemetry.StartStorageCall("HeadObject", address.Bucket, FullKey(key));
         try
         {
             var response = await client.GetObjectMetadataAsync(address.Bucket, FullKey(key), cancellationToken);
@@ -28,7 +30,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address) 
 
     public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
     {
-        using var activity = GatewayTelemetry.StartStorageCall("GetObject", address.Bucket, key);
+        using var activity = GatewayTelemetry.StartStorageCall("GetObject", address.Bucket, FullKey(key));
         var request = new GetObjectRequest { BucketName = address.Bucket, Key = FullKey(key), EtagToMatch = ifMatch };
         if (span is { } s)
         {
@@ -57,33 +59,11 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address) 
 
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
     {
-        // Bodies without a length, or too large for one PutObject, need S3 multipart (not yet supported).
-        var length = upload.Length ?? throw new StorageException(StorageErrorKind.LengthRequired,
-            "uploads to S3 routes need a Content-Length");
-        if (length > upload.Policy.SinglePutMaxSize)
-        {
-            throw new StorageException(StorageErrorKind.TooLarge,
-                $"uploads to S3 routes are limited to {upload.Policy.SinglePutMaxSize} bytes (Upload:SinglePutMaxSize)");
-        }
-
-        using var activity = GatewayTelemetry.StartStorageCall("PutObject", address.Bucket, key);
-        var request = new PutObjectRequest
-        {
-            BucketName = address.Bucket,
-            Key = FullKey(key),
-            InputStream = upload.Body,
-            AutoCloseStream = false,
-            AutoResetStreamPosition = false,
-            ContentType = upload.ContentType,
-        };
-        request.Headers.ContentLength = length;
-
         try
         {
-            var response = await client.PutObjectAsync(request, cancellationToken);
-            return new ObjectInfo(length, response.ETag, DateTimeOffset.UtcNow, upload.ContentType);
+            return await _uploader.UploadAsync(FullKey(key), upload, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not (OperationCanceledException or StorageException))
         {
             throw S3ErrorTranslator.Translate(ex, $"storing '{key}'");
         }

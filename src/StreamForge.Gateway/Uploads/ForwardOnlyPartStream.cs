@@ -1,0 +1,65 @@
+namespace StreamForge.Gateway.Uploads;
+
+/// <summary>
+/// One multipart part read straight from the request body. AWSSDK wraps every part stream in a wrapper that
+/// insists on CanSeek and reads Position/Length; this stream reports them truthfully and "seeks" only to
+/// where it already is, so the part streams without being buffered. A retry that needs to rewind fails
+/// loudly (NotSupportedException) instead of sending wrong bytes; the upload is then aborted.
+/// </summary>
+internal sealed class ForwardOnlyPartStream(Stream body, long length) : Stream
+{
+    private readonly long _length = length;
+    private long _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => true;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var remaining = _length - _position;
+        if (remaining <= 0)
+        {
+            return 0;
+        }
+
+        var read = await body.ReadAsync(buffer[..(int)Math.Min(buffer.Length, remaining)], cancellationToken);
+        _position += read;
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("request bodies are read asynchronously");
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => _length + offset,
+        };
+        return target == _position ? _position : throw new NotSupportedException("a streamed part cannot be rewound");
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using Amazon.S3.Model;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Storage;
+
+/// <summary>Uploads into S3 through the gateway: multipart at constant memory, every byte verified, nothing half-written.</summary>
+[Collection(S3Collection.Name)]
+public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
+{
+    private const int Part = 5 * TestData.MiB;
+
+    private readonly TempFolder _files = new("s3-uploads");
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        // SinglePutMaxSize 0: every non-empty body with a Content-Length takes the multipart path.
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .S3(s3.ServiceUrl)
+            .Cluster("bucket", "s3://media/up/")
+            .Route("up", "/up/{**key}", "bucket", policy: "parts", writeAccess: "Anonymous")
+            .Set("StreamForge:StreamPolicies:parts:Upload:PartSize", "5MiB")
+            .Set("StreamForge:StreamPolicies:parts:Upload:SinglePutMaxSize", "0")
+            .Set("StreamForge:StreamPolicies:parts:Upload:MaxBufferedParts", "2")
+            .Set("StreamForge:StreamPolicies:parts:Upload:MaxBodySize", "20MiB"));
+    }
+
+    public static TheoryData<int, bool> Sizes()
+    {
+        var data = new TheoryData<int, bool>();
+        foreach (var chunked in new[] { false, true })
+        {
+            foreach (var size in new[] { 0, 1, Part - 1, Part, Part + 1, (2 * Part) + (Part / 2) })
+            {
+                data.Add(size, chunked);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public async Task Uploads_of_every_part_boundary_read_back_byte_for_byte(int size, bool chunked)
+    {
+        var path = _files.Combine($"{size}-{chunked}.bin");
+        var expected = TestData.CreateFile(path, size, seed: size + (chunked ? 1 : 0));
+        var key = $"sizes/{size}-{(chunked ? "chunked" : "length")}.bin";
+
+        await using (var body = File.OpenRead(path))
+        {
+            using var response = await PutAsync(key, body, chunked);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        }
+
+        using var stored = await s3.Client.GetObjectAsync(new GetObjectRequest { BucketName = S3ServerFixture.Bucket, Key = "up/" + key });
+        Assert.Equal(size, stored.ContentLength);
+        Assert.Equal(expected, await TestData.Sha256Async(stored.ResponseStream));
+        using var viaGateway = await _gateway.Client.GetAsync("/up/" + key, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(expected, await TestData.Sha256Async(await viaGateway.Content.ReadAsStreamAsync()));
+    }
+
+    [Fact]
+    public async Task A_client_that_hangs_up_mid_upload_leaves_the_previous_version()
+    {
+        var previous = await SeedAsync("hangup.bin", 1000);
+
+        // Announce 12 MiB, send 7 MiB (more than one part), hang up.
+        await RawHttp.SendAsync(_gateway.Address,
+            "PUT /up/hangup.bin HTTP/1.1\nHost: x\nContent-Length: 12582912\nConnection: close\n\n",
+            new byte[7 * TestData.MiB],
+            closeAfterBody: true);
+
+        await GatewayMetricsScrape.WaitForAsync(_gateway, "streamforge_streams_aborted", "route=\"up\"");
+        Assert.Equal(previous, await ReadStoredAsync("hangup.bin"));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_crossing_the_limit_is_refused_and_nothing_stored()
+    {
+        await using var body = new MemoryStream(new byte[21 * TestData.MiB]);
+
+        using var response = await PutAsync("limit/too-big.bin", body, chunked: true);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("upload_too_large", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.False(await s3.ExistsAsync("up/limit/too-big.bin"));
+    }
+
+    private async Task<HttpResponseMessage> PutAsync(string key, Stream body, bool chunked)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/up/" + key) { Content = new StreamContent(body) };
+        if (chunked)
+        {
+            request.Headers.TransferEncodingChunked = true;
+        }
+        else
+        {
+            request.Content.Headers.ContentLength = body.Length;
+        }
+
+        return await _gateway.Client.SendAsync(request);
+    }
+
+    private async Task<string> SeedAsync(string key, int size)
+    {
+        var path = _files.Combine("seed-" + key);
+        var hash = TestData.CreateFile(path, size, seed: 99);
+        await s3.PutFileAsync("up/" + key, path);
+        return hash;
+    }
+
+    private async Task<string> ReadStoredAsync(string key)
+    {
+        using var stored = await s3.Client.GetObjectAsync(new GetObjectRequest { BucketName = S3ServerFixture.Bucket, Key = "up/" + key });
+        return await TestData.Sha256Async(stored.ResponseStream);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _files.Dispose();
+    }
+}
