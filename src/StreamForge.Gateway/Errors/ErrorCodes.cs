@@ -16,6 +16,5 @@ internal static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WritesForbidden = "writes_forbidden";
     public const string UploadTooLarge = "upload_too_large";
-    public const string LengthRequired = "length_required";
     public const string UploadIncomplete = "upload_incomplete";
 }

@@ -16,7 +16,6 @@ internal static class StorageErrorResponder
             StorageErrorKind.Throttled => (StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageThrottled),
             StorageErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable),
             StorageErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, ErrorCodes.StorageRejected),
-            StorageErrorKind.LengthRequired => (StatusCodes.Status411LengthRequired, ErrorCodes.LengthRequired),
             StorageErrorKind.TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };

@@ -9,7 +9,6 @@ internal enum StorageErrorKind
     Throttled,
     Unavailable,
     InvalidRequest,
-    LengthRequired,
     TooLarge,
     Failed,
 }
