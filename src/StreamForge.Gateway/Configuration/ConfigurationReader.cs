@@ -51,6 +51,41 @@ internal sealed class ConfigurationReader(ConfigurationErrors errors)
         return value;
     }
 
+    public int Integer(IConfigurationSection section, string key, int fallback, int min, int max)
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add(PathOf(section, key), $"'{text}' is not a whole number in {min}..{max}");
+            return fallback;
+        }
+
+        return value;
+    }
+
+    public TEnum Enumeration<TEnum>(IConfigurationSection section, string key, TEnum fallback)
+        where TEnum : struct, Enum
+    {
+        var text = section[key];
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) || !Enum.IsDefined(value))
+        {
+            errors.Add(PathOf(section, key), $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+            return fallback;
+        }
+
+        return value;
+    }
+
     public bool Boolean(IConfigurationSection section, string key, bool fallback)
     {
         var text = section[key];

@@ -1,11 +1,21 @@
+using StreamForge.Gateway.RateLimiting;
+
 namespace StreamForge.Gateway.Configuration;
 
 /// <summary>The validated <c>StreamForge</c> section, built once at start-up.</summary>
 internal sealed class GatewaySettings(
     S3Settings s3,
     IReadOnlyDictionary<string, StreamPolicy> policies,
+    IReadOnlyDictionary<string, RateLimitPolicySettings> rateLimits,
+    string? redisConfiguration,
     TimeSpan drainTimeout)
 {
+    /// <summary>Request-rate policies by name, for YARP routes' <c>RateLimiterPolicy</c>.</summary>
+    public IReadOnlyDictionary<string, RateLimitPolicySettings> RateLimits { get; } = rateLimits;
+
+    /// <summary>StackExchange.Redis configuration string for distributed rate limits.</summary>
+    public string? RedisConfiguration { get; } = redisConfiguration;
+
     public S3Settings S3 { get; } = s3;
 
     public IReadOnlyDictionary<string, StreamPolicy> Policies { get; } = policies;

@@ -1,3 +1,4 @@
+using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Configuration;
@@ -8,6 +9,9 @@ namespace StreamForge.Gateway.Configuration;
 /// </summary>
 internal static class GatewaySettingsLoader
 {
+    // YARP's reserved names: the app's default limiter, and none at all.
+    private static readonly string[] YarpBuiltInRateLimiterPolicies = ["Default", "Disable"];
+
     public static GatewaySettings Load(IConfiguration configuration, string contentRoot)
     {
         var errors = new ConfigurationErrors();
@@ -16,16 +20,23 @@ internal static class GatewaySettingsLoader
 
         var policies = StreamPolicyReader.ReadAll(root.GetSection("StreamPolicies"), errors);
         var s3 = ReadS3(root.GetSection("S3"), reader, errors);
+        var rateLimits = RateLimitPolicyReader.ReadAll(root.GetSection("RateLimits"), errors);
+        var redis = root.GetSection("Redis")["Configuration"];
+        if (redis is null && rateLimits.Values.FirstOrDefault(p => p.Distributed) is { } distributed)
+        {
+            errors.Add("StreamForge:Redis:Configuration", $"required by the distributed rate limit policy '{distributed.Name}'");
+        }
+
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
 
         var proxy = configuration.GetSection("ReverseProxy");
         var clusters = proxy.GetSection("Clusters");
         var clusterIds = clusters.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var storageClusters = ValidateClusters(clusters, contentRoot, errors);
-        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, errors);
+        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, drain);
+        return new GatewaySettings(s3, policies, rateLimits, redis, drain);
     }
 
     private static S3Settings ReadS3(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
@@ -94,6 +105,7 @@ internal static class GatewaySettingsLoader
         HashSet<string> clusterIds,
         HashSet<string> storageClusters,
         Dictionary<string, StreamPolicy> policies,
+        Dictionary<string, RateLimitPolicySettings> rateLimits,
         ConfigurationErrors errors)
     {
         foreach (var route in routes.GetChildren())
@@ -111,6 +123,13 @@ internal static class GatewaySettingsLoader
             {
                 errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
                     $"'{access}' is not one of {string.Join(", ", Enum.GetNames<WriteAccess>())}");
+            }
+
+            var rateLimit = route["RateLimiterPolicy"];
+            if (rateLimit is not null && !rateLimits.ContainsKey(rateLimit) && !YarpBuiltInRateLimiterPolicies.Contains(rateLimit, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(ConfigurationReader.PathOf(route, "RateLimiterPolicy"),
+                    $"unknown rate limit policy '{rateLimit}'; defined under StreamForge:RateLimits: {string.Join(", ", rateLimits.Keys.Order())}");
             }
 
             var clusterId = route["ClusterId"];

@@ -26,4 +26,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(8, LogLevel.Error, "Could not abort multipart upload {UploadId} of s3://{Bucket}/{Key}; a bucket lifecycle rule must clean it up")]
     public static partial void MultipartAbortFailed(ILogger logger, string bucket, string key, string uploadId, Exception error);
+
+    [LoggerMessage(9, LogLevel.Error, "Redis is unreachable for rate limit policy {Policy}; failing {Mode}")]
+    public static partial void RedisUnavailable(ILogger logger, string policy, string mode, Exception error);
 }

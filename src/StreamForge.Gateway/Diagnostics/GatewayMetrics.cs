@@ -11,6 +11,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _bytesReceived;
     private readonly UpDownCounter<long> _activeStreams;
     private readonly Counter<long> _streamsAborted;
+    private readonly Counter<long> _requestsRejected;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -18,6 +19,7 @@ internal sealed class GatewayMetrics
         _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
         _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
         _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");
+        _requestsRejected = meter.CreateCounter<long>("streamforge.requests.rejected", "{request}", "Requests refused before streaming, by route and reason.");
         _streamsAborted = meter.CreateCounter<long>("streamforge.streams.aborted", "{stream}", "Streams that ended before their last byte, by route and reason.");
     }
 
@@ -33,4 +35,7 @@ internal sealed class GatewayMetrics
 
     public void StreamAborted(string route, string reason) =>
         _streamsAborted.Add(1, new("route", route), new("reason", reason));
+
+    public void RequestRejected(string route, string reason) =>
+        _requestsRejected.Add(1, new("route", route), new("reason", reason));
 }

@@ -2,6 +2,7 @@ using Amazon.S3;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Proxy;
+using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
 
@@ -36,11 +37,15 @@ public static class GatewayApplication
         builder.Services.AddSingleton<CopyOutcomeResponder>();
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
+        builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
         builder.AddGatewayObservability();
 
         var app = builder.Build();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseRouting();
+        // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
+        app.UseRateLimiter();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics");

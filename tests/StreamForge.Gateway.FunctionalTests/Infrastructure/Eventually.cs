@@ -6,10 +6,13 @@ namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 /// </summary>
 internal static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 20)
+    public static Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 20) =>
+        TrueAsync(() => Task.FromResult(condition()), what, timeoutSeconds);
+
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {

@@ -1,0 +1,76 @@
+using System.Threading.RateLimiting;
+
+namespace StreamForge.Gateway.RateLimiting;
+
+/// <summary>
+/// A request needs a permit from both limiters (a request rate and a cap on concurrent streams): YARP routes
+/// name one rate limiter policy, so a policy that has both is this pair.
+/// </summary>
+internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) : RateLimiter
+{
+    public override TimeSpan? IdleDuration =>
+        first.IdleDuration is { } a && second.IdleDuration is { } b ? (a < b ? a : b) : null;
+
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        var lease = first.AttemptAcquire(permitCount);
+        return lease.IsAcquired ? Combine(lease, second.AttemptAcquire(permitCount)) : lease;
+    }
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        var lease = await first.AcquireAsync(permitCount, cancellationToken);
+        return lease.IsAcquired ? Combine(lease, await second.AcquireAsync(permitCount, cancellationToken)) : lease;
+    }
+
+    private static RateLimitLease Combine(RateLimitLease acquired, RateLimitLease next)
+    {
+        if (next.IsAcquired)
+        {
+            return new PairLease(acquired, next);
+        }
+
+        acquired.Dispose();
+        return next;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await first.DisposeAsync();
+        await second.DisposeAsync();
+    }
+
+    private sealed class PairLease(RateLimitLease a, RateLimitLease b) : RateLimitLease
+    {
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => a.MetadataNames.Concat(b.MetadataNames).Distinct();
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata) =>
+            a.TryGetMetadata(metadataName, out metadata) || b.TryGetMetadata(metadataName, out metadata);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                a.Dispose();
+                b.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using StreamForge.Gateway.Security;
+
+namespace StreamForge.Gateway.RateLimiting;
+
+/// <summary>
+/// One named request-rate policy (<c>StreamForge:RateLimits:&lt;name&gt;</c>), referenced by a YARP route's
+/// <c>RateLimiterPolicy</c>. Limits are per client (see <see cref="PartitionBy"/>).
+/// </summary>
+/// <param name="Limit">Permits per window (fixed/sliding), bucket size (token bucket) or concurrent requests (concurrency).</param>
+/// <param name="Window">Window length, or the token bucket's replenishment period.</param>
+/// <param name="SegmentsPerWindow">Sliding window only.</param>
+/// <param name="TokensPerPeriod">Token bucket only.</param>
+/// <param name="MaxConcurrentStreams">Optional per-client cap on requests in flight (e.g. 4 downloads), on top of the rate.</param>
+/// <param name="Distributed">Count in Redis, so that every gateway instance enforces one shared limit.</param>
+internal sealed record RateLimitPolicySettings(
+    string Name,
+    RateLimitKind Kind,
+    int Limit,
+    TimeSpan Window,
+    int SegmentsPerWindow,
+    int TokensPerPeriod,
+    int? MaxConcurrentStreams,
+    ClientKeyResolver PartitionBy,
+    bool Distributed,
+    RedisOutageMode RedisOutage);

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
+using Yarp.ReverseProxy.Model;
+
+namespace StreamForge.Gateway.RateLimiting;
+
+/// <summary>Answers a refused request: 429 with Retry-After, or 503 when a fail-closed policy cannot reach Redis.</summary>
+internal static class RateLimitRejection
+{
+    // RedisRateLimiting reports Retry-After as whole seconds under this name, the in-memory limiters as a TimeSpan.
+    private const string RedisRetryAfterName = "RETRY_AFTER";
+
+    public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var routeId = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "unknown";
+        var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
+        if (rejected.Lease.TryGetMetadata(RedisOutageTolerantLimiter.OutageMetadataName, out _))
+        {
+            metrics.RequestRejected(routeId, "rate_limiter_unavailable");
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.RateLimiterUnavailable,
+                "the shared rate limiter is unreachable and this route fails closed", headers => headers.RetryAfter = "1");
+            return;
+        }
+
+        metrics.RequestRejected(routeId, "rate_limited");
+        var seconds = RetryAfterSeconds(rejected.Lease).ToString(CultureInfo.InvariantCulture);
+        await ProblemResponder.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+            "too many requests from this client on this route", headers => headers.RetryAfter = seconds);
+    }
+
+    private static int RetryAfterSeconds(RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+        {
+            return Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        }
+
+        return lease.TryGetMetadata(RedisRetryAfterName, out var seconds) && seconds is int whole ? Math.Max(1, whole) : 1;
+    }
+}

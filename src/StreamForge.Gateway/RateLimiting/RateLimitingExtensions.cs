@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.RateLimiting;
+using StreamForge.Gateway.Configuration;
+
+namespace StreamForge.Gateway.RateLimiting;
+
+/// <summary>Registers the configured policies with ASP.NET Core's rate limiter, which YARP routes reference by name.</summary>
+internal static class RateLimitingExtensions
+{
+    public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder, GatewaySettings settings)
+    {
+        builder.Services.AddSingleton(new RedisConnection(settings.RedisConfiguration));
+        builder.Services.AddSingleton<RateLimiterFactory>();
+        builder.Services.AddRateLimiter(options => options.OnRejected = RateLimitRejection.WriteAsync);
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimiterFactory>((options, factory) =>
+        {
+            foreach (var policy in settings.RateLimits.Values)
+            {
+                options.AddPolicy(policy.Name, new GatewayRateLimiterPolicy(policy, factory));
+            }
+        });
+        return builder;
+    }
+}

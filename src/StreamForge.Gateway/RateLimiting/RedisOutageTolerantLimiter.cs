@@ -1,0 +1,63 @@
+using System.Threading.RateLimiting;
+using StackExchange.Redis;
+using StreamForge.Gateway.Diagnostics;
+
+namespace StreamForge.Gateway.RateLimiting;
+
+/// <summary>
+/// Wraps a Redis-backed limiter so that a Redis outage follows the policy's choice (fail open or closed)
+/// instead of turning every request into a 500.
+/// </summary>
+internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RateLimitPolicySettings policy, ILogger logger) : RateLimiter
+{
+    /// <summary>Metadata name carried by leases refused because Redis could not be asked.</summary>
+    public const string OutageMetadataName = "STREAMFORGE_REDIS_OUTAGE";
+
+    public override TimeSpan? IdleDuration => inner.IdleDuration;
+
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    // Redis limiters cannot answer synchronously (they always refuse here); the middleware then asks AcquireAsync.
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => inner.AttemptAcquire(permitCount);
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inner.AcquireAsync(permitCount, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            GatewayLog.RedisUnavailable(logger, policy.Name, policy.RedisOutage.ToString(), ex);
+            return policy.RedisOutage == RedisOutageMode.FailOpen ? OutageLease.Allowed : OutageLease.Refused;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    protected override ValueTask DisposeAsyncCore() => inner.DisposeAsync();
+
+    private sealed class OutageLease(bool acquired) : RateLimitLease
+    {
+        public static readonly OutageLease Allowed = new(true);
+        public static readonly OutageLease Refused = new(false);
+
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => [OutageMetadataName];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = metadataName == OutageMetadataName ? true : null;
+            return metadata is not null;
+        }
+    }
+}
