@@ -19,7 +19,8 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
     {
         var route = context.GetReverseProxyFeature().Route.Config;
         var routeId = route.RouteId;
-        var limit = settings.ResolvePolicy(route.Metadata).Upload.MaxBodySize;
+        var policy = settings.ResolvePolicy(route.Metadata);
+        var limit = policy.Upload.MaxBodySize;
         if (context.Request.ContentLength > limit)
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
@@ -33,7 +34,15 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
         }
 
         context.Request.Body = new CountingReadStream(context.Request.Body, bytes => metrics.BytesReceived(routeId, bytes));
-        context.Response.Body = new CountingWriteStream(context.Response.Body, bytes => metrics.BytesSent(routeId, bytes));
+        context.Response.Body = new StallGuardedWriteStream(
+            context.Response.Body,
+            policy.Buffer.StallTimeout,
+            bytes => metrics.BytesSent(routeId, bytes),
+            () =>
+            {
+                metrics.StreamAborted(routeId, "stalled");
+                context.Abort();
+            });
         metrics.StreamStarted(routeId, Direction);
         try
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,8 @@ internal sealed class FaultOrigin : IAsyncDisposable
     public const int ChunkSize = 64 * 1024;
 
     private readonly WebApplication _app;
+    private long _countedBytesWritten;
+    private long _sinkBytesRead;
 
     private FaultOrigin(WebApplication app, Uri address)
     {
@@ -32,6 +35,12 @@ internal sealed class FaultOrigin : IAsyncDisposable
     /// <summary>Completes when /gated has sent its first half.</summary>
     public TaskCompletionSource GatedHalfSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Bytes /counted managed to hand to its socket: what the gateway pulled from upstream.</summary>
+    public long CountedBytesWritten => Interlocked.Read(ref _countedBytesWritten);
+
+    /// <summary>Bytes /slow-sink read from an upload before it stopped reading.</summary>
+    public long SinkBytesRead => Interlocked.Read(ref _sinkBytesRead);
+
     /// <summary>Opened by a test to let /gated send its second half.</summary>
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -45,6 +54,8 @@ internal sealed class FaultOrigin : IAsyncDisposable
         app.MapGet("/die-after/{bytes:int}", (HttpContext context, int bytes) => DieAfterAsync(context, bytes));
         app.MapGet("/endless", (HttpContext context) => EndlessAsync(context, origin!.EndlessAborted));
         app.MapGet("/gated", (HttpContext context) => GatedAsync(context, origin!));
+        app.MapGet("/counted/{mebibytes:int}", (HttpContext context, int mebibytes) => origin!.CountedAsync(context, mebibytes));
+        app.MapPut("/slow-sink", (HttpContext context) => origin!.SlowSinkAsync(context));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         origin = new FaultOrigin(app, new Uri(address));
@@ -84,6 +95,32 @@ internal sealed class FaultOrigin : IAsyncDisposable
         origin.GatedHalfSent.TrySetResult();
         await origin.Gate.Task;
         await context.Response.Body.WriteAsync(new byte[ChunkSize]);
+    }
+
+    /// <summary>Writes up to the given size, counting what its socket accepted.</summary>
+    private async Task CountedAsync(HttpContext context, int mebibytes)
+    {
+        context.Response.ContentLength = mebibytes * 1024L * 1024;
+        var chunk = new byte[ChunkSize];
+        for (long sent = 0; sent < context.Response.ContentLength; sent += chunk.Length)
+        {
+            await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            Interlocked.Add(ref _countedBytesWritten, chunk.Length);
+        }
+    }
+
+    /// <summary>Reads one chunk of an upload, then stops reading until the gate opens.</summary>
+    private async Task SlowSinkAsync(HttpContext context)
+    {
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+        var buffer = new byte[ChunkSize];
+        var read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted);
+        Interlocked.Add(ref _sinkBytesRead, read);
+        await Gate.Task.WaitAsync(context.RequestAborted);
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            Interlocked.Add(ref _sinkBytesRead, read);
+        }
     }
 
     public async ValueTask DisposeAsync()

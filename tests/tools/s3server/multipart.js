@@ -220,20 +220,27 @@ function classify(ctx) {
   return op ? { op, ...target, uploadId: queryValue(ctx, 'uploadId') } : null;
 }
 
-async function readBody(req, limit) {
-  const chunks = [];
-  let length = 0;
-  for await (const chunk of req) {
-    length += chunk.length;
-    if (length > limit) {
-      throw new S3Error(
-        'MaxMessageLengthExceeded',
-        'Your request was too big.',
-      );
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+// Reads the whole body; past `limit` bytes it keeps reading (so the client
+// gets the error response, not a reset connection) but discards the data.
+function readBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let length = 0;
+    req.on('data', chunk => {
+      length += chunk.length;
+      if (length <= limit) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      if (length > limit) {
+        reject(
+          new S3Error('MaxMessageLengthExceeded', 'Your request was too big.'),
+        );
+      } else {
+        resolve(Buffer.concat(chunks));
+      }
+    });
+  });
 }
 
 // Properties Koa / s3rver read from ctx.req besides the body and headers.
@@ -557,20 +564,31 @@ async function uploadPart(ctx, target, next, log) {
       partNumber === undefined ? '' : partNumber,
     );
   }
-  await next();
-  if (ctx.status === 200) {
-    // Aborted while the part was being written: s3rver's putPart recreated
-    // the directory. Do not leave that behind (real S3 may or may not accept
-    // parts that race with an abort).
+  let failure;
+  try {
+    await next();
+  } catch (err) {
+    failure = err;
+  }
+  // Aborted while the part was being written: s3rver's putPart either failed
+  // (500, its .md5 file could not be written) or recreated the directory.
+  // Real S3 may or may not accept a part that races with an abort; answer
+  // NoSuchUpload and leave nothing behind.
+  if (failure || ctx.status === 200) {
+    let gone = false;
     try {
       await fs.promises.access(upload.keyFile);
     } catch (err) {
       if (!isMissing(err)) throw err;
+      gone = true;
+    }
+    if (gone) {
       await removeUploadDir(upload);
       log(`discarded part ${partNumber} of aborted upload ${upload.uploadId}`);
       throw noSuchUpload(upload.uploadId);
     }
   }
+  if (failure) throw failure;
 }
 
 // ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@
 // test process that spawned it; pass --ignore-stdin to turn that off).
 //
 // On top of plain s3rver 3.7.1 it decodes `aws-chunked` request bodies the way
-// real S3 does (see README.md and awsChunkedMiddleware below).
+// real S3 does (see README.md and awsChunkedMiddleware below), and implements
+// the multipart upload operations s3rver lacks or gets wrong (multipart.js).
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -26,6 +27,8 @@ const zlib = require('zlib');
 
 const S3rver = require('s3rver');
 const S3Error = require('s3rver/lib/models/error');
+
+const { installMultipartMiddleware } = require('./multipart');
 
 // ---------------------------------------------------------------------------
 // Checksums (S3 flexible checksums: base64 of the big-endian digest)
@@ -704,6 +707,9 @@ async function main() {
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
+  // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
+  // goes right in front of s3rver's router (after its error/XML handling).
+  installMultipartMiddleware(server, { log });
 
   let stopping = false;
   const shutdown = reason => {

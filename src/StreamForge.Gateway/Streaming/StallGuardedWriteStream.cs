@@ -1,0 +1,59 @@
+namespace StreamForge.Gateway.Streaming;
+
+/// <summary>
+/// The response stream YARP writes proxied bodies to: counts bytes, and abandons a write the client has not
+/// accepted within the stall timeout (Kestrel alone would let it sit for minutes, holding the upstream open).
+/// </summary>
+internal sealed class StallGuardedWriteStream(Stream inner, TimeSpan stallTimeout, Action<int> onWritten, Action onStalled) : Stream
+{
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await GuardAsync(token => inner.WriteAsync(buffer, token), cancellationToken);
+        onWritten(buffer.Length);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) =>
+        GuardAsync(token => new ValueTask(inner.FlushAsync(token)), cancellationToken);
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("response bodies are written asynchronously");
+
+    public override void Flush() => inner.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async Task GuardAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        using var stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stallTimer.CancelAfter(stallTimeout);
+        try
+        {
+            await write(stallTimer.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            onStalled();
+            throw new IOException($"the client accepted no bytes for {stallTimeout}");
+        }
+    }
+}
