@@ -1,10 +1,15 @@
+using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Throttling;
+
 namespace StreamForge.Gateway.Configuration;
 
 /// <summary>A named, validated set of streaming limits that routes reference from their metadata.</summary>
-internal sealed record StreamPolicy(string Name, BufferPolicy Buffer, UploadPolicy Upload)
+/// <param name="ClientKey">Who "one client" is for per-client bandwidth limits.</param>
+internal sealed record StreamPolicy(string Name, BufferPolicy Buffer, UploadPolicy Upload, ThrottlePolicy Throttle, ClientKeyResolver ClientKey)
 {
     /// <summary>The policy used by routes that name none.</summary>
     public const string DefaultName = "default";
 
-    public static StreamPolicy Default { get; } = new(DefaultName, BufferPolicy.Default, UploadPolicy.Default);
+    public static StreamPolicy Default { get; } =
+        new(DefaultName, BufferPolicy.Default, UploadPolicy.Default, ThrottlePolicy.Unlimited, ClientKeyResolver.ByRemoteAddress);
 }

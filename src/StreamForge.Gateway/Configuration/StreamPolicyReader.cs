@@ -1,3 +1,5 @@
+using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Configuration;
@@ -5,7 +7,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Upload"];
+    private static readonly string[] KnownSections = ["Buffer", "Upload", "Throttle"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -35,7 +37,19 @@ internal static class StreamPolicyReader
         }
 
         var reader = new ConfigurationReader(errors);
-        return new StreamPolicy(section.Key, ReadBuffer(section.GetSection("Buffer"), reader, errors), ReadUpload(section.GetSection("Upload"), reader, errors));
+        var throttle = section.GetSection("Throttle");
+        var clientKey = ClientKeyResolver.Parse(throttle["PartitionBy"]);
+        if (clientKey is null)
+        {
+            errors.Add(ConfigurationReader.PathOf(throttle, "PartitionBy"), $"'{throttle["PartitionBy"]}' is neither RemoteAddress nor Header:<name>");
+        }
+
+        return new StreamPolicy(
+            section.Key,
+            ReadBuffer(section.GetSection("Buffer"), reader, errors),
+            ReadUpload(section.GetSection("Upload"), reader, errors),
+            ReadThrottle(throttle, reader),
+            clientKey ?? ClientKeyResolver.ByRemoteAddress);
     }
 
     private static BufferPolicy ReadBuffer(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
@@ -50,6 +64,23 @@ internal static class StreamPolicyReader
         }
 
         return new BufferPolicy((int)chunk, max, stall);
+    }
+
+    private static ThrottlePolicy ReadThrottle(IConfigurationSection section, ConfigurationReader reader)
+    {
+        // 1 KB/s..10 GB/s: below that a stream is better refused than trickled, above it nothing needs pacing.
+        const long MinRate = 1_000;
+        const long MaxRate = 10_000_000_000;
+        long? Rate(string key) => section[key] is null ? null : reader.Size(section, key, MinRate, MinRate, MaxRate);
+
+        var perStream = Rate("BytesPerSecond");
+        var perClient = Rate("PerClientBytesPerSecond");
+        var perRoute = Rate("PerRouteBytesPerSecond");
+        // Default burst: a quarter second at the slowest configured rate, enough to absorb scheduling jitter.
+        var slowest = new[] { perStream, perClient, perRoute }.Where(r => r is not null).Select(r => r!.Value).DefaultIfEmpty(0).Min();
+        var burst = reader.Size(section, "BurstBytes", Math.Max(64 * 1024, slowest / 4), 0, 16L * 1024 * 1024 * 1024);
+        var rateAfter = reader.Size(section, "RateAfterBytes", 0, 0, long.MaxValue);
+        return new ThrottlePolicy(perStream, burst, rateAfter, perClient, perRoute);
     }
 
     private static UploadPolicy ReadUpload(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

@@ -12,6 +12,8 @@ internal sealed class GatewayMetrics
     private readonly UpDownCounter<long> _activeStreams;
     private readonly Counter<long> _streamsAborted;
     private readonly Counter<long> _requestsRejected;
+    private readonly Counter<double> _throttleWait;
+    private readonly Counter<double> _backpressureWait;
 
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -19,6 +21,8 @@ internal sealed class GatewayMetrics
         _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
         _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
         _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");
+        _throttleWait = meter.CreateCounter<double>("streamforge.throttle.wait", "s", "Time streams spent waiting on bandwidth throttles, by route and direction.");
+        _backpressureWait = meter.CreateCounter<double>("streamforge.backpressure.wait", "s", "Time writes waited for the reading side (slow clients or upstreams), by route and direction.");
         _requestsRejected = meter.CreateCounter<long>("streamforge.requests.rejected", "{request}", "Requests refused before streaming, by route and reason.");
         _streamsAborted = meter.CreateCounter<long>("streamforge.streams.aborted", "{stream}", "Streams that ended before their last byte, by route and reason.");
     }
@@ -38,4 +42,10 @@ internal sealed class GatewayMetrics
 
     public void RequestRejected(string route, string reason) =>
         _requestsRejected.Add(1, new("route", route), new("reason", reason));
+
+    public void ThrottleWait(string route, string direction, TimeSpan waited) =>
+        _throttleWait.Add(waited.TotalSeconds, new("route", route), new("direction", direction));
+
+    public void BackpressureWait(string route, string direction, TimeSpan waited) =>
+        _backpressureWait.Add(waited.TotalSeconds, new("route", route), new("direction", direction));
 }

@@ -5,6 +5,7 @@ using StreamForge.Gateway.Proxy;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
+using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Hosting;
 
@@ -34,6 +35,9 @@ public static class GatewayApplication
         builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
         builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ThrottleRegistry>();
+        builder.Services.AddSingleton<StreamThrottles>();
         builder.Services.AddSingleton<CopyOutcomeResponder>();
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<ObjectUploadHandler>();

@@ -3,13 +3,15 @@ using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
+using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>GET and HEAD on a storage route: headers from the object, body through the copy loop.</summary>
-internal sealed class ObjectDownloadHandler(GatewayMetrics metrics, CopyOutcomeResponder outcomes, ILogger<ObjectDownloadHandler> logger)
+internal sealed class ObjectDownloadHandler(
+    GatewayMetrics metrics, StreamThrottles throttles, CopyOutcomeResponder outcomes, ILogger<ObjectDownloadHandler> logger)
 {
-    private const string Direction = "download";
+    private static readonly StreamDirection Direction = StreamDirection.Download;
 
     public async Task HandleAsync(StorageRequest request)
     {
@@ -51,23 +53,22 @@ internal sealed class ObjectDownloadHandler(GatewayMetrics metrics, CopyOutcomeR
     private async Task SendBodyAsync(StorageRequest request, ObjectContent content)
     {
         var buffer = request.Policy.Buffer;
-        var length = content.Span?.Length ?? content.Info.Length;
-        metrics.StreamStarted(request.RouteId, Direction);
+        using var throttle = throttles.Acquire(request.Context, request.RouteId, request.Policy, Direction);
+        var options = new CopyOptions(
+            buffer.ChunkSize,
+            buffer.StallTimeout,
+            content.Span?.Length ?? content.Info.Length,
+            throttle,
+            new StreamMeter(metrics, request.RouteId, Direction));
+        metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
-            var result = await StreamCopier.CopyAsync(
-                content.Body,
-                request.Context.Response.Body,
-                buffer.ChunkSize,
-                buffer.StallTimeout,
-                length,
-                bytes => metrics.BytesSent(request.RouteId, bytes),
-                request.Context.RequestAborted);
+            var result = await StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options, request.Context.RequestAborted);
             await outcomes.RespondAsync(request, result);
         }
         finally
         {
-            metrics.StreamEnded(request.RouteId, Direction);
+            metrics.StreamEnded(request.RouteId, Direction.Name);
         }
     }
 

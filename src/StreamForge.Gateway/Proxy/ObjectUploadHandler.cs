@@ -5,13 +5,14 @@ using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
+using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>PUT on a storage route: checks access and size first, then streams the body into the store.</summary>
-internal sealed class ObjectUploadHandler(GatewayMetrics metrics, ILogger<ObjectUploadHandler> logger)
+internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottles throttles, ILogger<ObjectUploadHandler> logger)
 {
-    private const string Direction = "upload";
+    private static readonly StreamDirection Direction = StreamDirection.Upload;
 
     public async Task HandleAsync(StorageRequest request)
     {
@@ -54,9 +55,10 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, ILogger<Object
     private async Task StoreAsync(StorageRequest request, long? declared)
     {
         var context = request.Context;
-        var body = new CountingReadStream(context.Request.Body, bytes => metrics.BytesReceived(request.RouteId, bytes));
+        using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
+        var body = new MeteredReadStream(context.Request.Body, throttle, new StreamMeter(metrics, request.RouteId, Direction));
         var upload = new UploadSource(body, declared, context.Request.ContentType, request.Policy.Buffer.ChunkSize, request.Policy.Upload);
-        metrics.StreamStarted(request.RouteId, Direction);
+        metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
             var info = await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
@@ -77,7 +79,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, ILogger<Object
         }
         finally
         {
-            metrics.StreamEnded(request.RouteId, Direction);
+            metrics.StreamEnded(request.RouteId, Direction.Name);
         }
     }
 

@@ -3,6 +3,7 @@ using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Streaming;
+using StreamForge.Gateway.Throttling;
 using Yarp.ReverseProxy.Model;
 
 namespace StreamForge.Gateway.Proxy;
@@ -11,10 +12,8 @@ namespace StreamForge.Gateway.Proxy;
 /// For requests YARP forwards to HTTP origins: applies the route policy's body-size limit (YARP streams the
 /// body; Kestrel enforces the limit as it arrives) and counts body bytes by route.
 /// </summary>
-internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettings settings, GatewayMetrics metrics)
+internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettings settings, GatewayMetrics metrics, StreamThrottles throttles)
 {
-    private const string Direction = "proxy";
-
     public async Task InvokeAsync(HttpContext context)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
@@ -33,24 +32,28 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
             sizeFeature.MaxRequestBodySize = limit;
         }
 
-        context.Request.Body = new CountingReadStream(context.Request.Body, bytes => metrics.BytesReceived(routeId, bytes));
-        context.Response.Body = new StallGuardedWriteStream(
+        using var requestThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest);
+        using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
+        context.Request.Body = new MeteredReadStream(
+            context.Request.Body, requestThrottle, new StreamMeter(metrics, routeId, StreamDirection.ProxyRequest));
+        context.Response.Body = new MeteredWriteStream(
             context.Response.Body,
             policy.Buffer.StallTimeout,
-            bytes => metrics.BytesSent(routeId, bytes),
+            responseThrottle,
+            new StreamMeter(metrics, routeId, StreamDirection.ProxyResponse),
             () =>
             {
                 metrics.StreamAborted(routeId, "stalled");
                 context.Abort();
             });
-        metrics.StreamStarted(routeId, Direction);
+        metrics.StreamStarted(routeId, StreamDirection.ProxyResponse.Name);
         try
         {
             await next(context);
         }
         finally
         {
-            metrics.StreamEnded(routeId, Direction);
+            metrics.StreamEnded(routeId, StreamDirection.ProxyResponse.Name);
         }
     }
 }

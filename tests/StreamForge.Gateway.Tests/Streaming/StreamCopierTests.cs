@@ -5,7 +5,7 @@ namespace StreamForge.Gateway.Tests.Streaming;
 public sealed class StreamCopierTests
 {
     private static Task<CopyResult> Copy(Stream source, Stream destination, long? expected = null, CancellationToken token = default, TimeSpan? stall = null) =>
-        StreamCopier.CopyAsync(source, destination, 1024, stall ?? TimeSpan.FromMinutes(1), expected, null, token);
+        StreamCopier.CopyAsync(source, destination, new CopyOptions(1024, stall ?? TimeSpan.FromMinutes(1), expected), token);
 
     [Fact]
     public async Task Copies_every_byte_in_chunks_no_larger_than_the_buffer()

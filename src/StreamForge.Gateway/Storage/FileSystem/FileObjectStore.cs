@@ -56,7 +56,7 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
         {
             await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
             {
-                var result = await StreamCopier.CopyAsync(upload.Body, file, upload.ChunkSize, Timeout.InfiniteTimeSpan, upload.Length, null, cancellationToken);
+                var result = await StreamCopier.CopyAsync(upload.Body, file, new CopyOptions(upload.ChunkSize, Timeout.InfiniteTimeSpan, upload.Length), cancellationToken);
                 if (!result.IsSuccess)
                 {
                     throw new UploadFailedException(result);

@@ -1,7 +1,12 @@
+using StreamForge.Gateway.Throttling;
+
 namespace StreamForge.Gateway.Streaming;
 
-/// <summary>Passes reads through, reporting each chunk's size (metrics for request bodies).</summary>
-internal sealed class CountingReadStream(Stream inner, Action<int> onRead) : Stream
+/// <summary>
+/// A request body on its way upstream: each read waits for the throttle first (so a throttled upload is
+/// paced by TCP flow control, never read ahead) and is reported to the observer.
+/// </summary>
+internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer) : Stream
 {
     public override bool CanRead => true;
 
@@ -19,10 +24,18 @@ internal sealed class CountingReadStream(Stream inner, Action<int> onRead) : Str
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
+        var size = throttle.NextWriteSize(buffer.Length);
+        // Reserved before reading, so a read that returns less than asked charges a little early; the next
+        // reads pay it back, and the long-run rate stays exact.
+        if (await throttle.WaitAsync(size, cancellationToken) is { Ticks: > 0 } waited)
+        {
+            observer.OnThrottled(waited);
+        }
+
+        var read = await inner.ReadAsync(buffer[..size], cancellationToken);
         if (read > 0)
         {
-            onRead(read);
+            observer.OnCopied(read);
         }
 
         return read;
@@ -31,16 +44,8 @@ internal sealed class CountingReadStream(Stream inner, Action<int> onRead) : Str
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        var read = inner.Read(buffer, offset, count);
-        if (read > 0)
-        {
-            onRead(read);
-        }
-
-        return read;
-    }
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("request bodies are read asynchronously");
 
     public override void Flush()
     {

@@ -1,10 +1,15 @@
+using System.Diagnostics;
+using StreamForge.Gateway.Throttling;
+
 namespace StreamForge.Gateway.Streaming;
 
 /// <summary>
-/// The response stream YARP writes proxied bodies to: counts bytes, and abandons a write the client has not
-/// accepted within the stall timeout (Kestrel alone would let it sit for minutes, holding the upstream open).
+/// The response stream YARP writes proxied bodies to: paces writes by the throttle, reports bytes and waits,
+/// and abandons a write the client has not accepted within the stall timeout (Kestrel alone would let it sit
+/// for minutes, holding the upstream open).
 /// </summary>
-internal sealed class StallGuardedWriteStream(Stream inner, TimeSpan stallTimeout, Action<int> onWritten, Action onStalled) : Stream
+internal sealed class MeteredWriteStream(
+    Stream inner, TimeSpan stallTimeout, StreamThrottle throttle, ICopyObserver observer, Action onStalled) : Stream
 {
     public override bool CanRead => false;
 
@@ -22,8 +27,20 @@ internal sealed class StallGuardedWriteStream(Stream inner, TimeSpan stallTimeou
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await GuardAsync(token => inner.WriteAsync(buffer, token), cancellationToken);
-        onWritten(buffer.Length);
+        for (var offset = 0; offset < buffer.Length;)
+        {
+            var slice = buffer.Slice(offset, throttle.NextWriteSize(buffer.Length - offset));
+            if (await throttle.WaitAsync(slice.Length, cancellationToken) is { Ticks: > 0 } waited)
+            {
+                observer.OnThrottled(waited);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await GuardAsync(token => inner.WriteAsync(slice, token), cancellationToken);
+            observer.OnBackpressure(Stopwatch.GetElapsedTime(started));
+            observer.OnCopied(slice.Length);
+            offset += slice.Length;
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

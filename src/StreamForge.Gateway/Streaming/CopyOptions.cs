@@ -1,0 +1,13 @@
+using StreamForge.Gateway.Throttling;
+
+namespace StreamForge.Gateway.Streaming;
+
+/// <param name="ChunkSize">Bytes read per step: the size of the one pooled buffer.</param>
+/// <param name="StallTimeout">A write not accepted within this long ends the copy as <see cref="CopyOutcome.Stalled"/>.</param>
+/// <param name="ExpectedLength">When known, a source that ends early is a failure, not a short success.</param>
+internal sealed record CopyOptions(
+    int ChunkSize,
+    TimeSpan StallTimeout,
+    long? ExpectedLength = null,
+    StreamThrottle? Throttle = null,
+    ICopyObserver? Observer = null);
