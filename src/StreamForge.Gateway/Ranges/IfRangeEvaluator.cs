@@ -8,14 +8,15 @@ internal static class IfRangeEvaluator
 {
     /// <summary>
     /// Whether the Range header should be honoured. Call it only when Range is present: section 13.1.5 says an
-    /// If-Range without Range is ignored. Null (no If-Range) is true.
+    /// If-Range without Range is ignored. An absent or empty field (what StringValues.ToString() gives for a
+    /// missing header) is true, consistent with <see cref="ConditionalHeaders"/>.
     /// </summary>
     /// <param name="ifRange">The raw If-Range field value, or null.</param>
     /// <param name="etag">The representation's quoted entity-tag.</param>
     /// <param name="lastModified">The representation's modification time (compared at one-second resolution).</param>
     public static bool RangeApplies(string? ifRange, string etag, DateTimeOffset lastModified)
     {
-        if (ifRange is null)
+        if (HttpSyntax.IsAbsent(ifRange))
         {
             return true;
         }
@@ -32,7 +33,7 @@ internal static class IfRangeEvaluator
         }
 
         // An HTTP-date applies only on an exact match with Last-Modified, unlike the "earlier than or equal"
-        // rule of If-Unmodified-Since. Garbage, including an empty value, is neither form: the condition is false.
+        // rule of If-Unmodified-Since. Garbage is neither form: the condition is false and the caller sends 200.
         return HttpDate.TryParse(ifRange, out var date) && date == HttpDate.TruncateToSeconds(lastModified);
     }
 }

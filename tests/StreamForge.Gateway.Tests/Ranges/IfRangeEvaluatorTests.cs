@@ -9,6 +9,8 @@ public sealed class IfRangeEvaluatorTests
 
     [Theory]
     [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData(" ", true)]
     [InlineData("\"abc\"", true)]
     [InlineData(" \"abc\" ", true)]
     [InlineData("\"xyz\"", false)]
@@ -19,7 +21,6 @@ public sealed class IfRangeEvaluatorTests
     [InlineData("\"abc", false)]
     [InlineData("abc", false)]
     [InlineData("*", false)]
-    [InlineData("", false)]
     [InlineData("garbage", false)]
     public void Entity_tag_validator(string? ifRange, bool applies)
     {
