@@ -5,11 +5,12 @@ namespace StreamForge.Gateway.Configuration;
 
 /// <summary>A named, validated set of streaming limits that routes reference from their metadata.</summary>
 /// <param name="ClientKey">Who "one client" is for per-client bandwidth limits.</param>
-internal sealed record StreamPolicy(string Name, BufferPolicy Buffer, UploadPolicy Upload, ThrottlePolicy Throttle, ClientKeyResolver ClientKey)
+internal sealed record StreamPolicy(
+    string Name, BufferPolicy Buffer, RangePolicy Range, UploadPolicy Upload, ThrottlePolicy Throttle, ClientKeyResolver ClientKey)
 {
     /// <summary>The policy used by routes that name none.</summary>
     public const string DefaultName = "default";
 
     public static StreamPolicy Default { get; } =
-        new(DefaultName, BufferPolicy.Default, UploadPolicy.Default, ThrottlePolicy.Unlimited, ClientKeyResolver.ByRemoteAddress);
+        new(DefaultName, BufferPolicy.Default, RangePolicy.Default, UploadPolicy.Default, ThrottlePolicy.Unlimited, ClientKeyResolver.ByRemoteAddress);
 }

@@ -7,7 +7,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Upload", "Throttle"];
+    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -47,6 +47,7 @@ internal static class StreamPolicyReader
         return new StreamPolicy(
             section.Key,
             ReadBuffer(section.GetSection("Buffer"), reader, errors),
+            ReadRange(section.GetSection("Range"), reader),
             ReadUpload(section.GetSection("Upload"), reader, errors),
             ReadThrottle(throttle, reader),
             clientKey ?? ClientKeyResolver.ByRemoteAddress);
@@ -64,6 +65,15 @@ internal static class StreamPolicyReader
         }
 
         return new BufferPolicy((int)chunk, max, stall);
+    }
+
+    private static RangePolicy ReadRange(IConfigurationSection section, ConfigurationReader reader)
+    {
+        var defaults = RangePolicy.Default;
+        return new RangePolicy(
+            reader.Size(section, "SliceSize", defaults.SliceSize, 64 * 1024, 1L << 30),
+            reader.Integer(section, "MaxRanges", defaults.MaxRanges, 1, 100),
+            reader.Enumeration(section, "OnAbuse", defaults.OnAbuse));
     }
 
     private static ThrottlePolicy ReadThrottle(IConfigurationSection section, ConfigurationReader reader)

@@ -13,6 +13,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _streamsAborted;
     private readonly Counter<long> _requestsRejected;
     private readonly Counter<double> _throttleWait;
+    private readonly Counter<long> _rangeRequests;
+    private readonly Counter<long> _slicesFetched;
     private readonly Counter<double> _backpressureWait;
 
     public GatewayMetrics(IMeterFactory meterFactory)
@@ -21,6 +23,8 @@ internal sealed class GatewayMetrics
         _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
         _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
         _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");
+        _rangeRequests = meter.CreateCounter<long>("streamforge.range.requests", "{request}", "Storage GET/HEAD requests by route and kind (full, single, suffix, open_ended, multi, unsatisfiable, not_modified, ...).");
+        _slicesFetched = meter.CreateCounter<long>("streamforge.range.slices", "{slice}", "Upstream storage reads made to serve ranges, by route.");
         _throttleWait = meter.CreateCounter<double>("streamforge.throttle.wait", "s", "Time streams spent waiting on bandwidth throttles, by route and direction.");
         _backpressureWait = meter.CreateCounter<double>("streamforge.backpressure.wait", "s", "Time writes waited for the reading side (slow clients or upstreams), by route and direction.");
         _requestsRejected = meter.CreateCounter<long>("streamforge.requests.rejected", "{request}", "Requests refused before streaming, by route and reason.");
@@ -48,4 +52,8 @@ internal sealed class GatewayMetrics
 
     public void BackpressureWait(string route, string direction, TimeSpan waited) =>
         _backpressureWait.Add(waited.TotalSeconds, new("route", route), new("direction", direction));
+
+    public void RangeRequest(string route, string kind) => _rangeRequests.Add(1, new("route", route), new("kind", kind));
+
+    public void SliceFetched(string route) => _slicesFetched.Add(1, new KeyValuePair<string, object?>("route", route));
 }

@@ -39,6 +39,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<ThrottleRegistry>();
         builder.Services.AddSingleton<StreamThrottles>();
         builder.Services.AddSingleton<CopyOutcomeResponder>();
+        builder.Services.AddSingleton<RangedBodyWriter>();
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
         builder.AddGatewayRateLimiting(settings);

@@ -1,70 +1,150 @@
 using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Proxy;
 
-/// <summary>GET and HEAD on a storage route: headers from the object, body through the copy loop.</summary>
+/// <summary>
+/// GET and HEAD on a storage route. A plain GET opens the object in one call; anything conditional or ranged
+/// reads the metadata first, lets <see cref="DownloadPlanner"/> decide (200, 206, 304, 412, 416), and then
+/// streams exactly the planned bytes through the copy loop.
+/// </summary>
 internal sealed class ObjectDownloadHandler(
-    GatewayMetrics metrics, StreamThrottles throttles, CopyOutcomeResponder outcomes, ILogger<ObjectDownloadHandler> logger)
+    GatewayMetrics metrics,
+    StreamThrottles throttles,
+    RangedBodyWriter rangedBodies,
+    CopyOutcomeResponder outcomes,
+    ILogger<ObjectDownloadHandler> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Download;
 
     public async Task HandleAsync(StorageRequest request)
     {
-        var context = request.Context;
-        var aborted = context.RequestAborted;
-        var isHead = HttpMethods.IsHead(context.Request.Method);
         try
         {
-            if (isHead)
+            if (DownloadPlanner.NeedsMetadataFirst(request.Context.Request))
             {
-                var info = await request.Store.HeadAsync(request.Key, aborted);
-                if (info is null)
-                {
-                    await NotFoundAsync(request);
-                    return;
-                }
-
-                WriteHeaders(context.Response, request.Key, info);
-                return;
+                await HandlePlannedAsync(request);
             }
-
-            await using var content = await request.Store.OpenReadAsync(request.Key, span: null, ifMatch: null, aborted);
-            if (content is null)
+            else
             {
-                await NotFoundAsync(request);
-                return;
+                await HandlePlainGetAsync(request);
             }
-
-            WriteHeaders(context.Response, request.Key, content.Info);
-            await SendBodyAsync(request, content);
         }
         catch (StorageException ex)
         {
             GatewayLog.StorageFailed(logger, request.RouteId, request.Key.Value, ex.Kind.ToString(), ex);
-            await StorageErrorResponder.WriteAsync(context, ex);
+            await StorageErrorResponder.WriteAsync(request.Context, ex);
         }
     }
 
-    private async Task SendBodyAsync(StorageRequest request, ObjectContent content)
+    private async Task HandlePlainGetAsync(StorageRequest request)
+    {
+        metrics.RangeRequest(request.RouteId, "full");
+        await using var content = await request.Store.OpenReadAsync(request.Key, span: null, ifMatch: null, request.Context.RequestAborted);
+        if (content is null)
+        {
+            await NotFoundAsync(request);
+            return;
+        }
+
+        WriteEntityHeaders(request.Context.Response, request.Key, content.Info);
+        request.Context.Response.ContentLength = content.Info.Length;
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
+    }
+
+    private async Task HandlePlannedAsync(StorageRequest request)
+    {
+        var context = request.Context;
+        var info = await request.Store.HeadAsync(request.Key, context.RequestAborted);
+        if (info is null)
+        {
+            await NotFoundAsync(request);
+            return;
+        }
+
+        var plan = DownloadPlanner.Plan(context.Request, info, request.Policy.Range);
+        metrics.RangeRequest(request.RouteId, plan.RangeKind);
+        var response = context.Response;
+        switch (plan.Kind)
+        {
+            case DownloadPlanKind.NotModified:
+                WriteEntityHeaders(response, request.Key, info);
+                response.ContentType = null;
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            case DownloadPlanKind.PreconditionFailed:
+                await ProblemResponder.WriteAsync(context, StatusCodes.Status412PreconditionFailed, ErrorCodes.PreconditionFailed,
+                    $"'{request.Key}' does not meet the request's preconditions (now {info.ETag})");
+                return;
+            case DownloadPlanKind.Unsatisfiable:
+                await ProblemResponder.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, ErrorCodes.RangeNotSatisfiable,
+                    plan.Abusive ? "the range set is refused (too many, overlapping or larger than the object)" : $"no requested range starts within the {info.Length} bytes of '{request.Key}'",
+                    headers =>
+                    {
+                        headers.ContentRange = ContentRangeFormatter.FormatUnsatisfied(info.Length);
+                        headers.AcceptRanges = "bytes";
+                    });
+                return;
+        }
+
+        WriteEntityHeaders(response, request.Key, info);
+        if (plan.Kind == DownloadPlanKind.Full)
+        {
+            response.ContentLength = info.Length;
+            if (HttpMethods.IsGet(context.Request.Method))
+            {
+                await SendPinnedFullBodyAsync(request, info);
+            }
+
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status206PartialContent;
+        MultipartByteRanges? multipart = null;
+        if (plan.Kind == DownloadPlanKind.Single)
+        {
+            response.Headers.ContentRange = ContentRangeFormatter.Format(plan.Spans[0], info.Length);
+            response.ContentLength = plan.Spans[0].Length;
+        }
+        else
+        {
+            multipart = new MultipartByteRanges(MultipartBoundary.Create(), SafePartContentType(request, info), info.Length, plan.Spans);
+            response.ContentType = multipart.ContentType;
+            response.ContentLength = multipart.ContentLength;
+        }
+
+        var openEnded = plan.RangeKind == "open_ended";
+        await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, openEnded, multipart, options));
+    }
+
+    /// <summary>A full body after a metadata read: pinned to the ETag the headers are about to announce.</summary>
+    private async Task SendPinnedFullBodyAsync(StorageRequest request, ObjectInfo info)
+    {
+        var context = request.Context;
+        await using var content = await request.Store.OpenReadAsync(request.Key, span: null, ifMatch: info.ETag, context.RequestAborted);
+        if (content is null)
+        {
+            await NotFoundAsync(request);
+            return;
+        }
+
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.Body, options with { ExpectedLength = info.Length }, context.RequestAborted));
+    }
+
+    private async Task StreamAsync(StorageRequest request, Func<CopyOptions, Task<CopyResult>> copy)
     {
         var buffer = request.Policy.Buffer;
         using var throttle = throttles.Acquire(request.Context, request.RouteId, request.Policy, Direction);
-        var options = new CopyOptions(
-            buffer.ChunkSize,
-            buffer.StallTimeout,
-            content.Span?.Length ?? content.Info.Length,
-            throttle,
-            new StreamMeter(metrics, request.RouteId, Direction));
+        var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, null, throttle, new StreamMeter(metrics, request.RouteId, Direction));
         metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
-            var result = await StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options, request.Context.RequestAborted);
-            await outcomes.RespondAsync(request, result);
+            await outcomes.RespondAsync(request, await copy(options));
         }
         finally
         {
@@ -72,14 +152,20 @@ internal sealed class ObjectDownloadHandler(
         }
     }
 
-    private static void WriteHeaders(HttpResponse response, ObjectKey key, ObjectInfo info)
+    private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentLength = info.Length;
         response.ContentType = ContentTypes.For(key.Value, info.ContentType);
         response.Headers.ETag = info.ETag;
         response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
         response.Headers.AcceptRanges = "bytes";
+    }
+
+    /// <summary>The per-part Content-Type of a multipart/byteranges body; a stored type that could inject header lines is dropped.</summary>
+    private static string? SafePartContentType(StorageRequest request, ObjectInfo info)
+    {
+        var type = ContentTypes.For(request.Key.Value, info.ContentType);
+        return type.All(c => c is >= ' ' and <= '~') ? type : null;
     }
 
     private static Task NotFoundAsync(StorageRequest request) =>

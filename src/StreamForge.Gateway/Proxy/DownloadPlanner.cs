@@ -1,0 +1,59 @@
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// Applies RFC 9110 to a download: preconditions first (section 13.2.2), then If-Range and Range
+/// (sections 13.1.5, 14.2), against the object's metadata. The decisions themselves live in Ranges/.
+/// </summary>
+internal static class DownloadPlanner
+{
+    public static bool NeedsMetadataFirst(HttpRequest request) =>
+        HttpMethods.IsHead(request.Method)
+        || request.Headers.Range.Count > 0
+        || request.Headers.IfMatch.Count > 0
+        || request.Headers.IfNoneMatch.Count > 0
+        || request.Headers.IfModifiedSince.Count > 0
+        || request.Headers.IfUnmodifiedSince.Count > 0;
+
+    public static DownloadPlan Plan(HttpRequest request, ObjectInfo info, RangePolicy policy)
+    {
+        var headers = request.Headers;
+        var conditions = new ConditionalHeaders(
+            headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), headers.IfModifiedSince.ToString(), headers.IfUnmodifiedSince.ToString());
+        var none = Array.Empty<ByteSpan>();
+        switch (ConditionalRequestEvaluator.Evaluate(conditions, isGetOrHead: true, info.ETag, info.LastModified))
+        {
+            case ConditionalOutcome.NotModified:
+                return new DownloadPlan(DownloadPlanKind.NotModified, none, "not_modified");
+            case ConditionalOutcome.PreconditionFailed:
+                return new DownloadPlan(DownloadPlanKind.PreconditionFailed, none, "precondition_failed");
+        }
+
+        // Ranges apply to GET only (a HEAD answers like an unranged GET), and only while If-Range holds.
+        if (!HttpMethods.IsGet(request.Method) || headers.Range.Count == 0
+            || !IfRangeEvaluator.RangeApplies(headers.IfRange.ToString(), info.ETag, info.LastModified))
+        {
+            return new DownloadPlan(DownloadPlanKind.Full, none, "full");
+        }
+
+        var specs = RangeHeaderParser.Parse(headers.Range.ToString());
+        var decision = RangeNormalizer.Normalize(specs, info.Length, policy.Limits);
+        return decision.Kind switch
+        {
+            RangeDecisionKind.Single => new DownloadPlan(DownloadPlanKind.Single, decision.Spans, KindOf(specs!)),
+            RangeDecisionKind.Multiple => new DownloadPlan(DownloadPlanKind.Multiple, decision.Spans, "multi"),
+            RangeDecisionKind.Unsatisfiable => new DownloadPlan(DownloadPlanKind.Unsatisfiable, none, "unsatisfiable", decision.Abusive),
+            _ => new DownloadPlan(DownloadPlanKind.Full, none, decision.Abusive ? "abusive" : "full", decision.Abusive),
+        };
+    }
+
+    private static string KindOf(IReadOnlyList<RangeSpec> specs) => specs.Count > 1 ? "multi" : specs[0] switch
+    {
+        { SuffixLength: not null } => "suffix",
+        { Last: null } => "open_ended",
+        _ => "single",
+    };
+}
