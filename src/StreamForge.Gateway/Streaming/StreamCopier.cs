@@ -39,6 +39,12 @@ internal static class StreamCopier
                         : new CopyResult(CopyOutcome.Completed, total);
                 }
 
+                if (options.ExpectedLength is { } limit && total + read > limit)
+                {
+                    // A source that sends more than it announced is lying about something; never pass the excess on.
+                    return new CopyResult(CopyOutcome.SourceFailed, total, new InvalidDataException($"the source sent more than {limit} bytes"));
+                }
+
                 for (var offset = 0; offset < read;)
                 {
                     var size = options.Throttle?.NextWriteSize(read - offset) ?? read - offset;

@@ -31,6 +31,18 @@ public sealed class StreamCopierTests
     }
 
     [Fact]
+    public async Task A_source_longer_than_announced_is_a_failure_and_the_excess_is_not_written()
+    {
+        var destination = new RecordingStream();
+
+        var result = await Copy(new MemoryStream(new byte[300]), destination, expected: 200);
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.IsType<InvalidDataException>(result.Error);
+        Assert.True(destination.Written.Length <= 200);
+    }
+
+    [Fact]
     public async Task A_throwing_source_is_reported_not_thrown()
     {
         var result = await Copy(new FailingStream(new IOException("upstream reset")), Stream.Null);

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Ranges;
+
+/// <summary>
+/// Long and open-ended ranges are fetched upstream as aligned slices, lazily, pinned to one ETag: a seeking
+/// player that hangs up costs about a slice, and a replaced object aborts the response instead of splicing.
+/// </summary>
+[Collection(S3Collection.Name)]
+public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
+{
+    private const long MiB = 1024 * 1024;
+
+    private readonly TempFolder _folder = new("slicing");
+    private GatewayHost _gateway = null!;
+
+    private string Root => _folder.Combine("root");
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Root);
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .S3(s3.ServiceUrl)
+            .Cluster("bucket", "s3://media/slicing/")
+            .Route("slice-s3", "/s3/{**key}", "bucket", policy: "sliced")
+            .Cluster("files", $"file://{Root}/")
+            .Route("slice-files", "/files/{**key}", "files", policy: "sliced")
+            .Set("StreamForge:StreamPolicies:sliced:Range:SliceSize", "1MiB"));
+    }
+
+    [Fact]
+    public async Task An_open_ended_range_arrives_whole_from_aligned_slices()
+    {
+        var expected = TestData.CreateFile(Path.Combine(Root, "whole.bin"), (10 * MiB) + 12345, seed: 8);
+        using var slices = new RouteMeter("streamforge.range.slices", "slice-files");
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/files/whole.bin");
+        request.Headers.Range = new RangeHeaderValue(512 * 1024, null);
+        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        var whole = File.ReadAllBytes(Path.Combine(Root, "whole.bin"));
+        Assert.Equal(whole[(512 * 1024)..], body);
+        Assert.Equal(expected, TestData.Sha256OfFile(Path.Combine(Root, "whole.bin")));
+        // 0.5 MiB to the first boundary, then 10 whole slices, then the 12,345-byte tail.
+        Assert.Equal(11, slices.Total);
+    }
+
+    [Fact]
+    public async Task A_client_that_reads_a_little_of_an_open_range_and_hangs_up_costs_at_most_two_slices()
+    {
+        var path = _folder.Combine("big.bin");
+        using (var file = File.Create(path))
+        {
+            file.SetLength(256 * MiB);
+        }
+
+        await s3.PutFileAsync("slicing/big.bin", path);
+        using var slices = new RouteMeter("streamforge.range.slices", "slice-s3");
+        using var sent = new RouteMeter("streamforge.bytes.sent", "slice-s3");
+        using var aborted = new RouteMeter("streamforge.streams.aborted", "slice-s3");
+
+        using (var client = PausedClient.Create(_gateway.Address))
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/s3/big.bin");
+            request.Headers.Range = new RangeHeaderValue(0, null);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            var stream = await response.Content.ReadAsStreamAsync();
+            await stream.ReadAtLeastAsync(new byte[MiB], (int)MiB);
+        }
+
+        await Eventually.TrueAsync(() => aborted.Total > 0, "the gateway notices the client is gone");
+        Assert.InRange(slices.Total, 1, 2);
+        Assert.InRange(sent.Total, MiB, 2 * MiB);
+    }
+
+    [Fact]
+    public async Task An_object_replaced_mid_response_aborts_the_connection()
+    {
+        var path = Path.Combine(Root, "replaced.bin");
+        TestData.CreateFile(path, 64 * MiB, seed: 1);
+        using var client = PausedClient.Create(_gateway.Address);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/files/replaced.bin");
+        request.Headers.Range = new RangeHeaderValue(0, null);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+        await body.ReadAtLeastAsync(new byte[MiB], (int)MiB);
+
+        var replacement = _folder.Combine("replacement.bin");
+        TestData.CreateFile(replacement, 64 * MiB, seed: 2);
+        File.Move(replacement, path, overwrite: true);
+
+        await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _folder.Dispose();
+    }
+}
