@@ -15,7 +15,9 @@
 //
 // On top of plain s3rver 3.7.1 it decodes `aws-chunked` request bodies the way
 // real S3 does (see README.md and awsChunkedMiddleware below), and implements
-// the multipart upload operations s3rver lacks or gets wrong (multipart.js).
+// the multipart upload operations s3rver lacks or gets wrong (multipart.js),
+// and the conditional / range GET and HEAD handling it gets wrong
+// (conditional.js).
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -28,6 +30,7 @@ const zlib = require('zlib');
 const S3rver = require('s3rver');
 const S3Error = require('s3rver/lib/models/error');
 
+const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
 
 // ---------------------------------------------------------------------------
@@ -710,6 +713,9 @@ async function main() {
   // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
   // goes right in front of s3rver's router (after its error/XML handling).
   installMultipartMiddleware(server, { log });
+  // If-Match / If-None-Match / If-(Un)Modified-Since and Range on GetObject /
+  // HeadObject, evaluated like real S3; also right in front of the router.
+  installConditionalMiddleware(server, { log });
 
   let stopping = false;
   const shutdown = reason => {
