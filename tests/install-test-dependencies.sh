@@ -5,7 +5,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages the functional tests start or drive.
-packages=(nginx-light redis-server)
+packages=(nginx-light redis-server ffmpeg aria2 curl chromium)
 
 missing=()
 for package in "${packages[@]}"; do
