@@ -27,6 +27,12 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
             return;
         }
 
+        if (OriginRangeGuard.Apply(context, policy.Range) is { } answered)
+        {
+            await answered;
+            return;
+        }
+
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = limit;
