@@ -17,6 +17,8 @@ internal static class ErrorCodes
     public const string WritesForbidden = "writes_forbidden";
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";
+    public const string InvalidChecksum = "invalid_checksum";
+    public const string ChecksumMismatch = "checksum_mismatch";
     public const string RateLimited = "rate_limited";
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";

@@ -6,6 +6,7 @@ using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Proxy;
 
@@ -42,6 +43,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
             return;
         }
 
+        var checksums = ExpectedChecksum.FromHeaders(context.Request.Headers, out var checksumProblem);
+        if (checksumProblem is not null)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidChecksum, checksumProblem);
+            return;
+        }
+
         // Kestrel enforces the limit on chunked bodies as they arrive.
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
@@ -49,14 +57,17 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
             sizeFeature.MaxRequestBodySize = limit;
         }
 
-        await StoreAsync(request, declared);
+        await StoreAsync(request, declared, checksums);
     }
 
-    private async Task StoreAsync(StorageRequest request, long? declared)
+    private async Task StoreAsync(StorageRequest request, long? declared, IReadOnlyList<ExpectedChecksum> checksums)
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
-        var body = new MeteredReadStream(context.Request.Body, throttle, new StreamMeter(metrics, request.RouteId, Direction));
+        Stream body = new MeteredReadStream(context.Request.Body, throttle, new StreamMeter(metrics, request.RouteId, Direction));
+        var verifier = checksums.Count > 0 ? new VerifyingReadStream(body, declared, checksums) : null;
+        body = verifier ?? body;
+
         var upload = new UploadSource(body, declared, context.Request.ContentType, request.Policy.Buffer.ChunkSize, request.Policy.Upload);
         metrics.StreamStarted(request.RouteId, Direction.Name);
         try
@@ -71,7 +82,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         {
             GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, ex);
             metrics.StreamAborted(request.RouteId, "upload_failed");
-            await RespondToFailureAsync(context, ex);
+            await RespondToFailureAsync(context, verifier?.Mismatch is { } header ? new ChecksumMismatchException(header) : ex);
         }
         catch (OperationCanceledException)
         {
@@ -88,6 +99,12 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         if (context.RequestAborted.IsCancellationRequested)
         {
             return Task.CompletedTask; // The client is gone; nobody is left to answer.
+        }
+
+        if (FindInChain<ChecksumMismatchException>(ex) is { } mismatch)
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.ChecksumMismatch,
+                $"{mismatch.Message}; nothing was stored");
         }
 
         // Kestrel's verdict on the request body (too large, ended early, too slow) outranks how storage saw it.

@@ -48,6 +48,13 @@ public sealed class S3ServerFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Multipart uploads still open under a prefix: each one is storage an aborted upload left behind.</summary>
+    public async Task<IReadOnlyList<string>> OpenUploadsAsync(string prefix)
+    {
+        var listing = await Client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = Bucket, Prefix = prefix });
+        return [.. (listing.MultipartUploads ?? []).Select(u => u.Key)];
+    }
+
     public Task DisposeAsync()
     {
         Client?.Dispose();

@@ -91,6 +91,21 @@ public sealed class FileStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_that_does_not_match_its_digest_leaves_the_old_object()
+    {
+        var keep = Path.Combine(Root, "digest.bin");
+        var original = TestData.CreateFile(keep, 5000, seed: 9);
+        var content = new ByteArrayContent(new byte[20_000]);
+        content.Headers.ContentMD5 = new byte[16];
+
+        using var response = await _gateway.Client.PutAsync("/files/digest.bin", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("checksum_mismatch", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.Equal(original, TestData.Sha256OfFile(keep));
+    }
+
+    [Fact]
     public async Task A_declared_body_over_the_route_limit_is_refused_before_reading()
     {
         var (status, response) = await RawHttp.SendAsync(_gateway.Address,

@@ -75,6 +75,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
 
         await GatewayMetricsScrape.WaitForAsync(_gateway, "streamforge_streams_aborted", "route=\"up\"");
         Assert.Equal(previous, await ReadStoredAsync("hangup.bin"));
+        await Eventually.TrueAsync(async () => (await s3.OpenUploadsAsync("up/hangup.bin")).Count == 0, "the multipart upload is aborted");
     }
 
     [Fact]
@@ -87,9 +88,70 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("upload_too_large", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
         Assert.False(await s3.ExistsAsync("up/limit/too-big.bin"));
+        Assert.Empty(await s3.OpenUploadsAsync("up/limit/"));
     }
 
-    private async Task<HttpResponseMessage> PutAsync(string key, Stream body, bool chunked)
+    public static TheoryData<int, bool> ChecksumCases => new()
+    {
+        { 1000, false },            // one PutObject
+        { 1000, true },             // chunked, under a part: one PutObject from the buffer
+        { 12 * TestData.MiB, false }, // multipart, parts streamed from the body
+        { 12 * TestData.MiB, true },  // multipart, buffered parts
+    };
+
+    [Theory]
+    [MemberData(nameof(ChecksumCases))]
+    public async Task A_body_that_does_not_match_its_content_md5_is_not_stored(int size, bool chunked)
+    {
+        var key = $"checksum/bad-{size}-{chunked}.bin";
+        var body = new byte[size];
+        new Random(size).NextBytes(body);
+        var wrong = System.Security.Cryptography.MD5.HashData(body.AsSpan(1));
+
+        using var response = await PutAsync(key, new MemoryStream(body), chunked, request => request.Content!.Headers.ContentMD5 = wrong);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("checksum_mismatch", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.False(await s3.ExistsAsync("up/" + key));
+        await Eventually.TrueAsync(async () => (await s3.OpenUploadsAsync("up/" + key)).Count == 0, "no multipart upload is left open");
+    }
+
+    [Theory]
+    [InlineData("Content-MD5")]
+    [InlineData("x-amz-checksum-sha256")]
+    [InlineData("x-amz-checksum-sha1")]
+    [InlineData("x-amz-checksum-crc32")]
+    public async Task A_body_that_matches_its_checksum_is_stored(string header)
+    {
+        var body = new byte[(6 * TestData.MiB) + 7];
+        new Random(42).NextBytes(body);
+        var digest = header switch
+        {
+            "Content-MD5" => System.Security.Cryptography.MD5.HashData(body),
+            "x-amz-checksum-sha256" => System.Security.Cryptography.SHA256.HashData(body),
+            "x-amz-checksum-sha1" => System.Security.Cryptography.SHA1.HashData(body),
+            _ => [.. System.IO.Hashing.Crc32.Hash(body).Reverse()],
+        };
+        var key = $"checksum/good-{header}.bin";
+
+        using var response = await PutAsync(key, new MemoryStream(body), chunked: false,
+            request => request.Content!.Headers.TryAddWithoutValidation(header, Convert.ToBase64String(digest)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)), await ReadStoredAsync(key));
+    }
+
+    [Fact]
+    public async Task A_malformed_checksum_header_is_refused_before_reading()
+    {
+        using var response = await PutAsync("checksum/malformed.bin", new MemoryStream(new byte[10]), chunked: false,
+            request => request.Content!.Headers.TryAddWithoutValidation("x-amz-checksum-sha256", "not base64!"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_checksum", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    private async Task<HttpResponseMessage> PutAsync(string key, Stream body, bool chunked, Action<HttpRequestMessage>? configure = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, "/up/" + key) { Content = new StreamContent(body) };
         if (chunked)
@@ -101,6 +163,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
             request.Content.Headers.ContentLength = body.Length;
         }
 
+        configure?.Invoke(request);
         return await _gateway.Client.SendAsync(request);
     }
 

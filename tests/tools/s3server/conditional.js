@@ -59,7 +59,8 @@ const HIDDEN_HEADERS = [
 
 // Representation headers kept on a 304 (RFC 9110 section 15.4.5; real S3
 // sends ETag and Last-Modified, plus its x-amz-* request ids).
-const KEPT_ON_304 = /^(etag|last-modified|cache-control|expires|vary|access-control-.*)$/i;
+const KEPT_ON_304 =
+  /^(etag|last-modified|cache-control|expires|vary|access-control-.*)$/i;
 
 // ---------------------------------------------------------------------------
 // Parsing
@@ -91,7 +92,11 @@ function parseEtagList(header) {
   return { tags };
 }
 
-const unquote = etag => String(etag).trim().replace(/^W\//i, '').replace(/^"|"$/g, '');
+const unquote = etag =>
+  String(etag)
+    .trim()
+    .replace(/^W\//i, '')
+    .replace(/^"|"$/g, '');
 
 /** If-Match: strong comparison (a weak tag never matches). */
 function ifMatchHolds(header, etag) {
@@ -176,7 +181,9 @@ function sendError(ctx, err, extraHeaders = {}) {
     const keep =
       /^(access-control-|vary$)/i.test(name) ||
       (/^x-amz-/i.test(name) &&
-        !/^x-amz-(meta-|storage-class$|website-redirect-location$)/i.test(name));
+        !/^x-amz-(meta-|storage-class$|website-redirect-location$)/i.test(
+          name,
+        ));
     if (!keep) res.removeHeader(name);
   }
   const xml = err.toXML();
@@ -237,7 +244,7 @@ function conditionalMiddleware({ log = () => {} } = {}) {
     try {
       await next();
     } finally {
-      Object.assign(ctx.req.headers, hidden);
+      Object.assign(headers, hidden);
     }
 
     // Anything but s3rver's 200 object response (errors were thrown and are
@@ -254,12 +261,20 @@ function conditionalMiddleware({ log = () => {} } = {}) {
     // 1. If-Match, else If-Unmodified-Since.
     if (hidden['if-match'] !== undefined) {
       if (!ifMatchHolds(hidden['if-match'], etag)) {
-        log(`${ctx.method} ${ctx.path}: If-Match ${hidden['if-match']} failed (ETag ${etag})`);
+        log(
+          `412 ${ctx.method} ${ctx.path}: If-Match ${hidden['if-match']}, ` +
+            `ETag is ${etag}`,
+        );
         return preconditionFailed(ctx, 'If-Match');
       }
     } else {
       const since = parseHttpDate(hidden['if-unmodified-since']);
       if (since !== undefined && lastModified > since) {
+        log(
+          `412 ${ctx.method} ${ctx.path}: If-Unmodified-Since ` +
+            `${hidden['if-unmodified-since']}, ` +
+            `Last-Modified is ${lastModifiedText}`,
+        );
         return preconditionFailed(ctx, 'If-Unmodified-Since');
       }
     }
@@ -296,7 +311,11 @@ function conditionalMiddleware({ log = () => {} } = {}) {
       const file =
         original && typeof original.path === 'string'
           ? original.path
-          : ctx.store.getResourcePath(ctx.params.bucket, ctx.params.key, 'object');
+          : ctx.store.getResourcePath(
+              ctx.params.bucket,
+              ctx.params.key,
+              'object',
+            );
       let content;
       try {
         content = await new Promise((resolve, reject) => {
