@@ -58,6 +58,11 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         {
             return new CopyResult(CopyOutcome.SourceFailed, 0, ex);
         }
+        catch (OperationCanceledException) when (request.Context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while the next slice was being opened: an outcome like any other, not an exception.
+            return new CopyResult(CopyOutcome.Canceled, 0);
+        }
 
         if (content is null)
         {
