@@ -106,6 +106,29 @@ internal static class StreamPolicyReader
                 $"{parts} x {new ByteSize(partSize)} parts would hold more than {new ByteSize(MaxChunkedUploadMemory)} per upload");
         }
 
-        return new UploadPolicy(maxBody, singlePut, partSize, (int)parts);
+        return new UploadPolicy(maxBody, singlePut, partSize, (int)parts, ReadPipe(section.GetSection("Pipe"), reader, errors));
+    }
+
+    private static PipePolicy? ReadPipe(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var command = section["Command"];
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "Command"), "required: the program to run, e.g. \"ffmpeg\"");
+        }
+
+        var arguments = section.GetSection("Arguments").GetChildren().Select(a => a.Value ?? string.Empty).ToList();
+        var input = reader.Enumeration(section, "Input", PipeInput.TempFile);
+        if (input == PipeInput.TempFile && !arguments.Any(a => a.Contains(PipePolicy.InputPlaceholder, StringComparison.Ordinal)))
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "Arguments"), $"with Input TempFile, one argument must contain {PipePolicy.InputPlaceholder} (the file to read)");
+        }
+
+        return new PipePolicy(command ?? string.Empty, arguments, input, section["ContentType"]);
     }
 }

@@ -1,3 +1,5 @@
+using StreamForge.Gateway.Uploads;
+
 namespace StreamForge.Gateway.Configuration;
 
 /// <param name="MaxBodySize">Largest request body accepted; larger ones get 413 before a byte is stored.</param>
@@ -7,7 +9,8 @@ namespace StreamForge.Gateway.Configuration;
 /// Chunked bodies (no Content-Length) must be held part by part, since S3 needs each part's length first:
 /// at most this many parts per upload are in memory (one being filled, the rest uploading).
 /// </param>
-internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize, long PartSize, int MaxBufferedParts)
+/// <param name="Pipe">An optional process every upload goes through before it is stored.</param>
+internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize, long PartSize, int MaxBufferedParts, PipePolicy? Pipe = null)
 {
     // S3 accepts at most 5 GiB in one PutObject; 64 MiB keeps a failed single PUT cheap to retry.
     // 16 MiB parts: 160 GiB fits in 10,000 parts before the planner has to grow them.

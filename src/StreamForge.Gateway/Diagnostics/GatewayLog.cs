@@ -29,4 +29,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(9, LogLevel.Error, "Redis is unreachable for rate limit policy {Policy}; failing {Mode}")]
     public static partial void RedisUnavailable(ILogger logger, string policy, string mode, Exception error);
+
+    [LoggerMessage(10, LogLevel.Information, "{Command}: {Line}")]
+    public static partial void PipeStderr(ILogger logger, string command, string line);
 }

@@ -19,6 +19,7 @@ internal static class ErrorCodes
     public const string UploadIncomplete = "upload_incomplete";
     public const string InvalidChecksum = "invalid_checksum";
     public const string ChecksumMismatch = "checksum_mismatch";
+    public const string PipeFailed = "pipe_failed";
     public const string RateLimited = "rate_limited";
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";

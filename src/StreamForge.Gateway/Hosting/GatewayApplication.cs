@@ -6,6 +6,7 @@ using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Hosting;
 
@@ -41,6 +42,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<CopyOutcomeResponder>();
         builder.Services.AddSingleton<RangedBodyWriter>();
         builder.Services.AddSingleton<ObjectDownloadHandler>();
+        builder.Services.AddSingleton<PipeStage>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);

@@ -11,7 +11,7 @@ using StreamForge.Gateway.Uploads;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>PUT on a storage route: checks access and size first, then streams the body into the store.</summary>
-internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottles throttles, ILogger<ObjectUploadHandler> logger)
+internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottles throttles, PipeStage pipes, ILogger<ObjectUploadHandler> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Upload;
 
@@ -68,11 +68,16 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         var verifier = checksums.Count > 0 ? new VerifyingReadStream(body, declared, checksums) : null;
         body = verifier ?? body;
 
-        var upload = new UploadSource(body, declared, context.Request.ContentType, request.Policy.Buffer.ChunkSize, request.Policy.Upload);
+        var chunkSize = request.Policy.Buffer.ChunkSize;
+        var upload = new UploadSource(body, declared, context.Request.ContentType, chunkSize, request.Policy.Upload);
         metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
-            var info = await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
+            var info = request.Policy.Upload.Pipe is { } pipe
+                ? await pipes.RunAsync(pipe, body, declared, chunkSize,
+                    output => request.Store.PutAsync(request.Key, upload with { Body = output, Length = null, ContentType = pipe.ContentType ?? upload.ContentType }, context.RequestAborted),
+                    context.RequestAborted)
+                : await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
             GatewayLog.UploadStored(logger, request.RouteId, request.Key.Value, info.Length);
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.Headers.ETag = info.ETag;
@@ -99,6 +104,12 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         if (context.RequestAborted.IsCancellationRequested)
         {
             return Task.CompletedTask; // The client is gone; nobody is left to answer.
+        }
+
+        if (FindInChain<PipeFailedException>(ex) is { } pipeFailure)
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, ErrorCodes.PipeFailed,
+                $"{pipeFailure.Message}; nothing was stored");
         }
 
         if (FindInChain<ChecksumMismatchException>(ex) is { } mismatch)
