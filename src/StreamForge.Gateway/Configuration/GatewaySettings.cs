@@ -1,4 +1,5 @@
 using StreamForge.Gateway.RateLimiting;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Configuration;
 
@@ -8,8 +9,12 @@ internal sealed class GatewaySettings(
     IReadOnlyDictionary<string, StreamPolicy> policies,
     IReadOnlyDictionary<string, RateLimitPolicySettings> rateLimits,
     string? redisConfiguration,
+    AuthSettings auth,
     TimeSpan drainTimeout)
 {
+    /// <summary>How writers on <c>WriteAccess: Authenticated</c> routes prove who they are.</summary>
+    public AuthSettings Auth { get; } = auth;
+
     /// <summary>Request-rate policies by name, for YARP routes' <c>RateLimiterPolicy</c>.</summary>
     public IReadOnlyDictionary<string, RateLimitPolicySettings> RateLimits { get; } = rateLimits;
 

@@ -1,4 +1,5 @@
 using StreamForge.Gateway.RateLimiting;
+using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Configuration;
@@ -27,16 +28,45 @@ internal static class GatewaySettingsLoader
             errors.Add("StreamForge:Redis:Configuration", $"required by the distributed rate limit policy '{distributed.Name}'");
         }
 
+        var auth = ReadAuth(root.GetSection("Auth"), errors);
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
 
         var proxy = configuration.GetSection("ReverseProxy");
         var clusters = proxy.GetSection("Clusters");
         var clusterIds = clusters.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var storageClusters = ValidateClusters(clusters, contentRoot, errors);
-        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, errors);
+        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, drain);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain);
+    }
+
+    private static AuthSettings ReadAuth(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        var keys = section.GetSection("ApiKeys").GetChildren().ToDictionary(k => k.Key, k => k.Value ?? string.Empty, StringComparer.Ordinal);
+        foreach (var (name, secret) in keys.Where(k => k.Value.Length < 16))
+        {
+            errors.Add($"{section.Path}:ApiKeys:{name}", "an API key must be at least 16 characters");
+        }
+
+        var jwt = section.GetSection("Jwt");
+        var signingKey = jwt["SigningKey"];
+        if (signingKey is not null)
+        {
+            var buffer = new byte[signingKey.Length];
+            if (!Convert.TryFromBase64String(signingKey, buffer, out var length) || length < 32)
+            {
+                errors.Add(ConfigurationReader.PathOf(jwt, "SigningKey"), "must be a base64 key of at least 32 bytes");
+            }
+        }
+
+        var authority = jwt["Authority"];
+        if (authority is not null && !StorageAddress.IsHttp(authority))
+        {
+            errors.Add(ConfigurationReader.PathOf(jwt, "Authority"), $"'{authority}' is not an http(s) URL");
+        }
+
+        return new AuthSettings(keys, section["ApiKeyHeader"] ?? "X-Api-Key", authority, jwt["Audience"], jwt["Issuer"], signingKey);
     }
 
     private static S3Settings ReadS3(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
@@ -106,6 +136,7 @@ internal static class GatewaySettingsLoader
         HashSet<string> storageClusters,
         Dictionary<string, StreamPolicy> policies,
         Dictionary<string, RateLimitPolicySettings> rateLimits,
+        AuthSettings auth,
         ConfigurationErrors errors)
     {
         foreach (var route in routes.GetChildren())
@@ -123,6 +154,11 @@ internal static class GatewaySettingsLoader
             {
                 errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
                     $"'{access}' is not one of {string.Join(", ", Enum.GetNames<WriteAccess>())}");
+            }
+            else if (string.Equals(access, nameof(WriteAccess.Authenticated), StringComparison.OrdinalIgnoreCase) && auth.ApiKeys.Count == 0 && !auth.HasJwt)
+            {
+                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
+                    "Authenticated writes need StreamForge:Auth:ApiKeys or StreamForge:Auth:Jwt");
             }
 
             var rateLimit = route["RateLimiterPolicy"];

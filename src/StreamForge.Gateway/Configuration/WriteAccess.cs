@@ -9,6 +9,9 @@ internal enum WriteAccess
     /// <summary>Writes only from loopback clients: the embedded default for a newcomer's laptop.</summary>
     Loopback,
 
+    /// <summary>Writes need an API key or a JWT bearer token (<c>StreamForge:Auth</c>); others get 401.</summary>
+    Authenticated,
+
     /// <summary>Anyone may write: an explicit opt-in, never a default.</summary>
     Anonymous,
 }

@@ -15,6 +15,7 @@ internal static class ErrorCodes
     public const string UpstreamFailed = "upstream_failed";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WritesForbidden = "writes_forbidden";
+    public const string AuthenticationRequired = "authentication_required";
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";
     public const string InvalidChecksum = "invalid_checksum";

@@ -44,6 +44,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<PipeStage>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
+        builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
         builder.AddGatewayObservability();
@@ -51,6 +52,8 @@ public static class GatewayApplication
         var app = builder.Build();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
         app.UseRateLimiter();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });

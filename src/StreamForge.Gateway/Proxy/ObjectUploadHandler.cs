@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
@@ -26,7 +27,20 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
             return;
         }
 
-        if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
+        if (access == WriteAccess.Authenticated)
+        {
+            var identity = await context.AuthenticateAsync(AuthenticationExtensions.Scheme);
+            if (!identity.Succeeded)
+            {
+                await ProblemResponder.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationRequired,
+                    $"route '{request.RouteId}' accepts writes with an API key or a bearer token",
+                    headers => headers.WWWAuthenticate = "Bearer");
+                return;
+            }
+
+            context.User = identity.Principal;
+        }
+        else if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
                 $"route '{request.RouteId}' accepts writes only from {access} clients");

@@ -13,6 +13,7 @@ internal static class WriteAccessGuard
             ? access
             : WriteAccess.None;
 
+    /// <summary>For the network-based modes; <see cref="WriteAccess.Authenticated"/> is decided by authentication.</summary>
     public static bool IsAllowed(WriteAccess access, IPAddress? remote) => access switch
     {
         WriteAccess.Anonymous => true,
