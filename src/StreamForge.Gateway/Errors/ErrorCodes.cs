@@ -21,6 +21,8 @@ internal static class ErrorCodes
     public const string InvalidChecksum = "invalid_checksum";
     public const string ChecksumMismatch = "checksum_mismatch";
     public const string PipeFailed = "pipe_failed";
+    public const string FormExpected = "form_expected";
+    public const string FilePartMissing = "file_part_missing";
     public const string RateLimited = "rate_limited";
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";

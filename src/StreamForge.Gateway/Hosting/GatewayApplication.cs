@@ -44,6 +44,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<PipeStage>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
+        builder.Services.AddSingleton<FormUploadHandler>();
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);

@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Features;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
-using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
@@ -11,7 +7,7 @@ using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Proxy;
 
-/// <summary>PUT on a storage route: checks access and size first, then streams the body into the store.</summary>
+/// <summary>PUT on a storage route: admitted by <see cref="UploadGate"/>, then the body streams into the store.</summary>
 internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottles throttles, PipeStage pipes, ILogger<ObjectUploadHandler> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Upload;
@@ -19,41 +15,8 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
     public async Task HandleAsync(StorageRequest request)
     {
         var context = request.Context;
-        var access = WriteAccessGuard.AccessOf(request.RouteMetadata);
-        if (access == WriteAccess.None)
+        if (!await UploadGate.AdmitAsync(request))
         {
-            await ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-                $"route '{request.RouteId}' is read-only", headers => headers.Allow = "GET, HEAD");
-            return;
-        }
-
-        if (access == WriteAccess.Authenticated)
-        {
-            var identity = await context.AuthenticateAsync(AuthenticationExtensions.Scheme);
-            if (!identity.Succeeded)
-            {
-                await ProblemResponder.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationRequired,
-                    $"route '{request.RouteId}' accepts writes with an API key or a bearer token",
-                    headers => headers.WWWAuthenticate = "Bearer");
-                return;
-            }
-
-            context.User = identity.Principal;
-        }
-        else if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
-        {
-            await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
-                $"route '{request.RouteId}' accepts writes only from {access} clients");
-            return;
-        }
-
-        var limit = request.Policy.Upload.MaxBodySize;
-        var declared = context.Request.ContentLength;
-        if (declared > limit)
-        {
-            // Refused before a byte is read: the client learns at once, and nothing reaches storage.
-            await ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
-                $"the body ({declared} bytes) is larger than this route's limit ({limit} bytes)");
             return;
         }
 
@@ -64,26 +27,21 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
             return;
         }
 
-        // Kestrel enforces the limit on chunked bodies as they arrive.
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-
-        await StoreAsync(request, declared, checksums);
+        await StoreAsync(request, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums);
     }
 
-    private async Task StoreAsync(StorageRequest request, long? declared, IReadOnlyList<ExpectedChecksum> checksums)
+    /// <summary>Streams <paramref name="source"/> (a PUT body, or the file part of a form) into the store, all or nothing.</summary>
+    /// <param name="declared">The source's length when known; null for chunked bodies and form parts.</param>
+    public async Task StoreAsync(StorageRequest request, Stream source, long? declared, string? contentType, IReadOnlyList<ExpectedChecksum> checksums)
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
-        Stream body = new MeteredReadStream(context.Request.Body, throttle, new StreamMeter(metrics, request.RouteId, Direction));
+        Stream body = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction));
         var verifier = checksums.Count > 0 ? new VerifyingReadStream(body, declared, checksums) : null;
         body = verifier ?? body;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
-        var upload = new UploadSource(body, declared, context.Request.ContentType, chunkSize, request.Policy.Upload);
+        var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload);
         metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {

@@ -7,7 +7,7 @@ using Yarp.ReverseProxy.Model;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
-/// Step of YARP's proxy pipeline: requests whose cluster is storage are answered here (GET, HEAD, PUT);
+/// Step of YARP's proxy pipeline: requests whose cluster is storage are answered here (GET, HEAD, PUT, POST);
 /// requests to HTTP origins continue to YARP's forwarder.
 /// </summary>
 internal sealed class StorageRequestMiddleware(
@@ -15,7 +15,8 @@ internal sealed class StorageRequestMiddleware(
     StorageClusterRegistry registry,
     GatewaySettings settings,
     ObjectDownloadHandler downloads,
-    ObjectUploadHandler uploads)
+    ObjectUploadHandler uploads,
+    FormUploadHandler forms)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -44,8 +45,13 @@ internal sealed class StorageRequestMiddleware(
             return uploads.HandleAsync(request);
         }
 
+        if (HttpMethods.IsPost(method))
+        {
+            return forms.HandleAsync(request);
+        }
+
         return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-            $"{method} is not supported on storage routes", headers => headers.Allow = "GET, HEAD, PUT");
+            $"{method} is not supported on storage routes", headers => headers.Allow = "GET, HEAD, PUT, POST");
     }
 
     /// <summary>The value of the route's catch-all parameter (e.g. <c>{**key}</c>), already percent-decoded.</summary>

@@ -56,6 +56,7 @@ internal sealed class FaultOrigin : IAsyncDisposable
         app.MapGet("/gated", (HttpContext context) => GatedAsync(context, origin!));
         app.MapGet("/counted/{mebibytes:int}", (HttpContext context, int mebibytes) => origin!.CountedAsync(context, mebibytes));
         app.MapPut("/slow-sink", (HttpContext context) => origin!.SlowSinkAsync(context));
+        app.MapPut("/count", CountAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         origin = new FaultOrigin(app, new Uri(address));
@@ -107,6 +108,21 @@ internal sealed class FaultOrigin : IAsyncDisposable
             await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
             Interlocked.Add(ref _countedBytesWritten, chunk.Length);
         }
+    }
+
+    /// <summary>Reads a whole upload and answers with its length and whether the client asked for 100-continue.</summary>
+    private static async Task CountAsync(HttpContext context)
+    {
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
+        var buffer = new byte[ChunkSize];
+        long total = 0;
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            total += read;
+        }
+
+        await context.Response.WriteAsync($"{total} expect={context.Request.Headers.Expect}");
     }
 
     /// <summary>Reads one chunk of an upload, then stops reading until the gate opens.</summary>

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Errors;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// POST multipart/form-data (a browser form or a fetch upload): the first file part streams into the store
+/// under the URL's key, read section by section straight from the request body, never buffering the form.
+/// </summary>
+internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
+{
+    public async Task HandleAsync(StorageRequest request)
+    {
+        var context = request.Context;
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 70 } boundary)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.FormExpected,
+                "POST takes multipart/form-data with a file part; use PUT for a raw body");
+            return;
+        }
+
+        if (!await UploadGate.AdmitAsync(request))
+        {
+            return;
+        }
+
+        var reader = new MultipartReader(boundary, context.Request.Body);
+        MultipartSection? section;
+        while ((section = await reader.ReadNextSectionAsync(context.RequestAborted)) is not null)
+        {
+            // Fields before the file are skipped: ReadNextSectionAsync drains them through its small buffer.
+            if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition())
+            {
+                await uploads.StoreAsync(request, section.Body, declared: null, section.ContentType, checksums: []);
+                return;
+            }
+        }
+
+        await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.FilePartMissing,
+            "the form has no file part");
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Security;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// Decides whether a write may start, before a byte of its body is read: the route's WriteAccess (read-only,
+/// loopback, authenticated, anonymous) and its size limit. A refused request is answered here.
+/// </summary>
+internal static class UploadGate
+{
+    public static async Task<bool> AdmitAsync(StorageRequest request)
+    {
+        var context = request.Context;
+        var access = WriteAccessGuard.AccessOf(request.RouteMetadata);
+        if (access == WriteAccess.None)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+                $"route '{request.RouteId}' is read-only", headers => headers.Allow = "GET, HEAD");
+            return false;
+        }
+
+        if (access == WriteAccess.Authenticated)
+        {
+            var identity = await context.AuthenticateAsync(AuthenticationExtensions.Scheme);
+            if (!identity.Succeeded)
+            {
+                await ProblemResponder.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationRequired,
+                    $"route '{request.RouteId}' accepts writes with an API key or a bearer token",
+                    headers => headers.WWWAuthenticate = "Bearer");
+                return false;
+            }
+
+            context.User = identity.Principal!;
+        }
+        else if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
+                $"route '{request.RouteId}' accepts writes only from {access} clients");
+            return false;
+        }
+
+        var limit = request.Policy.Upload.MaxBodySize;
+        var declared = context.Request.ContentLength;
+        if (declared > limit)
+        {
+            // Refused before a byte is read: the client learns at once, and nothing reaches storage.
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                $"the body ({declared} bytes) is larger than this route's limit ({limit} bytes)");
+            return false;
+        }
+
+        // Kestrel enforces the limit on chunked bodies as they arrive.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Uploads;
+
+/// <summary>The other ways in: browser forms to storage, and curl uploads with Expect: 100-continue.</summary>
+[Collection(S3Collection.Name)]
+public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new("frontdoor");
+    private FaultOrigin _origin = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _origin = await FaultOrigin.StartAsync();
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .S3(s3.ServiceUrl)
+            .Cluster("bucket", "s3://media/forms/")
+            .Route("forms-s3", "/s3/{**key}", "bucket", policy: "parts", writeAccess: "Anonymous")
+            .Set("StreamForge:StreamPolicies:parts:Upload:PartSize", "5MiB")
+            .Cluster("files", $"file://{_folder.Combine("root")}/")
+            .Route("forms-files", "/files/{**key}", "files", policy: "small", writeAccess: "Anonymous")
+            .Set("StreamForge:StreamPolicies:small:Upload:MaxBodySize", "1MiB")
+            .Cluster("origin", _origin.Address.ToString())
+            .Route("origin", "/origin/{**rest}", "origin", policy: "small")
+            .Set("ReverseProxy:Routes:origin:Transforms:0:PathRemovePrefix", "/origin"));
+    }
+
+    [Theory]
+    [InlineData("/s3/form/clip.bin", 12 * TestData.MiB)]
+    [InlineData("/files/form/clip.bin", 300_000)]
+    public async Task A_form_upload_stores_its_file_part_byte_for_byte(string path, int size)
+    {
+        var source = _folder.Combine($"form-{size}.bin");
+        var expected = TestData.CreateFile(source, size, seed: 4);
+
+        var (code, output) = await CommandLine.RunAsync("curl",
+            ["-sS", "-f", "-F", "title=holiday", "-F", $"file=@{source};type=video/mp4", new Uri(_gateway.Address, path).ToString()]);
+
+        Assert.True(code == 0, output);
+        using var stored = await _gateway.Client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(expected, await TestData.Sha256Async(await stored.Content.ReadAsStreamAsync()));
+    }
+
+    [Fact]
+    public async Task A_form_without_a_file_part_is_refused()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("only a field"), "title" } };
+
+        using var response = await _gateway.Client.PostAsync("/files/form/none.bin", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("file_part_missing", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task A_post_that_is_not_a_form_gets_415()
+    {
+        using var response = await _gateway.Client.PostAsync("/files/form/raw.bin", new ByteArrayContent([1, 2]));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("form_expected", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task An_upload_to_an_origin_streams_through_with_expect_100_continue()
+    {
+        var source = _folder.Combine("continue.bin");
+        TestData.CreateFile(source, 800_000);
+
+        var (code, output) = await CommandLine.RunAsync("curl",
+            ["-sS", "-f", "-H", "Expect: 100-continue", "-T", source, new Uri(_gateway.Address, "/origin/count").ToString()]);
+
+        Assert.True(code == 0, output);
+        Assert.StartsWith("800000 ", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/files/too-big.bin")]
+    [InlineData("/origin/count")]
+    public async Task An_oversized_upload_with_expect_100_continue_is_refused_before_the_body_is_sent(string path)
+    {
+        var source = _folder.Combine("oversized.bin");
+        TestData.CreateFile(source, 3 * TestData.MiB);
+
+        var (_, output) = await CommandLine.RunAsync("curl",
+            ["-sS", "-v", "-H", "Expect: 100-continue", "-T", source, new Uri(_gateway.Address, path).ToString()]);
+
+        Assert.Contains("< HTTP/1.1 413", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP/1.1 100 Continue", output, StringComparison.Ordinal);
+        Assert.Contains("upload_too_large", output, StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _origin.DisposeAsync();
+        _folder.Dispose();
+    }
+}
