@@ -1,12 +1,20 @@
 namespace StreamForge.Gateway.Configuration;
 
 /// <param name="ChunkSize">Bytes read from upstream per step of the copy loop (one pooled buffer per stream).</param>
-/// <param name="MaxBufferedBytes">The most the gateway itself may hold for one stream; never unlimited.</param>
+/// <param name="MaxBufferedBytes">
+/// The most the gateway itself may hold for one stream (copy buffer plus server response buffer); never unlimited.
+/// </param>
 /// <param name="StallTimeout">How long a peer may accept (or send) no bytes before the stream is abandoned.</param>
 internal sealed record BufferPolicy(int ChunkSize, long MaxBufferedBytes, TimeSpan StallTimeout)
 {
     // 64 KiB matches Kestrel's and YARP's own copy buffers; more gives no throughput on loopback.
     public static BufferPolicy Default { get; } = new(64 * 1024, 256 * 1024, TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// What Kestrel may hold of one response before a write waits (its MaxResponseBufferSize, set to this at
+    /// start-up). A stream's own memory is one chunk plus this, which MaxBufferedBytes must be able to hold.
+    /// </summary>
+    public const long ServerResponseBufferBytes = 64 * 1024;
 
     /// <summary>Upper bound for MaxBufferedBytes: a stream policy is a constant, small amount of memory.</summary>
     public const long MaxAllowedBufferedBytes = 64L * 1024 * 1024;

@@ -59,9 +59,10 @@ internal static class StreamPolicyReader
         var chunk = reader.Size(section, "ChunkSize", defaults.ChunkSize, 1024, 4 * 1024 * 1024);
         var max = reader.Size(section, "MaxBufferedBytes", defaults.MaxBufferedBytes, 1024, BufferPolicy.MaxAllowedBufferedBytes);
         var stall = reader.Duration(section, "StallTimeout", defaults.StallTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
-        if (chunk > max)
+        if (chunk + BufferPolicy.ServerResponseBufferBytes > max)
         {
-            errors.Add(ConfigurationReader.PathOf(section, "ChunkSize"), $"{new ByteSize(chunk)} is larger than MaxBufferedBytes ({new ByteSize(max)})");
+            errors.Add(ConfigurationReader.PathOf(section, "MaxBufferedBytes"),
+                $"{new ByteSize(max)} cannot hold one {new ByteSize(chunk)} chunk plus the server's {new ByteSize(BufferPolicy.ServerResponseBufferBytes)} response buffer");
         }
 
         return new BufferPolicy((int)chunk, max, stall);
@@ -96,6 +97,9 @@ internal static class StreamPolicyReader
     private static UploadPolicy ReadUpload(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
         var defaults = UploadPolicy.Default;
+        var minRate = reader.Size(section, "MinBytesPerSecond", defaults.MinBytesPerSecond, 0, 1_000_000_000);
+        // Kestrel requires a grace period above one second.
+        var grace = reader.Duration(section, "MinRateGracePeriod", defaults.MinRateGracePeriod, TimeSpan.FromSeconds(1.1), TimeSpan.FromMinutes(10));
         var maxBody = reader.Size(section, "MaxBodySize", defaults.MaxBodySize, 0, 5L * 1024 * 1024 * 1024 * 1024);
         var singlePut = reader.Size(section, "SinglePutMaxSize", defaults.SinglePutMaxSize, 0, S3Limits.MaxSinglePutSize);
         var partSize = reader.Size(section, "PartSize", defaults.PartSize, S3Limits.MinPartSize, S3Limits.MaxPartSize);
@@ -106,7 +110,11 @@ internal static class StreamPolicyReader
                 $"{parts} x {new ByteSize(partSize)} parts would hold more than {new ByteSize(MaxChunkedUploadMemory)} per upload");
         }
 
-        return new UploadPolicy(maxBody, singlePut, partSize, (int)parts, ReadPipe(section.GetSection("Pipe"), reader, errors));
+        return new UploadPolicy(maxBody, singlePut, partSize, (int)parts, ReadPipe(section.GetSection("Pipe"), reader, errors))
+        {
+            MinBytesPerSecond = minRate,
+            MinRateGracePeriod = grace,
+        };
     }
 
     private static PipePolicy? ReadPipe(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

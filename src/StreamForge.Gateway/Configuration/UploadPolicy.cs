@@ -15,4 +15,12 @@ internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize, lon
     // S3 accepts at most 5 GiB in one PutObject; 64 MiB keeps a failed single PUT cheap to retry.
     // 16 MiB parts: 160 GiB fits in 10,000 parts before the planner has to grow them.
     public static UploadPolicy Default { get; } = new(5L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 16L * 1024 * 1024, 2);
+
+    /// <summary>
+    /// A body arriving slower than this (after the grace period) is cut off and its upload aborted: a slow-loris
+    /// client must not hold a multipart upload and its buffers open forever. Kestrel's own default, 240 B/s.
+    /// </summary>
+    public long MinBytesPerSecond { get; init; } = 240;
+
+    public TimeSpan MinRateGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -18,6 +18,7 @@ internal static class ErrorCodes
     public const string AuthenticationRequired = "authentication_required";
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";
+    public const string UploadTooSlow = "upload_too_slow";
     public const string InvalidChecksum = "invalid_checksum";
     public const string ChecksumMismatch = "checksum_mismatch";
     public const string PipeFailed = "pipe_failed";

@@ -1,3 +1,6 @@
+using StreamForge.Gateway.Diagnostics;
+using Yarp.ReverseProxy.Model;
+
 namespace StreamForge.Gateway.Errors;
 
 /// <summary>Writes RFC 9457 problem responses with the gateway's stable <c>code</c> extension.</summary>
@@ -12,6 +15,7 @@ internal static class ProblemResponder
             return Task.CompletedTask;
         }
 
+        RecordRejection(context, code);
         context.Response.Clear();
         if (HasUnreadBody(context.Request) && HttpProtocol.IsHttp11(context.Request.Protocol))
         {
@@ -26,6 +30,13 @@ internal static class ProblemResponder
                 detail: detail,
                 extensions: new Dictionary<string, object?> { ["code"] = code })
             .ExecuteAsync(context);
+    }
+
+    /// <summary>Every refusal is counted by route and code: the metric of "requests rejected by reason".</summary>
+    private static void RecordRejection(HttpContext context, string code)
+    {
+        var routeId = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "none";
+        context.RequestServices.GetService<GatewayMetrics>()?.RequestRejected(routeId, code);
     }
 
     private static bool HasUnreadBody(HttpRequest request) =>

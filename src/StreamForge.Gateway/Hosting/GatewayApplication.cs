@@ -30,6 +30,7 @@ public static class GatewayApplication
             kestrel.AddServerHeader = false;
             // Limits are per route (stream policies), applied per request; Kestrel's global 30 MB would cap every upload.
             kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MaxResponseBufferSize = BufferPolicy.ServerResponseBufferBytes;
         });
 
         builder.Services.AddProblemDetails();

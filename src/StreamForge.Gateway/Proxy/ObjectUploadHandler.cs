@@ -36,9 +36,9 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
-        Stream body = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction));
-        var verifier = checksums.Count > 0 ? new VerifyingReadStream(body, declared, checksums) : null;
-        body = verifier ?? body;
+        var metered = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction));
+        var verifier = checksums.Count > 0 ? new VerifyingReadStream(metered, declared, checksums) : null;
+        Stream body = verifier ?? (Stream)metered;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
         var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload);
@@ -59,7 +59,9 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         {
             GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, ex);
             metrics.StreamAborted(request.RouteId, "upload_failed");
-            await RespondToFailureAsync(context, verifier?.Mismatch is { } header ? new ChecksumMismatchException(header) : ex);
+            // The client-side cause outranks however storage reported it: a bad digest, then a bad body.
+            var cause = verifier?.Mismatch is { } header ? new ChecksumMismatchException(header) : metered.ReadFailure ?? ex;
+            await RespondToFailureAsync(context, cause);
         }
         catch (OperationCanceledException)
         {
@@ -93,11 +95,15 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         // Kestrel's verdict on the request body (too large, ended early, too slow) outranks how storage saw it.
         if (FindInChain<BadHttpRequestException>(ex) is { } badBody)
         {
-            return badBody.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
-                    "the body crossed this route's size limit; nothing was stored")
-                : ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
-                    $"the body could not be read ({badBody.Message}); nothing was stored");
+            return badBody.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge,
+                    ErrorCodes.UploadTooLarge, "the body crossed this route's size limit; nothing was stored"),
+                StatusCodes.Status408RequestTimeout => ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout,
+                    ErrorCodes.UploadTooSlow, "the body arrived slower than this route's minimum data rate; nothing was stored"),
+                _ => ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
+                    $"the body could not be read ({badBody.Message}); nothing was stored"),
+            };
         }
 
         if (ex is StorageException storage)

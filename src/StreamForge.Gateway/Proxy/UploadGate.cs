@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Security;
@@ -57,6 +59,12 @@ internal static class UploadGate
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
+        {
+            var upload = request.Policy.Upload;
+            rateFeature.MinDataRate = upload.MinBytesPerSecond > 0 ? new MinDataRate(upload.MinBytesPerSecond, upload.MinRateGracePeriod) : null;
         }
 
         return true;

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
-using Yarp.ReverseProxy.Model;
 
 namespace StreamForge.Gateway.RateLimiting;
 
@@ -16,17 +14,13 @@ internal static class RateLimitRejection
     public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var context = rejected.HttpContext;
-        var routeId = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? "unknown";
-        var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
         if (rejected.Lease.TryGetMetadata(RedisOutageTolerantLimiter.OutageMetadataName, out _))
         {
-            metrics.RequestRejected(routeId, "rate_limiter_unavailable");
             await ProblemResponder.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCodes.RateLimiterUnavailable,
                 "the shared rate limiter is unreachable and this route fails closed", headers => headers.RetryAfter = "1");
             return;
         }
 
-        metrics.RequestRejected(routeId, "rate_limited");
         var seconds = RetryAfterSeconds(rejected.Lease).ToString(CultureInfo.InvariantCulture);
         await ProblemResponder.WriteAsync(context, StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
             "too many requests from this client on this route", headers => headers.RetryAfter = seconds);

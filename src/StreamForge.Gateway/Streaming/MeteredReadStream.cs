@@ -8,6 +8,12 @@ namespace StreamForge.Gateway.Streaming;
 /// </summary>
 internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer) : Stream
 {
+    /// <summary>
+    /// The first failure reading the client's body (too large, too slow, cut off). Kept because storage clients
+    /// wrap or replace exceptions from a body stream, while the answer to the client depends on this one.
+    /// </summary>
+    public Exception? ReadFailure { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -32,7 +38,17 @@ internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, I
             observer.OnThrottled(waited);
         }
 
-        var read = await inner.ReadAsync(buffer[..size], cancellationToken);
+        int read;
+        try
+        {
+            read = await inner.ReadAsync(buffer[..size], cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            ReadFailure ??= ex;
+            throw;
+        }
+
         if (read > 0)
         {
             observer.OnCopied(read);

@@ -24,7 +24,9 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
             .Set("StreamForge:StreamPolicies:parts:Upload:PartSize", "5MiB")
             .Set("StreamForge:StreamPolicies:parts:Upload:SinglePutMaxSize", "0")
             .Set("StreamForge:StreamPolicies:parts:Upload:MaxBufferedParts", "2")
-            .Set("StreamForge:StreamPolicies:parts:Upload:MaxBodySize", "20MiB"));
+            .Set("StreamForge:StreamPolicies:parts:Upload:MaxBodySize", "20MiB")
+            .Set("StreamForge:StreamPolicies:parts:Upload:MinBytesPerSecond", "50KB")
+            .Set("StreamForge:StreamPolicies:parts:Upload:MinRateGracePeriod", "00:00:01.500"));
     }
 
     public static TheoryData<int, bool> Sizes()
@@ -76,6 +78,20 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
         await GatewayMetricsScrape.WaitForAsync(_gateway, "streamforge_streams_aborted", "route=\"up\"");
         Assert.Equal(previous, await ReadStoredAsync("hangup.bin"));
         await Eventually.TrueAsync(async () => (await s3.OpenUploadsAsync("up/hangup.bin")).Count == 0, "the multipart upload is aborted");
+    }
+
+    [Fact]
+    public async Task A_slow_loris_body_is_cut_off_and_its_multipart_upload_aborted()
+    {
+        // Announce 12 MiB (the multipart upload is created at once), send a trickle, then nothing: Kestrel averages
+        // the rate over the whole body, so the stall must start early for the check to trip within its grace period.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            "PUT /up/loris.bin HTTP/1.1\nHost: x\nContent-Length: 12582912\n\n", new byte[1000]);
+
+        Assert.Equal(408, status);
+        Assert.Contains("upload_too_slow", response, StringComparison.Ordinal);
+        Assert.False(await s3.ExistsAsync("up/loris.bin"));
+        await Eventually.TrueAsync(async () => (await s3.OpenUploadsAsync("up/loris.bin")).Count == 0, "the multipart upload is aborted");
     }
 
     [Fact]
