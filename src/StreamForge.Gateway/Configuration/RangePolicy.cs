@@ -8,7 +8,8 @@ namespace StreamForge.Gateway.Configuration;
 /// </param>
 /// <param name="MaxRanges">Most ranges honoured in one request (multipart/byteranges).</param>
 /// <param name="OnAbuse">What to do with too many, overlapping or oversized range sets (CVE-2011-3192).</param>
-internal sealed record RangePolicy(long SliceSize, int MaxRanges, AbusiveRangeAction OnAbuse)
+/// <param name="EmulateForOrigins">Turn an origin's 200 to a single-range GET into the 206 the client asked for.</param>
+internal sealed record RangePolicy(long SliceSize, int MaxRanges, AbusiveRangeAction OnAbuse, bool EmulateForOrigins = false)
 {
     public static RangePolicy Default { get; } = new(8L * 1024 * 1024, 4, AbusiveRangeAction.ServeFull);
 

@@ -74,7 +74,8 @@ internal static class StreamPolicyReader
         return new RangePolicy(
             reader.Size(section, "SliceSize", defaults.SliceSize, 64 * 1024, 1L << 30),
             reader.Integer(section, "MaxRanges", defaults.MaxRanges, 1, 100),
-            reader.Enumeration(section, "OnAbuse", defaults.OnAbuse));
+            reader.Enumeration(section, "OnAbuse", defaults.OnAbuse),
+            reader.Boolean(section, "EmulateForOrigins", defaults.EmulateForOrigins));
     }
 
     private static ThrottlePolicy ReadThrottle(IConfigurationSection section, ConfigurationReader reader)

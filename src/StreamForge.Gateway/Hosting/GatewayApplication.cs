@@ -7,6 +7,7 @@ using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
+using Yarp.ReverseProxy.Transforms;
 
 namespace StreamForge.Gateway.Hosting;
 
@@ -34,7 +35,9 @@ public static class GatewayApplication
         });
 
         builder.Services.AddProblemDetails();
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddResponseTransform(transform => OriginRangeEmulation.ApplyAsync(transform, settings)));
         builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);

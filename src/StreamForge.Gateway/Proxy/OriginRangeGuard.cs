@@ -28,6 +28,7 @@ internal static class OriginRangeGuard
         var decision = specs is null ? RangeDecision.Full : RangeNormalizer.Normalize(specs, UnknownLength, policy.Limits);
         if (specs is not null && !decision.Abusive)
         {
+            OriginRangeEmulation.Remember(context, specs);
             return null;
         }
 

@@ -57,6 +57,7 @@ internal sealed class FaultOrigin : IAsyncDisposable
         app.MapGet("/counted/{mebibytes:int}", (HttpContext context, int mebibytes) => origin!.CountedAsync(context, mebibytes));
         app.MapPut("/slow-sink", (HttpContext context) => origin!.SlowSinkAsync(context));
         app.MapPut("/count", CountAsync);
+        app.MapGet("/no-ranges/{length:int}", (HttpContext context, int length) => IgnoreRangeAsync(context, length));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         origin = new FaultOrigin(app, new Uri(address));
@@ -107,6 +108,26 @@ internal sealed class FaultOrigin : IAsyncDisposable
         {
             await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
             Interlocked.Add(ref _countedBytesWritten, chunk.Length);
+        }
+    }
+
+    /// <summary>The byte at each position of /no-ranges bodies.</summary>
+    public static byte PatternAt(long position) => (byte)(position % 251);
+
+    /// <summary>Answers every GET with the whole body, 200, whatever its Range says (like many small origins).</summary>
+    private static async Task IgnoreRangeAsync(HttpContext context, int length)
+    {
+        context.Response.ContentLength = length;
+        var chunk = new byte[ChunkSize];
+        for (long sent = 0; sent < length; sent += chunk.Length)
+        {
+            var size = (int)Math.Min(chunk.Length, length - sent);
+            for (var i = 0; i < size; i++)
+            {
+                chunk[i] = PatternAt(sent + i);
+            }
+
+            await context.Response.Body.WriteAsync(chunk.AsMemory(0, size), context.RequestAborted);
         }
     }
 

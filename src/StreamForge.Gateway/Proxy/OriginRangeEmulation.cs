@@ -1,0 +1,61 @@
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Streaming;
+using Yarp.ReverseProxy.Transforms;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// For origins that ignore Range (answer 200 to a ranged GET): when the route's policy asks for it, the gateway
+/// turns the 200 into a correct 206 (or 416) by passing on only the requested window of the body. The origin
+/// still sends the whole body, and the bytes outside the window are read and dropped: emulation saves the
+/// client's bandwidth and gives players a seekable response, not upstream egress.
+/// </summary>
+internal static class OriginRangeEmulation
+{
+    private static readonly object RequestedRangeKey = new();
+
+    /// <summary>Remembers a single, valid range of the request, for the response transform.</summary>
+    public static void Remember(HttpContext context, IReadOnlyList<RangeSpec> specs)
+    {
+        if (specs.Count == 1 && HttpMethods.IsGet(context.Request.Method))
+        {
+            context.Items[RequestedRangeKey] = specs;
+        }
+    }
+
+    public static ValueTask ApplyAsync(ResponseTransformContext transform, GatewaySettings settings)
+    {
+        var context = transform.HttpContext;
+        var route = context.GetReverseProxyFeature().Route.Config;
+        if (transform.ProxyResponse is not { StatusCode: System.Net.HttpStatusCode.OK } response
+            || context.Items[RequestedRangeKey] is not IReadOnlyList<RangeSpec> specs
+            || !settings.ResolvePolicy(route.Metadata).Range.EmulateForOrigins
+            || response.Content.Headers.ContentLength is not { } length
+            || context.Request.Headers.IfRange.Count > 0)
+        {
+            // Without a length there is no Content-Range to write; with If-Range the origin's 200 may be its answer.
+            return ValueTask.CompletedTask;
+        }
+
+        var decision = RangeNormalizer.Normalize(specs, length, new RangeLimits(1, AbusiveRangeAction.ServeFull));
+        var headers = context.Response.Headers;
+        headers.AcceptRanges = "bytes";
+        if (decision.Kind == RangeDecisionKind.Unsatisfiable)
+        {
+            context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            headers.ContentRange = ContentRangeFormatter.FormatUnsatisfied(length);
+            context.Response.ContentLength = 0;
+            context.Response.Body = new WindowWriteStream(context.Response.Body, 0, 0);
+        }
+        else if (decision.Kind == RangeDecisionKind.Single)
+        {
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            headers.ContentRange = ContentRangeFormatter.Format(decision.Span, length);
+            context.Response.ContentLength = decision.Span.Length;
+            context.Response.Body = new WindowWriteStream(context.Response.Body, decision.Span.First, decision.Span.Length);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Ranges;
+
+/// <summary>An origin that ignores Range still gives players a correct 206 when the route emulates ranges.</summary>
+public sealed class OriginRangeEmulationTests : IAsyncLifetime
+{
+    private const int Length = 300_000;
+
+    private FaultOrigin _origin = null!;
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _origin = await FaultOrigin.StartAsync();
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("origin", _origin.Address.ToString())
+            .Route("emulated", "/emulated/{**rest}", "origin", policy: "emulate")
+            .Set("ReverseProxy:Routes:emulated:Transforms:0:PathRemovePrefix", "/emulated")
+            .Route("plain", "/plain/{**rest}", "origin")
+            .Set("ReverseProxy:Routes:plain:Transforms:0:PathRemovePrefix", "/plain")
+            .Set("StreamForge:StreamPolicies:emulate:Range:EmulateForOrigins", "true"));
+    }
+
+    [Theory]
+    [InlineData("bytes=1000-1999", 1000, 1999)]
+    [InlineData("bytes=-100", Length - 100, Length - 1)]
+    [InlineData("bytes=250000-", 250_000, Length - 1)]
+    [InlineData("bytes=0-0", 0, 0)]
+    public async Task A_200_from_the_origin_becomes_the_requested_206(string range, long first, long last)
+    {
+        using var response = await GetAsync($"/emulated/no-ranges/{Length}", range);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal($"bytes {first}-{last}/{Length}", response.Content.Headers.ContentRange!.ToString());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(last - first + 1, body.Length);
+        Assert.All(Enumerable.Range(0, body.Length), i => Assert.Equal(FaultOrigin.PatternAt(first + i), body[i]));
+    }
+
+    [Fact]
+    public async Task A_range_past_the_end_becomes_416()
+    {
+        using var response = await GetAsync($"/emulated/no-ranges/{Length}", $"bytes={Length}-");
+
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
+        Assert.Equal($"bytes */{Length}", response.Content.Headers.ContentRange!.ToString());
+    }
+
+    [Fact]
+    public async Task Without_emulation_the_origins_200_passes_through()
+    {
+        using var response = await GetAsync($"/plain/no-ranges/{Length}", "bytes=1000-1999");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Length, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    private Task<HttpResponseMessage> GetAsync(string path, string range)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Range", range);
+        return _gateway.Client.SendAsync(request);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _origin.DisposeAsync();
+    }
+}
