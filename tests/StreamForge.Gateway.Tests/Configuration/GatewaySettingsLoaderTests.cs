@@ -54,7 +54,7 @@ public sealed class GatewaySettingsLoaderTests
         Assert.Contains("ReverseProxy:Routes:r2:ClusterId: unknown cluster 'nowhere'", all, StringComparison.Ordinal);
         Assert.Contains("ReverseProxy:Clusters:store:Destinations:a:Address", all, StringComparison.Ordinal);
         Assert.Contains("ReverseProxy:Clusters:web:Destinations:a:Address", all, StringComparison.Ordinal);
-        Assert.Contains("StreamForge:StreamPolicies:p:Buffer:ChunkSize", all, StringComparison.Ordinal);
+        Assert.Contains("StreamForge:StreamPolicies:p:Buffer:MaxBufferedBytes", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:p:Buffer:StallTimeout", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:p:Bufer: unknown setting", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:q:Buffer:MaxBufferedBytes", all, StringComparison.Ordinal);
