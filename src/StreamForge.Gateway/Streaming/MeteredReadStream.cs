@@ -6,27 +6,13 @@ namespace StreamForge.Gateway.Streaming;
 /// A request body on its way upstream: each read waits for the throttle first (so a throttled upload is
 /// paced by TCP flow control, never read ahead) and is reported to the observer.
 /// </summary>
-internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer) : Stream
+internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer) : AsyncReadOnlyStream
 {
     /// <summary>
     /// The first failure reading the client's body (too large, too slow, cut off). Kept because storage clients
     /// wrap or replace exceptions from a body stream, while the answer to the client depends on this one.
     /// </summary>
     public Exception? ReadFailure { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -56,20 +42,4 @@ internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, I
 
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("request bodies are read asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

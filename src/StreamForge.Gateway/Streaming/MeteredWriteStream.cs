@@ -9,22 +9,8 @@ namespace StreamForge.Gateway.Streaming;
 /// for minutes, holding the upstream open).
 /// </summary>
 internal sealed class MeteredWriteStream(
-    Stream inner, TimeSpan stallTimeout, StreamThrottle throttle, ICopyObserver observer, Action onStalled) : Stream
+    Stream inner, TimeSpan stallTimeout, StreamThrottle throttle, ICopyObserver observer, Action onStalled) : AsyncWriteOnlyStream(inner)
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         for (var offset = 0; offset < buffer.Length;)
@@ -36,28 +22,15 @@ internal sealed class MeteredWriteStream(
             }
 
             var started = Stopwatch.GetTimestamp();
-            await GuardAsync(token => inner.WriteAsync(slice, token), cancellationToken);
+            await GuardAsync(token => Inner.WriteAsync(slice, token), cancellationToken);
             observer.OnBackpressure(Stopwatch.GetElapsedTime(started));
             observer.OnCopied(slice.Length);
             offset += slice.Length;
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override Task FlushAsync(CancellationToken cancellationToken) =>
-        GuardAsync(token => new ValueTask(inner.FlushAsync(token)), cancellationToken);
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("response bodies are written asynchronously");
-
-    public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
+        GuardAsync(token => new ValueTask(Inner.FlushAsync(token)), cancellationToken);
 
     private async Task GuardAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using StreamForge.Gateway.Streaming;
+
 namespace StreamForge.Gateway.Uploads;
 
 /// <summary>
@@ -6,16 +8,12 @@ namespace StreamForge.Gateway.Uploads;
 /// where it already is, so the part streams without being buffered. A retry that needs to rewind fails
 /// loudly (NotSupportedException) instead of sending wrong bytes; the upload is then aborted.
 /// </summary>
-internal sealed class ForwardOnlyPartStream(Stream body, long length) : Stream
+internal sealed class ForwardOnlyPartStream(Stream body, long length) : AsyncReadOnlyStream
 {
     private readonly long _length = length;
     private long _position;
 
-    public override bool CanRead => true;
-
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => _length;
 
@@ -38,12 +36,6 @@ internal sealed class ForwardOnlyPartStream(Stream body, long length) : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("request bodies are read asynchronously");
-
     public override long Seek(long offset, SeekOrigin origin)
     {
         var target = origin switch
@@ -54,12 +46,4 @@ internal sealed class ForwardOnlyPartStream(Stream body, long length) : Stream
         };
         return target == _position ? _position : throw new NotSupportedException("a streamed part cannot be rewound");
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

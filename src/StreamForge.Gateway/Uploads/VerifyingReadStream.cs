@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Security.Cryptography;
+using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Uploads;
 
@@ -9,7 +10,7 @@ namespace StreamForge.Gateway.Uploads;
 /// knows the length (AWSSDK's PutObject) never asks for the final zero-byte read: the last bytes of a bad
 /// body never reach storage, so its PUT or multipart upload fails and is aborted.
 /// </summary>
-internal sealed class VerifyingReadStream : Stream
+internal sealed class VerifyingReadStream : AsyncReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long? _length;
@@ -29,20 +30,6 @@ internal sealed class VerifyingReadStream : Stream
     /// retry or replace the exception a body stream throws, so the handler asks the stream itself.
     /// </summary>
     public string? Mismatch { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -68,21 +55,6 @@ internal sealed class VerifyingReadStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) =>
-        throw new NotSupportedException("request bodies are read asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

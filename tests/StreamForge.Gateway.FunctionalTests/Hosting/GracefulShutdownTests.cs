@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
 
 namespace StreamForge.Gateway.FunctionalTests.Hosting;
@@ -15,7 +14,7 @@ public sealed class GracefulShutdownTests
         await origin.GatedHalfSent.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         var stopping = gateway.App.StopAsync();
-        await Eventually.TrueAsync(() => !Accepts(gateway.Address), "the gateway stops accepting connections");
+        await Eventually.TrueAsync(() => !FreePort.Accepts(gateway.Address.Port), "the gateway stops accepting connections");
         origin.Gate.TrySetResult();
 
         var body = await response.Content.ReadAsByteArrayAsync();
@@ -45,18 +44,4 @@ public sealed class GracefulShutdownTests
             .Route("o", "/o/{**rest}", "origin")
             .Set("ReverseProxy:Routes:o:Transforms:0:PathRemovePrefix", "/o")
             .Set("StreamForge:Shutdown:DrainTimeout", drainTimeout));
-
-    private static bool Accepts(Uri address)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(address.Host, address.Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 
 /// <summary>Debian's nginx serving a folder on a loopback port: a known-correct HTTP origin (ranges, conditionals).</summary>
@@ -48,22 +46,8 @@ internal sealed class NginxOrigin : IDisposable
     public static async Task<NginxOrigin> StartAsync()
     {
         var origin = new NginxOrigin(FreePort.Next());
-        await Eventually.TrueAsync(origin.Accepts, $"nginx listening on {origin.Port}: {origin._process.StandardError}");
+        await Eventually.TrueAsync(() => FreePort.Accepts(origin.Port), $"nginx listening on {origin.Port}: {origin._process.StandardError}");
         return origin;
-    }
-
-    private bool Accepts()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public void Dispose()

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 
 /// <summary>Debian's redis-server on a loopback port, in memory only, for distributed rate limits.</summary>
@@ -21,22 +19,8 @@ internal sealed class RedisServer : IDisposable
     public static async Task<RedisServer> StartAsync()
     {
         var server = new RedisServer(FreePort.Next());
-        await Eventually.TrueAsync(server.Accepts, $"redis-server listening on {server.Port}");
+        await Eventually.TrueAsync(() => FreePort.Accepts(server.Port), $"redis-server listening on {server.Port}");
         return server;
-    }
-
-    private bool Accepts()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public void Dispose() => _process.Dispose();
