@@ -42,7 +42,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         context.Request.Body = new MeteredReadStream(
             context.Request.Body, requestThrottle, new StreamMeter(metrics, routeId, StreamDirection.ProxyRequest));
-        context.Response.Body = new MeteredWriteStream(
+        await using var responseBody = new MeteredWriteStream(
             context.Response.Body,
             policy.Buffer.StallTimeout,
             responseThrottle,
@@ -52,6 +52,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
                 metrics.StreamAborted(routeId, "stalled");
                 context.Abort();
             });
+        context.Response.Body = responseBody;
         metrics.StreamStarted(routeId, StreamDirection.ProxyResponse.Name);
         try
         {

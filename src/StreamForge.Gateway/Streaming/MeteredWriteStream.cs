@@ -11,6 +11,9 @@ namespace StreamForge.Gateway.Streaming;
 internal sealed class MeteredWriteStream(
     Stream inner, TimeSpan stallTimeout, StreamThrottle throttle, ICopyObserver observer, Action onStalled) : AsyncWriteOnlyStream(inner)
 {
+    private CancellationTokenSource? _stallTimer;
+    private CancellationToken _linkedTo;
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         for (var offset = 0; offset < buffer.Length;)
@@ -34,16 +37,35 @@ internal sealed class MeteredWriteStream(
 
     private async Task GuardAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
-        using var stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stallTimer.CancelAfter(stallTimeout);
+        // One timer per stream, re-armed per write (a linked source and timer per write showed up in the
+        // origin-route benchmark); YARP passes the same token to every write of a body, so it is linked once.
+        if (_stallTimer is null || _linkedTo != cancellationToken)
+        {
+            _stallTimer?.Dispose();
+            _stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _linkedTo = cancellationToken;
+        }
+
+        _stallTimer.CancelAfter(stallTimeout);
         try
         {
-            await write(stallTimer.Token);
+            await write(_stallTimer.Token);
+            _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             onStalled();
             throw new IOException($"the client accepted no bytes for {stallTimeout}");
         }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stallTimer?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
