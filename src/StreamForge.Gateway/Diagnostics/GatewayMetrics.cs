@@ -17,9 +17,15 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _slicesFetched;
     private readonly Counter<double> _backpressureWait;
 
-    public GatewayMetrics(IMeterFactory meterFactory)
+    /// <summary>Tag naming the gateway instance on its meter, so one process hosting several keeps their series apart.</summary>
+    public const string InstanceTag = "streamforge.instance";
+
+    public GatewayMetrics(IMeterFactory meterFactory, GatewayInstance instance)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(new MeterOptions(MeterName)
+        {
+            Tags = [new KeyValuePair<string, object?>(InstanceTag, instance.Id)],
+        });
         _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
         _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
         _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");

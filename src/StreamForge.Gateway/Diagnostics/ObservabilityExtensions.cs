@@ -12,6 +12,8 @@ internal static class ObservabilityExtensions
 
     public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder)
     {
+        var instance = new GatewayInstance();
+        builder.Services.AddSingleton(instance);
         builder.Services.AddSingleton<GatewayMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
@@ -24,6 +26,7 @@ internal static class ObservabilityExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(GatewayMetrics.MeterName)
+                .AddView(instrument => instance.Owns(instrument) ? null : MetricStreamConfiguration.Drop)
                 .AddPrometheusExporter());
         builder.Logging.AddOpenTelemetry(logging =>
         {

@@ -6,10 +6,10 @@ namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 /// </summary>
 internal static class Eventually
 {
-    public static Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 20) =>
+    public static Task TrueAsync(Func<bool> condition, string what, int timeoutSeconds = 60) =>
         TrueAsync(() => Task.FromResult(condition()), what, timeoutSeconds);
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 20)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, int timeoutSeconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (!await condition())
