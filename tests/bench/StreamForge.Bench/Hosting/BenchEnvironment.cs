@@ -61,20 +61,23 @@ internal sealed class BenchEnvironment : IDisposable
     }
 
     /// <summary>Starts a gateway process with the given configuration; used for contenders and the throttle test.</summary>
-    public async Task<(ChildProcess Process, Uri BaseUri)> StartGatewayAsync(string name, GatewayConfigBuilder config)
-    {
-        var folder = Path.Combine(WorkDir, name);
-        Directory.CreateDirectory(folder);
-        var configPath = config.Write(Path.Combine(folder, "gateway.json"));
-        File.Copy(configPath, Path.Combine(LogDir, $"{name}.json"), overwrite: true);
-        var port = FreePort.Next();
-        var process = await DotnetServer.StartAsync(name, Paths.GatewayDll, port, ["--config", configPath], "/healthz", folder, LogDir);
-        return (process, new Uri($"http://127.0.0.1:{port}/"));
-    }
+    public Task<(ChildProcess Process, Uri BaseUri)> StartGatewayAsync(string name, GatewayConfigBuilder config) =>
+        StartGatewayAsync(name, config, FreePort.Next());
 
     public string FileStoreAddress => $"file://{Data.Folder}/";
 
     public string OriginAddress => $"http://127.0.0.1:{OriginPort}/";
+
+    /// <summary>
+    /// Restarts a server (same port) and sends it one small request, so a measurement starts from a fresh,
+    /// warmed-up process rather than from the heap an earlier measurement left behind.
+    /// </summary>
+    public async Task RestartAsync(ManagedServer server, Uri warmUp)
+    {
+        await server.RestartAsync();
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await client.GetAsync(warmUp);
+    }
 
     public void Dispose()
     {
@@ -106,8 +109,8 @@ internal sealed class BenchEnvironment : IDisposable
         Say($"test data in {Data.Folder}: {string.Join(", ", Data.AllNames())} ({clock.Elapsed.TotalSeconds:0.0} s)");
 
         OriginPort = FreePort.Next();
-        var origin = await NginxServer.StartAsync("nginx-origin", Path.Combine(WorkDir, "nginx-origin"),
-            prefix => NginxConfig.Origin(prefix, OriginPort, Data.Folder), OriginPort, LogDir);
+        var origin = await ManagedServer.StartAsync(() => NginxServer.StartAsync("nginx-origin", Path.Combine(WorkDir, "nginx-origin"),
+            prefix => NginxConfig.Origin(prefix, OriginPort, Data.Folder), OriginPort, LogDir));
         _owned.Add(origin);
         Add(ContenderKeys.Direct, "nginx (direct origin)", new Uri(OriginAddress), origin);
 
@@ -124,15 +127,15 @@ internal sealed class BenchEnvironment : IDisposable
         if (Wants(ContenderKeys.BareYarp))
         {
             var port = FreePort.Next();
-            var yarp = await DotnetServer.StartAsync("bare-yarp", Paths.BareYarpDll, port, ["--Origin", OriginAddress], "/",
-                Path.Combine(WorkDir, "bare-yarp"), LogDir);
+            var yarp = await ManagedServer.StartAsync(() => DotnetServer.StartAsync("bare-yarp", Paths.BareYarpDll, port, ["--Origin", OriginAddress], "/",
+                Path.Combine(WorkDir, "bare-yarp"), LogDir));
             _owned.Add(yarp);
             Add(ContenderKeys.BareYarp, "bare YARP", new Uri($"http://127.0.0.1:{port}/"), yarp);
         }
 
         if (Wants(ContenderKeys.GatewayOrigin))
         {
-            var (process, uri) = await StartGatewayAsync(ContenderKeys.GatewayOrigin, new GatewayConfigBuilder()
+            var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayOrigin, new GatewayConfigBuilder()
                 .Route("bench", "/{**rest}", "origin").Cluster("origin", OriginAddress));
             _owned.Add(process);
             Add(ContenderKeys.GatewayOrigin, "gateway: origin route", uri, process);
@@ -140,7 +143,7 @@ internal sealed class BenchEnvironment : IDisposable
 
         if (Wants(ContenderKeys.GatewayFiles))
         {
-            var (process, uri) = await StartGatewayAsync(ContenderKeys.GatewayFiles, new GatewayConfigBuilder()
+            var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayFiles, new GatewayConfigBuilder()
                 .Route("bench", "/{**key}", "files", writeAccess: "Anonymous").Cluster("files", FileStoreAddress));
             _owned.Add(process);
             Add(ContenderKeys.GatewayFiles, "gateway: file store", uri, process);
@@ -170,8 +173,8 @@ internal sealed class BenchEnvironment : IDisposable
     private async Task StartNginxProxyAsync(string key, string name, bool tuned)
     {
         var port = FreePort.Next();
-        var proxy = await NginxServer.StartAsync(key, Path.Combine(WorkDir, key),
-            prefix => NginxConfig.Proxy(prefix, port, OriginPort, tuned), port, LogDir);
+        var proxy = await ManagedServer.StartAsync(() => NginxServer.StartAsync(key, Path.Combine(WorkDir, key),
+            prefix => NginxConfig.Proxy(prefix, port, OriginPort, tuned), port, LogDir));
         _owned.Add(proxy);
         Add(key, name, new Uri($"http://127.0.0.1:{port}/"), proxy);
     }
@@ -194,7 +197,7 @@ internal sealed class BenchEnvironment : IDisposable
             Say($"uploaded {name} to s3rver in {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
-        var (process, uri) = await StartGatewayAsync(ContenderKeys.GatewayS3, new GatewayConfigBuilder()
+        var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayS3, new GatewayConfigBuilder()
             .S3(s3.ServiceUrl)
             .Route("bench", "/{**key}", "bucket", writeAccess: "Anonymous")
             .Cluster("bucket", $"s3://{S3Server.Bucket}/"));
@@ -207,8 +210,8 @@ internal sealed class BenchEnvironment : IDisposable
     {
         var folder = Path.Combine(WorkDir, "bare-upload", "files");
         var port = FreePort.Next();
-        var process = await DotnetServer.StartAsync(ContenderKeys.BareUpload, Paths.BareUploadDll, port, ["--Folder", folder], "/",
-            Path.Combine(WorkDir, "bare-upload"), LogDir);
+        var process = await ManagedServer.StartAsync(() => DotnetServer.StartAsync(ContenderKeys.BareUpload, Paths.BareUploadDll, port, ["--Folder", folder], "/",
+            Path.Combine(WorkDir, "bare-upload"), LogDir));
         _owned.Add(process);
         _uploadTargets.Insert(0, new UploadTarget(ContenderKeys.BareUpload, "bare Kestrel (reference)", new Uri($"http://127.0.0.1:{port}/"), process,
             name => Task.FromResult(File.Exists(Path.Combine(folder, name)) ? new FileInfo(Path.Combine(folder, name)).Length : (long?)null),
@@ -219,13 +222,30 @@ internal sealed class BenchEnvironment : IDisposable
             }));
     }
 
+    private async Task<(ManagedServer Server, Uri BaseUri)> StartGatewayServerAsync(string name, GatewayConfigBuilder config)
+    {
+        var port = FreePort.Next();
+        var server = await ManagedServer.StartAsync(async () => (await StartGatewayAsync(name, config, port)).Process);
+        return (server, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    private async Task<(ChildProcess Process, Uri BaseUri)> StartGatewayAsync(string name, GatewayConfigBuilder config, int port)
+    {
+        var folder = Path.Combine(WorkDir, name);
+        Directory.CreateDirectory(folder);
+        var configPath = config.Write(Path.Combine(folder, "gateway.json"));
+        File.Copy(configPath, Path.Combine(LogDir, $"{name}.json"), overwrite: true);
+        var process = await DotnetServer.StartAsync(name, Paths.GatewayDll, port, ["--config", configPath], "/healthz", folder, LogDir);
+        return (process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
     private bool Wants(string key) => Options.Includes(key);
 
-    private void Add(string key, string name, Uri uri, ChildProcess process)
+    private void Add(string key, string name, Uri uri, ManagedServer server)
     {
         if (Wants(key))
         {
-            _contenders.Add(new Contender(key, name, uri, process));
+            _contenders.Add(new Contender(key, name, uri, server));
         }
     }
 

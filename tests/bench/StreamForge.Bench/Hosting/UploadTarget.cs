@@ -6,6 +6,9 @@ internal sealed record UploadTarget(
     string Key,
     string Name,
     Uri BaseUri,
-    ChildProcess Process,
+    ManagedServer Server,
     Func<string, Task<long?>> StoredLength,
-    Func<string, Task> Delete);
+    Func<string, Task> Delete)
+{
+    public ChildProcess Process => Server.Process;
+}

@@ -6,7 +6,8 @@ namespace StreamForge.Bench.Measuring;
 
 /// <summary>
 /// c. Memory: N slow clients read the large object, then the huge one, from each contender; peak RSS of the
-/// contender's processes and the kernel memory of its sockets.
+/// contender's processes and the kernel memory of its sockets. Each measurement starts from a freshly restarted,
+/// warmed-up contender, so its peak is its own and not what the previous phases left in the heap.
 /// </summary>
 internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results)
 {
@@ -59,11 +60,16 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
     private async Task<MemorySample> MeasureAsync(Contender contender, string objectName, long size, CancellationToken cancellationToken)
     {
         var options = env.Options;
-        var pids = contender.Process.Tree();
-        if (contender.Process.HasExited)
+        try
         {
-            return new MemorySample(contender.Key, size, options.SlowClients, 0, 0, 0, 0, 0, 0, options.SlowClients, $"{contender.Name} is not running");
+            await env.RestartAsync(contender.Server, WarmUpUri(contender));
         }
+        catch (Exception ex) when (ex is BenchException or HttpRequestException)
+        {
+            return new MemorySample(contender.Key, size, options.SlowClients, 0, 0, 0, 0, 0, 0, options.SlowClients, $"restart failed: {ex.Message}");
+        }
+
+        var pids = contender.Process.Tree();
 
         foreach (var pid in pids)
         {
@@ -86,4 +92,7 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
                 failed == received.Length ? "every client failed" : null);
         }
     }
+
+    private Uri WarmUpUri(Contender contender) =>
+        env.Data.SmallSizes.Count > 0 ? contender.UriFor(TestData.SmallName(env.Data.SmallSizes[^1])) : contender.BaseUri;
 }

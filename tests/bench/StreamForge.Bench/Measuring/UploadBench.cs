@@ -40,6 +40,18 @@ internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
     private async Task<UploadSample> MeasureAsync(HttpClient client, byte[] pattern, UploadTarget target, int streams, int round, CancellationToken cancellationToken)
     {
         var size = env.Options.UploadSize;
+        try
+        {
+            // A fresh, warmed-up receiver: its peak RSS is this measurement's, not the history of earlier phases.
+            await target.Server.RestartAsync();
+            await PutAsync(client, new Uri(target.BaseUri, "warm-up.bin"), 64 * 1024, pattern, cancellationToken);
+            await target.Delete("warm-up.bin");
+        }
+        catch (Exception ex) when (ex is BenchException or HttpRequestException)
+        {
+            return new UploadSample(target.Key, streams, round, 0, 0, 0, 0, $"restart failed: {ex.Message}");
+        }
+
         var pids = target.Process.Tree();
         foreach (var pid in pids)
         {
