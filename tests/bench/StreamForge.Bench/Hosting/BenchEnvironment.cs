@@ -13,6 +13,7 @@ internal sealed class BenchEnvironment : IDisposable
     private readonly List<Contender> _contenders = [];
     private readonly List<UploadTarget> _uploadTargets = [];
     private readonly List<IDisposable> _owned = [];
+    private ManagedServer? _origin;
 
     private BenchEnvironment(BenchOptions options, BenchPaths paths, string workDir, string logDir)
     {
@@ -112,6 +113,7 @@ internal sealed class BenchEnvironment : IDisposable
         var origin = await ManagedServer.StartAsync(() => NginxServer.StartAsync("nginx-origin", Path.Combine(WorkDir, "nginx-origin"),
             prefix => NginxConfig.Origin(prefix, OriginPort, Data.Folder), OriginPort, LogDir));
         _owned.Add(origin);
+        _origin = origin;
         Add(ContenderKeys.Direct, "nginx (direct origin)", new Uri(OriginAddress), origin);
 
         if (Wants(ContenderKeys.NginxTuned))
@@ -130,7 +132,7 @@ internal sealed class BenchEnvironment : IDisposable
             var yarp = await ManagedServer.StartAsync(() => DotnetServer.StartAsync("bare-yarp", Paths.BareYarpDll, port, ["--Origin", OriginAddress], "/",
                 Path.Combine(WorkDir, "bare-yarp"), LogDir));
             _owned.Add(yarp);
-            Add(ContenderKeys.BareYarp, "bare YARP", new Uri($"http://127.0.0.1:{port}/"), yarp);
+            Add(ContenderKeys.BareYarp, "bare YARP", new Uri($"http://127.0.0.1:{port}/"), yarp, OriginProcess);
         }
 
         if (Wants(ContenderKeys.GatewayOrigin))
@@ -138,7 +140,7 @@ internal sealed class BenchEnvironment : IDisposable
             var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayOrigin, new GatewayConfigBuilder()
                 .Route("bench", "/{**rest}", "origin").Cluster("origin", OriginAddress));
             _owned.Add(process);
-            Add(ContenderKeys.GatewayOrigin, "gateway: origin route", uri, process);
+            Add(ContenderKeys.GatewayOrigin, "gateway: origin route", uri, process, OriginProcess);
         }
 
         if (Wants(ContenderKeys.GatewayFiles))
@@ -176,7 +178,7 @@ internal sealed class BenchEnvironment : IDisposable
         var proxy = await ManagedServer.StartAsync(() => NginxServer.StartAsync(key, Path.Combine(WorkDir, key),
             prefix => NginxConfig.Proxy(prefix, port, OriginPort, tuned), port, LogDir));
         _owned.Add(proxy);
-        Add(key, name, new Uri($"http://127.0.0.1:{port}/"), proxy);
+        Add(key, name, new Uri($"http://127.0.0.1:{port}/"), proxy, OriginProcess);
     }
 
     private async Task StartS3ContenderAsync()
@@ -202,7 +204,7 @@ internal sealed class BenchEnvironment : IDisposable
             .Route("bench", "/{**key}", "bucket", writeAccess: "Anonymous")
             .Cluster("bucket", $"s3://{S3Server.Bucket}/"));
         _owned.Add(process);
-        Add(ContenderKeys.GatewayS3, "gateway: S3", uri, process);
+        Add(ContenderKeys.GatewayS3, "gateway: S3", uri, process, () => s3.Process);
         _uploadTargets.Add(new UploadTarget(ContenderKeys.GatewayS3, "gateway: S3", uri, process, s3.LengthAsync, s3.DeleteAsync));
     }
 
@@ -241,11 +243,13 @@ internal sealed class BenchEnvironment : IDisposable
 
     private bool Wants(string key) => Options.Includes(key);
 
-    private void Add(string key, string name, Uri uri, ManagedServer server)
+    private ChildProcess OriginProcess() => _origin!.Process;
+
+    private void Add(string key, string name, Uri uri, ManagedServer server, Func<ChildProcess>? upstream = null)
     {
         if (Wants(key))
         {
-            _contenders.Add(new Contender(key, name, uri, server));
+            _contenders.Add(new Contender(key, name, uri, server, upstream));
         }
     }
 

@@ -19,7 +19,8 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
                 var sample = await MeasureAsync(contender, streams, round, cancellationToken);
                 results.Downloads.Add(sample);
                 Live.Print("download", $"round {round + 1}/{options.DownloadRounds} {contender.Name,-32} {streams} stream(s): " +
-                    (sample.Error ?? $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s)"));
+                    (sample.Error ?? $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s), " +
+                     $"CPU {sample.ContenderCpuPerGigabyte:0.00} s/GB" + (sample.UpstreamCpuSeconds is null ? string.Empty : $", upstream CPU {sample.UpstreamCpuPerGigabyte:0.00} s/GB")));
             }
         }
     }
@@ -28,15 +29,22 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
     {
         var uri = contender.UriFor(env.Data.LargeName);
         var buffers = Enumerable.Range(0, streams).Select(_ => new byte[Download.BufferSize]).ToArray();
+        var pids = contender.Process.Tree();
+        var upstreamPids = contender.Upstream?.Invoke().Tree();
+        var cpuBefore = ProcessCpu.Total(pids);
+        var upstreamBefore = upstreamPids is null ? TimeSpan.Zero : ProcessCpu.Total(upstreamPids);
         var clock = Stopwatch.StartNew();
         try
         {
             var bytes = await Task.WhenAll(buffers.Select(buffer => Task.Run(() => Download.WholeAsync(uri, buffer, cancellationToken), cancellationToken)));
-            return new DownloadSample(contender.Key, streams, round, bytes.Sum(), clock.Elapsed.TotalSeconds, null);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpu = (ProcessCpu.Total(pids) - cpuBefore).TotalSeconds;
+            double? upstreamCpu = upstreamPids is null ? null : (ProcessCpu.Total(upstreamPids) - upstreamBefore).TotalSeconds;
+            return new DownloadSample(contender.Key, streams, round, bytes.Sum(), seconds, cpu, upstreamCpu, null);
         }
         catch (Exception ex) when (ex is BenchException or IOException or System.Net.Sockets.SocketException)
         {
-            return new DownloadSample(contender.Key, streams, round, 0, clock.Elapsed.TotalSeconds, $"failed: {ex.Message}");
+            return new DownloadSample(contender.Key, streams, round, 0, clock.Elapsed.TotalSeconds, 0, null, $"failed: {ex.Message}");
         }
     }
 }

@@ -22,6 +22,8 @@ internal sealed class MemorySampler : IAsyncDisposable
 
     public long PeakSocketQueues { get; private set; }
 
+    public long PeakThreads { get; private set; }
+
     public long PeakTcpGrowth { get; private set; }
 
     public static MemorySampler Start(IReadOnlyList<int> pids) => new(pids);
@@ -40,6 +42,7 @@ internal sealed class MemorySampler : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             PeakRss = Math.Max(PeakRss, _pids.Sum(ProcessMemory.Rss));
+            PeakThreads = Math.Max(PeakThreads, _pids.Sum(ProcessMemory.Threads));
             if (tick++ % 10 == 0)
             {
                 PeakTcpGrowth = Math.Max(PeakTcpGrowth, SocketMemory.TcpBytes() - _tcpBefore);

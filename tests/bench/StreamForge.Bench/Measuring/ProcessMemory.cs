@@ -5,6 +5,9 @@ internal static class ProcessMemory
 {
     public static long Rss(int pid) => StatusKib(pid, "VmRSS:") * 1024;
 
+    /// <summary>Thread count: each thread's stack is resident memory too, and a thread pool that grows under load shows here.</summary>
+    public static long Threads(int pid) => StatusKib(pid, "Threads:");
+
     /// <summary>VmHWM: the peak resident set since start, or since <see cref="ResetPeak"/>.</summary>
     public static long PeakRss(int pid) => StatusKib(pid, "VmHWM:") * 1024;
 
@@ -25,6 +28,7 @@ internal static class ProcessMemory
         }
     }
 
+    /// <summary>A numeric field of /proc/&lt;pid&gt;/status (kB for the Vm* fields).</summary>
     private static long StatusKib(int pid, string field)
     {
         try

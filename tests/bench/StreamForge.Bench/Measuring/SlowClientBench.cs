@@ -41,7 +41,7 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
             {
                 if (contender.Key == ContenderKeys.GatewayS3 && name == env.Data.HugeName && env.S3HugeSkipped is { } why)
                 {
-                    results.Memory.Add(new MemorySample(contender.Key, size, 0, 0, 0, 0, 0, 0, 0, 0, $"huge object {why}"));
+                    results.Memory.Add(new MemorySample(contender.Key, size, 0, 0, 0, 0, 0, 0, 0, 0, 0, $"huge object {why}"));
                     continue;
                 }
 
@@ -49,7 +49,7 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
                 results.Memory.Add(sample);
                 Live.Print("memory", $"{contender.Name,-32} {ByteSizeText.Format(size),-7}: " + (sample.Error ??
                     $"peak RSS {sample.PeakRss / 1e6:0.0} MB (before {sample.RssBefore / 1e6:0.0} MB, sampled peak {sample.SampledPeakRss / 1e6:0.0} MB), " +
-                    $"socket queues {sample.SocketQueuePeak / 1e6:0.0} MB, TCP mem +{sample.SockstatPeakDelta / 1e6:0.0} MB, " +
+                    $"socket queues {sample.SocketQueuePeak / 1e6:0.0} MB, TCP mem +{sample.SockstatPeakDelta / 1e6:0.0} MB, {sample.PeakThreads} threads, " +
                     $"{sample.PerClientRate / 1e6:0.00} MB/s per client" + (sample.FailedClients > 0 ? $", {sample.FailedClients} clients failed" : string.Empty)));
                 // Let the reset connections drain out of the kernel before the next contender's baseline.
                 await Task.Delay(TimeSpan.FromSeconds(env.Options.IsQuick ? 0.3 : 2), cancellationToken);
@@ -66,7 +66,7 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
         }
         catch (Exception ex) when (ex is BenchException or HttpRequestException)
         {
-            return new MemorySample(contender.Key, size, options.SlowClients, 0, 0, 0, 0, 0, 0, options.SlowClients, $"restart failed: {ex.Message}");
+            return new MemorySample(contender.Key, size, options.SlowClients, 0, 0, 0, 0, 0, 0, 0, options.SlowClients, $"restart failed: {ex.Message}");
         }
 
         var pids = contender.Process.Tree();
@@ -88,7 +88,7 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
             var rate = ok.Length == 0 ? 0 : ok.Average() / options.SlowDuration.TotalSeconds;
             var failed = received.Length - ok.Length;
             return new MemorySample(contender.Key, size, options.SlowClients, before, Math.Max(peak, sampler.PeakRss), sampler.PeakRss,
-                sampler.PeakSocketQueues, sampler.PeakTcpGrowth, rate, failed,
+                sampler.PeakSocketQueues, sampler.PeakTcpGrowth, sampler.PeakThreads, rate, failed,
                 failed == received.Length ? "every client failed" : null);
         }
     }

@@ -16,16 +16,16 @@ internal static class MemorySection
             "**Peak RSS** is the sum of VmHWM over the contender's processes (nginx: master and workers), reset through " +
             "/proc/&lt;pid&gt;/clear_refs just before the clients connect. **Socket queues**: the peak, sampled every second, of bytes in the receive " +
             "and send queues of the contender's own sockets (`ss -tm`: rmem_alloc + wmem_queued), what the kernel buffers on its behalf. " +
-            "**TCP mem**: peak growth of /proc/net/sockstat's TCP mem (every socket of the machine, the clients' included). " +
+            "**TCP mem**: peak growth of /proc/net/sockstat's TCP mem (every socket of the machine, the clients' included). **Threads**: peak thread count. " +
             $"Target for the gateway: at most {Targets.SlowClientsMaxRss / 1e6:0} MB RSS, flat (within {Targets.FlatGrowth:P0}) from the smaller object to the larger.").AppendLine();
         md.AppendLine("![memory under slow clients](memory.png)").AppendLine();
-        var table = new MarkdownTable("contender", "object", "peak RSS MB", "RSS before MB", "socket queues MB", "TCP mem growth MB", "MB/s per client", "target");
+        var table = new MarkdownTable("contender", "object", "peak RSS MB", "RSS before MB", "socket queues MB", "TCP mem growth MB", "threads", "MB/s per client", "target");
         var sizes = data.MemorySizes.ToArray();
         foreach (var (key, name) in data.Contenders)
         {
             if (key == ContenderKeys.NginxDefault)
             {
-                table.Row(name, "all", SlowClientBench.NginxDefaultSkipped, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
+                table.Row(name, "all", SlowClientBench.NginxDefaultSkipped, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
                 continue;
             }
 
@@ -38,13 +38,13 @@ internal static class MemorySection
 
                 if (sample.Error is not null)
                 {
-                    table.Row(name, ByteSizeText.Format(size), sample.Error, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
+                    table.Row(name, ByteSizeText.Format(size), sample.Error, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, string.Empty);
                     continue;
                 }
 
                 var target = ContenderKeys.IsGateway(key) ? Check(data, key, size, sizes) : string.Empty;
                 table.Row(name, ByteSizeText.Format(size), Format.Megabytes(sample.PeakRss), Format.Megabytes(sample.RssBefore),
-                    Format.Megabytes(sample.SocketQueuePeak), Format.Megabytes(sample.SockstatPeakDelta),
+                    Format.Megabytes(sample.SocketQueuePeak), Format.Megabytes(sample.SockstatPeakDelta), sample.PeakThreads.ToString(),
                     Format.Number(sample.PerClientRate / 1e6) + (sample.FailedClients > 0 ? $" ({sample.FailedClients} failed)" : string.Empty), target);
             }
         }

@@ -22,6 +22,12 @@ internal sealed class ReportData(BenchResults results, IReadOnlyList<(string Key
     public double Download(string contender, int streams) =>
         Stats.Median(Results.Downloads.Where(d => d.Contender == contender && d.Streams == streams).Select(d => d.GigabytesPerSecond));
 
+    public (double Contender, double Upstream) DownloadCpu(string contender, int streams)
+    {
+        var samples = Results.Downloads.Where(d => d.Contender == contender && d.Streams == streams).ToArray();
+        return (Stats.Median(samples.Select(d => d.ContenderCpuPerGigabyte)), Stats.Median(samples.Select(d => d.UpstreamCpuPerGigabyte)));
+    }
+
     public string? DownloadError(string contender, int streams) =>
         Results.Downloads.FirstOrDefault(d => d.Contender == contender && d.Streams == streams && d.Error is not null)?.Error;
 

@@ -9,6 +9,7 @@ namespace StreamForge.Bench.Results;
 /// buffers (<c>ss -tm</c>: rmem_alloc + wmem_queued), sampled every second.</param>
 /// <param name="SockstatPeakDelta">Highest growth of the kernel's TCP memory (/proc/net/sockstat "mem", pages x
 /// page size) over its value before the test: every socket of the machine, the clients' included.</param>
+/// <param name="PeakThreads">Highest thread count of the contender's processes during the test.</param>
 /// <param name="PerClientRate">Bytes per second a client actually received, averaged: shows the pacing held.</param>
 internal sealed record MemorySample(
     string Contender,
@@ -19,6 +20,7 @@ internal sealed record MemorySample(
     long SampledPeakRss,
     long SocketQueuePeak,
     long SockstatPeakDelta,
+    long PeakThreads,
     double PerClientRate,
     int FailedClients,
     string? Error);
