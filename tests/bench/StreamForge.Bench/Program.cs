@@ -45,7 +45,7 @@ foreach (var (name, value) in machine.Facts)
     Console.WriteLine($"[machine] {name}: {value}");
 }
 
-var commandLine = "tests/bench/run.sh " + string.Join(' ', DisplayArguments(args));
+var commandLine = ("tests/bench/run.sh " + string.Join(' ', DisplayArguments(args))).TrimEnd();
 Console.WriteLine($"[params] {string.Join("  ", options.Describe().Select(p => $"{p.Option} {p.Value}"))}");
 
 var results = new BenchResults { Started = started };
