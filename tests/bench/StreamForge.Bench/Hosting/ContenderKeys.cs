@@ -1,0 +1,18 @@
+namespace StreamForge.Bench.Hosting;
+
+/// <summary>Contender ids, in report order; the ratios are taken against the first three references.</summary>
+internal static class ContenderKeys
+{
+    public const string Direct = "direct";
+    public const string NginxTuned = "nginx-tuned";
+    public const string NginxDefault = "nginx-default";
+    public const string BareYarp = "bare-yarp";
+    public const string GatewayOrigin = "gw-origin";
+    public const string GatewayFiles = "gw-files";
+    public const string GatewayS3 = "gw-s3";
+    public const string BareUpload = "bare-upload";
+
+    public static readonly IReadOnlyList<string> Gateway = [GatewayOrigin, GatewayFiles, GatewayS3];
+
+    public static bool IsGateway(string key) => Gateway.Contains(key);
+}

@@ -1,0 +1,29 @@
+namespace StreamForge.Bench.Hosting;
+
+/// <summary>Starts an ASP.NET Core app from its Release build (<c>dotnet app.dll</c>) on a loopback port.</summary>
+internal static class DotnetServer
+{
+    private static readonly Dictionary<string, string> Environment = new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+
+    /// <param name="readyPath">A path that answers below 500 once the app is up.</param>
+    /// <param name="workingDirectory">Content root: a folder of the bench's own, so no appsettings.json of the app's
+    /// folder (e.g. the gateway's embedded default routes) mixes into the contender's configuration.</param>
+    public static async Task<ChildProcess> StartAsync(string name, string dll, int port, IEnumerable<string> arguments,
+        string readyPath, string workingDirectory, string logDir)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new BenchException($"{dll} is missing: build it first (tests/bench/run.sh does)");
+        }
+
+        Directory.CreateDirectory(workingDirectory);
+        string[] args = [dll, "--Urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default", "Warning", .. arguments];
+        var process = ChildProcess.Start(name, "dotnet", args, Path.Combine(logDir, $"{name}.log"), workingDirectory, Environment);
+        await Readiness.WaitForHttpAsync(process, new Uri($"http://127.0.0.1:{port}{readyPath}"), TimeSpan.FromSeconds(60));
+        return process;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using StreamForge.Bench.Hosting;
+using StreamForge.Bench.Options;
+using StreamForge.Bench.Results;
+
+namespace StreamForge.Bench.Measuring;
+
+/// <summary>a. Large downloads: 1 and N concurrent GETs of the large object per contender, in rounds.</summary>
+internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults results)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var options = env.Options;
+        Live.Heading($"a. large downloads: {ByteSizeText.Format(env.Data.LargeSize)}, {string.Join(" and ", options.Streams)} streams, {options.DownloadRounds} rounds");
+        foreach (var (round, contender) in RoundRobin.Schedule(env.Contenders, options.DownloadRounds))
+        {
+            foreach (var streams in options.Streams)
+            {
+                var sample = await MeasureAsync(contender, streams, round, cancellationToken);
+                results.Downloads.Add(sample);
+                Live.Print("download", $"round {round + 1}/{options.DownloadRounds} {contender.Name,-32} {streams} stream(s): " +
+                    (sample.Error ?? $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s), " +
+                     $"CPU {sample.ContenderCpuPerGigabyte:0.00} s/GB" + (sample.UpstreamCpuSeconds is null ? string.Empty : $", upstream CPU {sample.UpstreamCpuPerGigabyte:0.00} s/GB")));
+            }
+        }
+    }
+
+    private async Task<DownloadSample> MeasureAsync(Contender contender, int streams, int round, CancellationToken cancellationToken)
+    {
+        var uri = contender.UriFor(env.Data.LargeName);
+        var buffers = Enumerable.Range(0, streams).Select(_ => new byte[Download.BufferSize]).ToArray();
+        var pids = contender.Process.Tree();
+        var upstreamPids = contender.Upstream?.Invoke().Tree();
+        var cpuBefore = ProcessCpu.Total(pids);
+        var upstreamBefore = upstreamPids is null ? TimeSpan.Zero : ProcessCpu.Total(upstreamPids);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var bytes = await Task.WhenAll(buffers.Select(buffer => Task.Run(() => Download.WholeAsync(uri, buffer, cancellationToken), cancellationToken)));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpu = (ProcessCpu.Total(pids) - cpuBefore).TotalSeconds;
+            double? upstreamCpu = upstreamPids is null ? null : (ProcessCpu.Total(upstreamPids) - upstreamBefore).TotalSeconds;
+            return new DownloadSample(contender.Key, streams, round, bytes.Sum(), seconds, cpu, upstreamCpu, null);
+        }
+        catch (Exception ex) when (ex is BenchException or IOException or System.Net.Sockets.SocketException)
+        {
+            return new DownloadSample(contender.Key, streams, round, 0, clock.Elapsed.TotalSeconds, 0, null, $"failed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using StreamForge.Bench.Hosting;
+using StreamForge.Bench.Options;
+using StreamForge.Bench.Results;
+
+namespace StreamForge.Bench.Measuring;
+
+/// <summary>
+/// e. Uploads: 1 and N concurrent PUTs with Content-Length to the bare Kestrel reference, the gateway's file
+/// store and its S3 route; throughput and the receiving process's peak RSS. Each stored object's length is
+/// checked, then it is deleted so the disk does not fill over the rounds.
+/// </summary>
+internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var options = env.Options;
+        Live.Heading($"e. uploads: {ByteSizeText.Format(options.UploadSize)} each, {string.Join(" and ", options.UploadStreams)} concurrent, {options.UploadRounds} rounds");
+        var pattern = new byte[1 << 20];
+        new Random(3).NextBytes(pattern);
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = int.MaxValue })
+        {
+            Timeout = TimeSpan.FromMinutes(15),
+        };
+
+        foreach (var (round, target) in RoundRobin.Schedule(env.UploadTargets, options.UploadRounds))
+        {
+            foreach (var streams in options.UploadStreams)
+            {
+                var sample = await MeasureAsync(client, pattern, target, streams, round, cancellationToken);
+                results.Uploads.Add(sample);
+                Live.Print("upload", $"round {round + 1}/{options.UploadRounds} {target.Name,-32} {streams} upload(s): " + (sample.Error ??
+                    $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s), " +
+                    $"peak RSS {sample.PeakRss / 1e6:0.0} MB (before {sample.RssBefore / 1e6:0.0} MB)"));
+            }
+        }
+    }
+
+    private async Task<UploadSample> MeasureAsync(HttpClient client, byte[] pattern, UploadTarget target, int streams, int round, CancellationToken cancellationToken)
+    {
+        var size = env.Options.UploadSize;
+        try
+        {
+            // A fresh, warmed-up receiver: its peak RSS is this measurement's, not the history of earlier phases.
+            await target.Server.RestartAsync();
+            await PutAsync(client, new Uri(target.BaseUri, "warm-up.bin"), 64 * 1024, pattern, cancellationToken);
+            await target.Delete("warm-up.bin");
+        }
+        catch (Exception ex) when (ex is BenchException or HttpRequestException)
+        {
+            return new UploadSample(target.Key, streams, round, 0, 0, 0, 0, $"restart failed: {ex.Message}");
+        }
+
+        var pids = target.Process.Tree();
+        foreach (var pid in pids)
+        {
+            ProcessMemory.ResetPeak(pid);
+        }
+
+        var before = pids.Sum(ProcessMemory.Rss);
+        var names = Enumerable.Range(0, streams).Select(i => $"upload-{i}.bin").ToArray();
+        var clock = Stopwatch.StartNew();
+        string? error = null;
+        try
+        {
+            var statuses = await Task.WhenAll(names.Select(name => PutAsync(client, new Uri(target.BaseUri, name), size, pattern, cancellationToken)));
+            clock.Stop();
+            var bad = statuses.Where(s => s is not (HttpStatusCode.OK or HttpStatusCode.Created or HttpStatusCode.NoContent)).ToArray();
+            if (bad.Length > 0)
+            {
+                error = $"status {string.Join(", ", bad.Distinct().Select(s => (int)s))}";
+            }
+            else
+            {
+                foreach (var name in names)
+                {
+                    var stored = await target.StoredLength(name);
+                    if (stored != size)
+                    {
+                        error = $"{name} stored {stored?.ToString() ?? "nothing"} bytes of {size}";
+                        break;
+                    }
+                }
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            error = $"failed: {ex.Message}";
+        }
+
+        var peak = pids.Sum(ProcessMemory.PeakRss);
+        foreach (var name in names)
+        {
+            await target.Delete(name);
+        }
+
+        return new UploadSample(target.Key, streams, round, error is null ? size * streams : 0, clock.Elapsed.TotalSeconds, before, peak, error);
+    }
+
+    private static async Task<HttpStatusCode> PutAsync(HttpClient client, Uri uri, long size, byte[] pattern, CancellationToken cancellationToken)
+    {
+        using var content = new SyntheticContent(size, pattern);
+        using var response = await client.PutAsync(uri, content, cancellationToken);
+        return response.StatusCode;
+    }
+}

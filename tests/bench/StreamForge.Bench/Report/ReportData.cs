@@ -1,0 +1,53 @@
+using StreamForge.Bench.Results;
+
+namespace StreamForge.Bench.Report;
+
+/// <summary>The run's samples reduced to one figure per cell: medians over rounds, the worst peak for memory.</summary>
+internal sealed class ReportData(BenchResults results, IReadOnlyList<(string Key, string Name)> contenders, IReadOnlyList<(string Key, string Name)> uploadTargets)
+{
+    public BenchResults Results { get; } = results;
+
+    public IReadOnlyList<(string Key, string Name)> Contenders { get; } = contenders;
+
+    public IReadOnlyList<(string Key, string Name)> UploadTargets { get; } = uploadTargets;
+
+    public IEnumerable<int> DownloadStreams => Results.Downloads.Select(d => d.Streams).Distinct().Order();
+
+    public IEnumerable<long> SmallSizes => Results.SmallObjects.Select(s => s.Size).Distinct().Order();
+
+    public IEnumerable<long> MemorySizes => Results.Memory.Select(s => s.ObjectSize).Distinct().Order();
+
+    public IEnumerable<int> UploadStreams => Results.Uploads.Select(s => s.Streams).Distinct().Order();
+
+    public double Download(string contender, int streams) =>
+        Stats.Median(Results.Downloads.Where(d => d.Contender == contender && d.Streams == streams).Select(d => d.GigabytesPerSecond));
+
+    public (double Contender, double Upstream) DownloadCpu(string contender, int streams)
+    {
+        var samples = Results.Downloads.Where(d => d.Contender == contender && d.Streams == streams).ToArray();
+        return (Stats.Median(samples.Select(d => d.ContenderCpuPerGigabyte)), Stats.Median(samples.Select(d => d.UpstreamCpuPerGigabyte)));
+    }
+
+    public string? DownloadError(string contender, int streams) =>
+        Results.Downloads.FirstOrDefault(d => d.Contender == contender && d.Streams == streams && d.Error is not null)?.Error;
+
+    public (double Rps, double P50, double P99, string? Error) Small(string contender, long size)
+    {
+        var samples = Results.SmallObjects.Where(s => s.Contender == contender && s.Size == size).ToArray();
+        var measured = samples.Where(s => s.Result is not null).Select(s => s.Result!).ToArray();
+        return (Stats.Median(measured.Select(r => r.RequestsPerSecond)), Stats.Median(measured.Select(r => r.P50Ms)),
+            Stats.Median(measured.Select(r => r.P99Ms)), samples.FirstOrDefault(s => s.Error is not null)?.Error);
+    }
+
+    public MemorySample? Memory(string contender, long size) =>
+        Results.Memory.FirstOrDefault(m => m.Contender == contender && m.ObjectSize == size);
+
+    public SeekResult? Seek(string contender) => Results.Seeks.FirstOrDefault(s => s.Contender == contender);
+
+    public (double GBps, long PeakRss, string? Error) Upload(string target, int streams)
+    {
+        var samples = Results.Uploads.Where(u => u.Target == target && u.Streams == streams).ToArray();
+        return (Stats.Median(samples.Select(s => s.GigabytesPerSecond)), samples.Length == 0 ? 0 : samples.Max(s => s.PeakRss),
+            samples.FirstOrDefault(s => s.Error is not null)?.Error);
+    }
+}

@@ -1,0 +1,28 @@
+using StreamForge.Bench.Hosting;
+using StreamForge.Bench.Options;
+
+namespace StreamForge.Bench.Report;
+
+/// <summary>How each contender was configured, for the report's parameters section.</summary>
+internal static class SetupNotes
+{
+    public static IReadOnlyList<string> For(BenchEnvironment env) =>
+    [
+        "Everything on 127.0.0.1, started by the bench; contenders measured one at a time, alternating round-robin (each round starts one contender further along).",
+        "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request: a .NET server keeps " +
+            "the heap that earlier phases grew (64 wrk connections, 8 fast streams), and that history would otherwise set its peak RSS.",
+        $"Objects: the large object is pseudo-random bytes; the huge one ({ByteSizeText.Format(env.Data.HugeSize)}, slow-client test only) is a sparse file; " +
+            "all served from one folder (nginx root = gateway file store folder) and uploaded to s3rver under the same names.",
+        "nginx (direct origin): `worker_processes auto` (2 workers), `sendfile on`, `tcp_nopush on`, `keepalive_requests 1000000`, access log off.",
+        "nginx proxy (tuned): the origin's settings plus `proxy_buffering off; proxy_buffer_size 256k; proxy_buffers 4 256k; proxy_http_version 1.1`; " +
+            "nginx proxy (default buffers): the same without the three buffer directives. Both keep idle upstream connections (`keepalive 256`, " +
+            "`proxy_set_header Connection \"\"`), as YARP does.",
+        "bare YARP: tests/bench/BareYarp, Yarp.ReverseProxy with one catch-all route to the origin and YARP's defaults; Release build, Server GC.",
+        "gateway: `dotnet build -c Release`, one process per gateway contender (origin route, file-store route, S3 route), each started with " +
+            "`--config <generated json> --Logging:LogLevel:Default Warning`; default stream policy (ChunkSize 64 KiB, MaxBufferedBytes 256 KiB); " +
+            "OpenTelemetry instrumentation on as shipped, no exporter (OTEL_* unset). The generated configs are in the raw folder's logs/.",
+        "S3: s3rver 3.7.1 through tests/tools/s3server/start.js (node); the gateway's S3 figures include s3rver's own speed.",
+        "Clients: raw sockets reading into a reused 1 MiB buffer (large downloads, slow clients, throttle), wrk (small objects), HttpClient (seeks, uploads). " +
+            "Client, contender and origin share the machine's 2 cores.",
+    ];
+}

@@ -1,0 +1,31 @@
+using System.Text;
+using StreamForge.Bench.Hosting;
+using StreamForge.Bench.Options;
+
+namespace StreamForge.Bench.Report;
+
+internal static class UploadSection
+{
+    public static void Write(StringBuilder md, ReportData data, BenchOptions options)
+    {
+        md.AppendLine("## e. Uploads").AppendLine();
+        md.AppendLine($"PUT with Content-Length, {ByteSizeText.Format(options.UploadSize)} per upload, {string.Join(" and ", options.UploadStreams)} concurrent; " +
+            "aggregate decimal GB/s (median over rounds) and the receiving process's peak RSS (VmHWM reset before each run; the highest of the rounds). " +
+            "The reference is a bare Kestrel app (tests/bench/BareUpload) copying the body to a file in 64 KiB writes, as the gateway's file store does. " +
+            "Each stored object's length is checked, then it is deleted. S3 figures include s3rver's own cost: it decodes each part to a temp file, " +
+            "then stores it, then concatenates the parts on completion.").AppendLine();
+        md.AppendLine("![uploads](uploads.png)").AppendLine();
+        var table = new MarkdownTable("target", "uploads", "GB/s", "x bare Kestrel", "peak RSS MB");
+        foreach (var streams in data.UploadStreams)
+        {
+            var reference = data.Upload(ContenderKeys.BareUpload, streams).GBps;
+            foreach (var (key, name) in data.UploadTargets)
+            {
+                var (gbps, peak, error) = data.Upload(key, streams);
+                table.Row(name, streams.ToString(), error ?? Format.Number(gbps, "0.000"), Format.Ratio(gbps, reference), Format.Megabytes(peak));
+            }
+        }
+
+        table.WriteTo(md);
+    }
+}

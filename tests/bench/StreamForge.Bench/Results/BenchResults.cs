@@ -1,0 +1,24 @@
+namespace StreamForge.Bench.Results;
+
+/// <summary>Every sample of a run; serialized whole to results/raw/&lt;run&gt;/results.json.</summary>
+internal sealed class BenchResults
+{
+    public DateTimeOffset Started { get; init; } = DateTimeOffset.UtcNow;
+
+    public TimeSpan Elapsed { get; set; }
+
+    public List<DownloadSample> Downloads { get; } = [];
+
+    public List<SmallObjectSample> SmallObjects { get; } = [];
+
+    public List<MemorySample> Memory { get; } = [];
+
+    public List<SeekResult> Seeks { get; } = [];
+
+    public List<UploadSample> Uploads { get; } = [];
+
+    public List<ThrottleResult> Throttle { get; } = [];
+
+    /// <summary>Set-up facts the report must mention (e.g. an object not uploaded to S3).</summary>
+    public List<string> Notes { get; } = [];
+}
