@@ -159,6 +159,8 @@ internal sealed class ObjectDownloadHandler(
         response.Headers.ETag = info.ETag;
         response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
         response.Headers.AcceptRanges = "bytes";
+        // Stored types come from uploaders: never let a browser sniff an object into something more active.
+        response.Headers.XContentTypeOptions = "nosniff";
     }
 
     /// <summary>The per-part Content-Type of a multipart/byteranges body; a stored type that could inject header lines is dropped.</summary>

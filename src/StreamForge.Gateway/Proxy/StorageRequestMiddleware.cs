@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Routing.Patterns;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 using Yarp.ReverseProxy.Model;
 
@@ -51,7 +52,8 @@ internal sealed class StorageRequestMiddleware(
         }
 
         return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-            $"{method} is not supported on storage routes", headers => headers.Allow = "GET, HEAD, PUT, POST");
+            $"{method} is not supported on storage routes",
+            headers => headers.Allow = WriteAccessGuard.AccessOf(route.Metadata) == WriteAccess.None ? "GET, HEAD" : "GET, HEAD, PUT, POST");
     }
 
     /// <summary>The value of the route's catch-all parameter (e.g. <c>{**key}</c>), already percent-decoded.</summary>

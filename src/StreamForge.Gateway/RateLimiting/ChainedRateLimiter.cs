@@ -22,7 +22,20 @@ internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         var lease = await first.AcquireAsync(permitCount, cancellationToken);
-        return lease.IsAcquired ? Combine(lease, await second.AcquireAsync(permitCount, cancellationToken)) : lease;
+        if (!lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        try
+        {
+            return Combine(lease, await second.AcquireAsync(permitCount, cancellationToken));
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
     }
 
     private static RateLimitLease Combine(RateLimitLease acquired, RateLimitLease next)

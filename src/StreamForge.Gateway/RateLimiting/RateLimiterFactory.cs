@@ -22,7 +22,9 @@ internal sealed class RateLimiterFactory(RedisConnection redis, ILogger<RateLimi
                 ConnectionMultiplexerFactory = () => redis.Multiplexer,
             }), policy)
             : new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = streams, QueueLimit = 0 });
-        return new ChainedRateLimiter(limiter, concurrency);
+        // Concurrency first: its permits come back when a lease is disposed, so a request refused by the stream
+        // cap costs no rate permit (the middleware tries AttemptAcquire, then AcquireAsync).
+        return new ChainedRateLimiter(concurrency, limiter);
     }
 
     private RedisOutageTolerantLimiter Tolerant(RateLimiter limiter, RateLimitPolicySettings policy) => new(limiter, policy, logger);

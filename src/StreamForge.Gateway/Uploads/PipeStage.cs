@@ -29,7 +29,8 @@ internal sealed class PipeStage(ILogger<PipeStage> logger)
             var stderr = new Queue<string>();
             var stderrPump = PumpStderrAsync(process, pipe.Command, stderr);
             using var kill = cancellationToken.Register(() => Kill(process));
-            var inputPump = tempFile is null ? PumpStdinAsync(process, body, chunkSize, cancellationToken) : CloseStdin(process);
+            using var pumping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var inputPump = tempFile is null ? PumpStdinAsync(process, body, chunkSize, pumping.Token) : CloseStdin(process);
             try
             {
                 var output = new ProcessOutputStream(process, inputPump, () => Tail(stderr), pipe.Command);
@@ -37,7 +38,10 @@ internal sealed class PipeStage(ILogger<PipeStage> logger)
             }
             catch
             {
+                // Stop feeding the process and wait for the pump, so nothing reads the client's body after we answer.
                 Kill(process);
+                await pumping.CancelAsync();
+                await inputPump.ContinueWith(_ => { }, TaskScheduler.Default);
                 throw;
             }
             finally

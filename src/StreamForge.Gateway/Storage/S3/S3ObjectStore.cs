@@ -22,7 +22,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         {
             return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw S3ErrorTranslator.Translate(ex, $"reading metadata of '{key}'");
         }
@@ -47,7 +47,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         {
             return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw S3ErrorTranslator.Translate(ex, $"opening '{key}'");
         }
@@ -63,7 +63,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         {
             return await _uploader.UploadAsync(FullKey(key), upload, cancellationToken);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or StorageException))
+        catch (Exception ex) when (ex is not StorageException && (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             throw S3ErrorTranslator.Translate(ex, $"storing '{key}'");
         }
@@ -75,7 +75,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         {
             await client.HeadBucketAsync(new HeadBucketRequest { BucketName = address.Bucket }, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw S3ErrorTranslator.Translate(ex, $"checking bucket '{address.Bucket}'");
         }

@@ -106,7 +106,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
                 }
 
                 var isLast = buffer.Count < partSize;
-                uploads.Add(UploadBufferedPartAsync(key, uploadId, number, buffer, slots, failure.Token));
+                uploads.Add(UploadBufferedPartAsync(key, uploadId, number, buffer, slots, failure));
                 if (isLast)
                 {
                     break;
@@ -134,12 +134,18 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
         }
     }
 
-    private async Task<PartETag> UploadBufferedPartAsync(string key, string uploadId, int number, PartBuffer buffer, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<PartETag> UploadBufferedPartAsync(string key, string uploadId, int number, PartBuffer buffer, SemaphoreSlim slots, CancellationTokenSource failure)
     {
         try
         {
             await using var stream = buffer.OpenRead();
-            return await UploadPartAsync(key, uploadId, number, stream, buffer.Count, cancellationToken);
+            return await UploadPartAsync(key, uploadId, number, stream, buffer.Count, failure.Token);
+        }
+        catch
+        {
+            // Stop reading the client's body at once: the upload is lost and will be aborted.
+            await failure.CancelAsync();
+            throw;
         }
         finally
         {
