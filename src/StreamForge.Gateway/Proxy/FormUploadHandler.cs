@@ -28,18 +28,44 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
         }
 
         var reader = new MultipartReader(boundary, context.Request.Body);
-        MultipartSection? section;
-        while ((section = await reader.ReadNextSectionAsync(context.RequestAborted)) is not null)
+        var section = await NextFileSectionAsync(reader, context);
+        if (section is not null)
         {
-            // Fields before the file are skipped: ReadNextSectionAsync drains them through its small buffer.
-            if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition())
-            {
-                await uploads.StoreAsync(request, section.Body, declared: null, section.ContentType, checksums: []);
-                return;
-            }
+            await uploads.StoreAsync(request, section.Body, declared: null, section.ContentType, checksums: []);
+            return;
+        }
+
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return;
         }
 
         await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.FilePartMissing,
             "the form has no file part");
+    }
+
+    /// <summary>The first file part; fields before it are skipped (drained through the reader's small buffer).</summary>
+    private static async Task<MultipartSection?> NextFileSectionAsync(MultipartReader reader, HttpContext context)
+    {
+        try
+        {
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(context.RequestAborted)) is not null)
+            {
+                if (section.GetContentDispositionHeader() is { } disposition && disposition.IsFileDisposition())
+                {
+                    return section;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A malformed form (bad boundary framing, oversized part headers) is the client's error, not a 500.
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
+                $"the form could not be read ({ex.Message}); nothing was stored");
+            return null;
+        }
     }
 }
