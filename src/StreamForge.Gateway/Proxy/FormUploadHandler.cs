@@ -22,7 +22,7 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
             return;
         }
 
-        if (!await UploadGate.AdmitAsync(request))
+        if (!await UploadGate.AdmitAsync(request) || !await WritePreconditions.CheckAsync(request))
         {
             return;
         }

@@ -15,7 +15,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
     public async Task HandleAsync(StorageRequest request)
     {
         var context = request.Context;
-        if (!await UploadGate.AdmitAsync(request))
+        if (!await UploadGate.AdmitAsync(request) || !await WritePreconditions.CheckAsync(request))
         {
             return;
         }

@@ -108,6 +108,35 @@ public sealed class FileStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Write_preconditions_protect_against_lost_updates_and_overwrites()
+    {
+        var path = Path.Combine(Root, "guarded.bin");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        using var head = await _gateway.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/files/guarded.bin"));
+        var etag = head.Headers.ETag!;
+
+        using var createOnly = await PutAsync("/files/guarded.bin", [9], r => r.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
+        using var stale = await PutAsync("/files/guarded.bin", [9], r => r.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"stale\"")));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, createOnly.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal("precondition_failed", (await stale.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+
+        using var current = await PutAsync("/files/guarded.bin", [4, 5], r => r.Headers.IfMatch.Add(etag));
+        using var fresh = await PutAsync("/files/new-only.bin", [6], r => r.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        Assert.Equal([4, 5], File.ReadAllBytes(path));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> PutAsync(string path, byte[] body, Action<HttpRequestMessage> configure)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(body) };
+        configure(request);
+        return _gateway.Client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_declared_body_over_the_route_limit_is_refused_before_reading()
     {
         var (status, response) = await RawHttp.SendAsync(_gateway.Address,
