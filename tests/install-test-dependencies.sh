@@ -1,30 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs, idempotently: Debian packages (only those missing) and the pinned
-# npm packages of tests/tools. Safe to run on every test run; a no-op when everything is present.
+# Installs what the test suite needs, idempotently: the Debian packages the functional tests start or drive
+# (only those missing) and the pinned npm packages of tests/tools. A no-op when everything is present.
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-
-# Debian packages the functional tests start or drive.
-packages=(nginx-light redis-server ffmpeg aria2 curl chromium)
-
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-
-if ((${#missing[@]} > 0)); then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-command -v node >/dev/null || { echo "node (Node.js 20) is required for the S3 test server" >&2; exit 1; }
-
-# The S3 protocol server (s3rver, pinned in package-lock.json) behind our launcher.
-s3server="$repo/tests/tools/s3server"
-if [ ! -f "$s3server/node_modules/.package-lock.json" ] || [ "$s3server/package-lock.json" -nt "$s3server/node_modules/.package-lock.json" ]; then
-  echo "installing npm packages for tests/tools/s3server"
-  (cd "$s3server" && npm ci --silent --no-audit --no-fund)
-fi
+exec "$(dirname "${BASH_SOURCE[0]}")/tools/ensure-installed.sh" nginx-light redis-server ffmpeg aria2 curl chromium

@@ -9,26 +9,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
 
-# nginx (origin and proxy contenders), wrk (small objects), iproute2 (ss: socket memory), fonts for the charts.
-packages=(nginx-light wrk iproute2 fontconfig fonts-dejavu-core)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  echo "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-command -v node >/dev/null || { echo "node (Node.js 20) is required for the S3 server" >&2; exit 1; }
-s3server="$repo/tests/tools/s3server"
-if [ ! -f "$s3server/node_modules/.package-lock.json" ] || [ "$s3server/package-lock.json" -nt "$s3server/node_modules/.package-lock.json" ]; then
-  echo "installing npm packages for tests/tools/s3server"
-  (cd "$s3server" && npm ci --silent --no-audit --no-fund)
-fi
+# nginx (origin and proxy contenders), wrk (small objects), iproute2 (ss: socket memory), fonts for the charts;
+# and s3rver's npm packages.
+"$repo/tests/tools/ensure-installed.sh" nginx-light wrk iproute2 fontconfig fonts-dejavu-core
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Not part of StreamForge.Gateway.sln, so the test command never builds them; built here by path, in Release.
