@@ -10,8 +10,12 @@ internal sealed class GatewaySettings(
     IReadOnlyDictionary<string, RateLimitPolicySettings> rateLimits,
     string? redisConfiguration,
     AuthSettings auth,
-    TimeSpan drainTimeout)
+    TimeSpan drainTimeout,
+    AdminAccess admin)
 {
+    /// <summary>Who may reach <c>/metrics</c> (the admin surface).</summary>
+    public AdminAccess Admin { get; } = admin;
+
     /// <summary>How writers on <c>WriteAccess: Authenticated</c> routes prove who they are.</summary>
     public AuthSettings Auth { get; } = auth;
 

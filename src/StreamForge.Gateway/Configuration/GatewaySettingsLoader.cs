@@ -1,3 +1,4 @@
+using System.Net;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -30,6 +31,7 @@ internal static class GatewaySettingsLoader
 
         var auth = ReadAuth(root.GetSection("Auth"), errors);
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
+        var admin = ReadAdmin(root.GetSection("Admin"), errors);
 
         var proxy = configuration.GetSection("ReverseProxy");
         var clusters = proxy.GetSection("Clusters");
@@ -38,7 +40,25 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin);
+    }
+
+    private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        var networks = new List<IPNetwork>();
+        foreach (var entry in section.GetSection("AllowedNetworks").GetChildren())
+        {
+            if (IPNetwork.TryParse(entry.Value, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                errors.Add(entry.Path, $"'{entry.Value}' is not a network in CIDR form (examples: \"10.0.0.0/8\", \"fd00::/8\")");
+            }
+        }
+
+        return networks.Count == 0 ? AdminAccess.LoopbackOnly : new AdminAccess(networks);
     }
 
     private static AuthSettings ReadAuth(IConfigurationSection section, ConfigurationErrors errors)
@@ -84,7 +104,8 @@ internal static class GatewaySettingsLoader
             errors.Add(section.Path, "set both AccessKey and SecretKey, or neither (to use the AWS default credential chain)");
         }
 
-        return new S3Settings(serviceUrl, section["Region"] ?? "us-east-1", reader.Boolean(section, "ForcePathStyle", serviceUrl is not null), accessKey, secretKey);
+        var responseTimeout = reader.Duration(section, "ResponseTimeout", S3Settings.DefaultResponseTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        return new S3Settings(serviceUrl, section["Region"] ?? "us-east-1", reader.Boolean(section, "ForcePathStyle", serviceUrl is not null), accessKey, secretKey, responseTimeout);
     }
 
     /// <summary>Returns the ids of clusters whose destination is storage.</summary>

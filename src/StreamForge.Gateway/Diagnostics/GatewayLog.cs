@@ -24,7 +24,7 @@ internal static partial class GatewayLog
     [LoggerMessage(7, LogLevel.Information, "Aborted multipart upload {UploadId} of s3://{Bucket}/{Key} after {Cause}")]
     public static partial void MultipartAborted(ILogger logger, string bucket, string key, string uploadId, string cause);
 
-    [LoggerMessage(8, LogLevel.Error, "Could not abort multipart upload {UploadId} of s3://{Bucket}/{Key}; a bucket lifecycle rule must clean it up")]
+    [LoggerMessage(8, LogLevel.Error, "Gave up aborting multipart upload {UploadId} of s3://{Bucket}/{Key}; a bucket lifecycle rule must clean it up")]
     public static partial void MultipartAbortFailed(ILogger logger, string bucket, string key, string uploadId, Exception error);
 
     [LoggerMessage(9, LogLevel.Error, "Redis is unreachable for rate limit policy {Policy}; failing {Mode}")]
@@ -32,4 +32,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Information, "{Command}: {Line}")]
     public static partial void PipeStderr(ILogger logger, string command, string line);
+
+    [LoggerMessage(20, LogLevel.Warning, "Could not abort multipart upload {UploadId} of s3://{Bucket}/{Key} (attempt {Attempt}); retrying in {Delay}")]
+    public static partial void MultipartAbortRetrying(ILogger logger, string bucket, string key, string uploadId, int attempt, TimeSpan delay, Exception error);
+
+    [LoggerMessage(21, LogLevel.Warning, "Rejected request framing: {Problem}")]
+    public static partial void RejectedFraming(ILogger logger, string problem);
 }

@@ -4,6 +4,7 @@ namespace StreamForge.Gateway.Errors;
 internal static class ErrorCodes
 {
     public const string InvalidPath = "invalid_path";
+    public const string InvalidFraming = "invalid_framing";
     public const string InvalidKey = "invalid_key";
     public const string ObjectNotFound = "object_not_found";
     public const string AccessDenied = "storage_access_denied";
@@ -13,12 +14,15 @@ internal static class ErrorCodes
     public const string StorageRejected = "storage_rejected_request";
     public const string StorageFailed = "storage_failed";
     public const string UpstreamFailed = "upstream_failed";
+    public const string UpstreamTimeout = "upstream_timeout";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WritesForbidden = "writes_forbidden";
+    public const string AdminForbidden = "admin_forbidden";
     public const string AuthenticationRequired = "authentication_required";
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";
     public const string UploadTooSlow = "upload_too_slow";
+    public const string UploadStalled = "upload_stalled";
     public const string InvalidChecksum = "invalid_checksum";
     public const string ChecksumMismatch = "checksum_mismatch";
     public const string PipeFailed = "pipe_failed";

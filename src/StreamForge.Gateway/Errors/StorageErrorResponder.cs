@@ -17,17 +17,24 @@ internal static class StorageErrorResponder
             StorageErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable),
             StorageErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, ErrorCodes.StorageRejected),
             StorageErrorKind.TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge),
+            StorageErrorKind.Timeout => (StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };
 
-        // RFC 9110 section 10.2.3: tell a client hitting a throttled or unavailable store when to come back.
-        if (status != StatusCodes.Status503ServiceUnavailable)
+        // RFC 9110 section 10.2.3: tell a client hitting a throttled, unavailable or hung store when to come back.
+        if (status is not (StatusCodes.Status503ServiceUnavailable or StatusCodes.Status504GatewayTimeout))
         {
             return ProblemResponder.WriteAsync(context, status, code, error.Message);
         }
 
-        var seconds = Math.Max(1, (int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
-        return ProblemResponder.WriteAsync(context, status, code, error.Message,
+        return WriteRetryableAsync(context, status, code, error.Message, error.RetryAfter);
+    }
+
+    /// <summary>A 503 or 504 with a Retry-After (at least one second).</summary>
+    public static Task WriteRetryableAsync(HttpContext context, int status, string code, string detail, TimeSpan? retryAfter = null)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds));
+        return ProblemResponder.WriteAsync(context, status, code, detail,
             headers => headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -55,15 +55,17 @@ public static class GatewayApplication
         builder.AddGatewayObservability();
 
         var app = builder.Build();
+        app.UseMiddleware<RequestFramingGuardMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
         app.UseRateLimiter();
+        app.UseMiddleware<AdminSurfaceGuardMiddleware>();
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AdminEndpointMetadata.Instance);
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<StorageRequestMiddleware>();

@@ -1,5 +1,6 @@
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Proxy;
@@ -21,8 +22,16 @@ internal sealed class CopyOutcomeResponder(GatewayMetrics metrics, ILogger<CopyO
 
         if (result.Outcome == CopyOutcome.SourceFailed && !context.Response.HasStarted)
         {
-            return ProblemResponder.WriteAsync(context, StatusCodes.Status502BadGateway, ErrorCodes.UpstreamFailed,
-                "storage failed before the first byte was sent");
+            return result.Error is StorageException { Kind: StorageErrorKind.Timeout } timeout
+                ? StorageErrorResponder.WriteAsync(context, timeout)
+                : ProblemResponder.WriteAsync(context, StatusCodes.Status502BadGateway, ErrorCodes.UpstreamFailed,
+                    "storage failed before the first byte was sent");
+        }
+
+        if (result.Outcome == CopyOutcome.SourceStalled && !context.Response.HasStarted)
+        {
+            return StorageErrorResponder.WriteRetryableAsync(context, StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout,
+                "storage sent nothing for the stall timeout before the first byte was sent");
         }
 
         // After the status line went out, a clean end would make a truncated body look whole: cut the connection.

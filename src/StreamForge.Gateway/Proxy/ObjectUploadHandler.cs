@@ -36,12 +36,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
-        var metered = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction));
+        var stallTimeout = request.Policy.Buffer.StallTimeout;
+        await using var metered = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction), stallTimeout);
         var verifier = checksums.Count > 0 ? new VerifyingReadStream(metered, declared, checksums) : null;
         Stream body = verifier ?? (Stream)metered;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
-        var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload);
+        var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload, stallTimeout);
         metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
@@ -90,6 +91,12 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.ChecksumMismatch,
                 $"{mismatch.Message}; nothing was stored");
+        }
+
+        if (FindInChain<BodyStalledException>(ex) is { } stalled)
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadStalled,
+                $"{stalled.Message}, this route's stall timeout; nothing was stored");
         }
 
         // Kestrel's verdict on the request body (too large, ended early, too slow) outranks how storage saw it.

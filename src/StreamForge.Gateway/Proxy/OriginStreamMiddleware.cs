@@ -41,7 +41,9 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettin
         using var requestThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest);
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         context.Request.Body = new MeteredReadStream(
-            context.Request.Body, requestThrottle, new StreamMeter(metrics, routeId, StreamDirection.ProxyRequest));
+            context.Request.Body, requestThrottle, new StreamMeter(metrics, routeId, StreamDirection.ProxyRequest),
+            // YARP's ActivityTimeout (per cluster) bounds a stalled request body on origin routes.
+            Timeout.InfiniteTimeSpan);
         await using var responseBody = new MeteredWriteStream(
             context.Response.Body,
             policy.Buffer.StallTimeout,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Amazon.S3;
+using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Storage.FileSystem;
 using StreamForge.Gateway.Storage.S3;
@@ -11,7 +12,7 @@ namespace StreamForge.Gateway.Proxy;
 /// Finds the object store behind a YARP cluster whose destination is <c>s3://</c> or <c>file:</c>.
 /// Stores are cached by address, so a configuration reload that keeps an address keeps its store.
 /// </summary>
-internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, IHostEnvironment environment, ILoggerFactory loggers)
+internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, GatewaySettings settings, IHostEnvironment environment, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, IObjectStore> _stores = new(StringComparer.Ordinal);
 
@@ -34,7 +35,7 @@ internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, IHostEnvi
             ?? throw new InvalidOperationException(problem);
         return parsed switch
         {
-            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, loggers.CreateLogger<S3ObjectStore>()),
+            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, settings.S3.ResponseTimeout, loggers.CreateLogger<S3ObjectStore>()),
             FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
             _ => throw new InvalidOperationException($"no store for '{address}'"),
         };

@@ -55,10 +55,13 @@ internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next,
     {
         var query = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var path = query < 0 ? rawTarget : rawTarget[..query];
-        // Absolute-form targets (RFC 9112 section 3.2.2): judge only their path.
-        if (!path.StartsWith('/') && Uri.TryCreate(path, UriKind.Absolute, out var uri))
+        // Absolute-form targets (RFC 9112 section 3.2.2): judge only their path, exactly as sent. System.Uri
+        // would resolve dot segments first and let "http://h/x/../origin/a" through as "/origin/a".
+        var authority = path.IndexOf("://", StringComparison.Ordinal);
+        if (!path.StartsWith('/') && authority > 0)
         {
-            return uri.GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped);
+            var slash = path.IndexOf('/', authority + 3);
+            return slash < 0 ? "/" : path[slash..];
         }
 
         return path;

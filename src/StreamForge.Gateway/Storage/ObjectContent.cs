@@ -1,8 +1,9 @@
 namespace StreamForge.Gateway.Storage;
 
 /// <summary>An open object body: the caller streams <see cref="Body"/> and must dispose this.</summary>
-/// <param name="Span">The bytes <see cref="Body"/> yields, when a part of the object was asked for.</param>
-internal sealed class ObjectContent(ObjectInfo info, Stream body, ByteSpan? span) : IAsyncDisposable
+/// <param name="span">The bytes <see cref="Body"/> yields, when a part of the object was asked for.</param>
+/// <param name="owner">What must live as long as the body (the call that opened it), disposed after it.</param>
+internal sealed class ObjectContent(ObjectInfo info, Stream body, ByteSpan? span, IDisposable? owner = null) : IAsyncDisposable
 {
     public ObjectInfo Info { get; } = info;
 
@@ -10,5 +11,9 @@ internal sealed class ObjectContent(ObjectInfo info, Stream body, ByteSpan? span
 
     public ByteSpan? Span { get; } = span;
 
-    public ValueTask DisposeAsync() => Body.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Body.DisposeAsync();
+        owner?.Dispose();
+    }
 }

@@ -10,5 +10,8 @@ internal enum StorageErrorKind
     Unavailable,
     InvalidRequest,
     TooLarge,
+
+    /// <summary>Storage accepted the call but answered nothing (or stopped sending) within the configured timeout.</summary>
+    Timeout,
     Failed,
 }

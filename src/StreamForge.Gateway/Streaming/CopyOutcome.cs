@@ -8,6 +8,9 @@ internal enum CopyOutcome
     /// <summary>Reading the source (storage, origin, or the client's upload) failed.</summary>
     SourceFailed,
 
+    /// <summary>The source delivered no bytes for the policy's stall timeout (a hung store or origin).</summary>
+    SourceStalled,
+
     /// <summary>Writing the destination failed: usually the client went away.</summary>
     DestinationFailed,
 

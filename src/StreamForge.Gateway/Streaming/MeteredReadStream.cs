@@ -4,13 +4,20 @@ namespace StreamForge.Gateway.Streaming;
 
 /// <summary>
 /// A request body on its way upstream: each read waits for the throttle first (so a throttled upload is
-/// paced by TCP flow control, never read ahead) and is reported to the observer.
+/// paced by TCP flow control, never read ahead), runs under the stall timer, and is reported to the observer.
 /// </summary>
-internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer) : AsyncReadOnlyStream
+/// <param name="stallTimeout">
+/// A read that delivers nothing for this long fails with <see cref="BodyStalledException"/>. Unlike Kestrel's
+/// minimum data rate (a cumulative average, where bytes sent early buy stall time), this cuts off a body that
+/// stops, whatever came before. Infinite leaves stalls to the server's own limits.
+/// </param>
+internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, ICopyObserver observer, TimeSpan stallTimeout) : AsyncReadOnlyStream
 {
+    private CancellationTokenSource? _stallTimer;
+
     /// <summary>
-    /// The first failure reading the client's body (too large, too slow, cut off). Kept because storage clients
-    /// wrap or replace exceptions from a body stream, while the answer to the client depends on this one.
+    /// The first failure reading the client's body (too large, too slow, stalled, cut off). Kept because storage
+    /// clients wrap or replace exceptions from a body stream, while the answer to the client depends on this one.
     /// </summary>
     public Exception? ReadFailure { get; private set; }
 
@@ -27,7 +34,7 @@ internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, I
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer[..size], cancellationToken);
+            read = await ReadUnderStallTimerAsync(buffer[..size], cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -41,5 +48,39 @@ internal sealed class MeteredReadStream(Stream inner, StreamThrottle throttle, I
         }
 
         return read;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stallTimer?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> ReadUnderStallTimerAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (stallTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        // One timer for the stream's life, re-armed per read; the caller's token cancels it too (a cancelled
+        // caller ends the stream anyway).
+        _stallTimer ??= new CancellationTokenSource();
+        using var link = cancellationToken.UnsafeRegister(static timer => ((CancellationTokenSource)timer!).Cancel(), _stallTimer);
+        try
+        {
+            _stallTimer.CancelAfter(stallTimeout);
+            var read = await inner.ReadAsync(buffer, _stallTimer.Token);
+            _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            return read;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _stallTimer.IsCancellationRequested)
+        {
+            throw new BodyStalledException(stallTimeout);
+        }
     }
 }

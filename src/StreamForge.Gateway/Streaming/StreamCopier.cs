@@ -14,6 +14,8 @@ internal static class StreamCopier
     public static async Task<CopyResult> CopyAsync(Stream source, Stream destination, CopyOptions options, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
+        // One timer per stream, re-armed around every read and every write: it measures a stall, not the
+        // length of the stream.
         using var stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         long total = 0;
         try
@@ -22,14 +24,10 @@ internal static class StreamCopier
             {
                 // Kestrel completes writes silently once the client is gone; only the token tells.
                 cancellationToken.ThrowIfCancellationRequested();
-                int read;
-                try
+                var (read, readFailure) = await ReadAsync(source, buffer.AsMemory(0, options.ChunkSize), stallTimer, options, cancellationToken);
+                if (readFailure is { } failed)
                 {
-                    read = await source.ReadAsync(buffer.AsMemory(0, options.ChunkSize), cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    return new CopyResult(CopyOutcome.SourceFailed, total, ex);
+                    return failed with { BytesCopied = total };
                 }
 
                 if (read == 0)
@@ -45,24 +43,17 @@ internal static class StreamCopier
                     return new CopyResult(CopyOutcome.SourceFailed, total, new InvalidDataException($"the source sent more than {limit} bytes"));
                 }
 
-                for (var offset = 0; offset < read;)
+                if (options.ExpectedLength == total + read && await ConfirmEndAsync(source, stallTimer, options, cancellationToken) is { } endFailure)
                 {
-                    var size = options.Throttle?.NextWriteSize(read - offset) ?? read - offset;
-                    if (options.Throttle is { } throttle && await throttle.WaitAsync(size, cancellationToken) is { Ticks: > 0 } waited)
-                    {
-                        options.Observer?.OnThrottled(waited);
-                    }
-
-                    var failure = await WriteAsync(destination, buffer.AsMemory(offset, size), stallTimer, options, cancellationToken);
-                    if (failure is { } outcome)
-                    {
-                        return outcome with { BytesCopied = total };
-                    }
-
-                    offset += size;
-                    total += size;
-                    options.Observer?.OnCopied(size);
+                    return endFailure with { BytesCopied = total };
                 }
+
+                if (await WriteChunkAsync(destination, buffer.AsMemory(0, read), stallTimer, options, cancellationToken) is { } writeFailure)
+                {
+                    return writeFailure with { BytesCopied = total + writeFailure.BytesCopied };
+                }
+
+                total += read;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -75,6 +66,65 @@ internal static class StreamCopier
         }
     }
 
+    /// <summary>
+    /// Holds the final bytes back until the source confirms its end. Storage clients verify a body when they
+    /// reach its end (AWSSDK checks a whole-object GET's MD5 on the read that returns 0), so a corrupt body
+    /// must fail before its last bytes go out: the client then sees a truncated response, never a complete one.
+    /// </summary>
+    private static async Task<CopyResult?> ConfirmEndAsync(Stream source, CancellationTokenSource stallTimer, CopyOptions options, CancellationToken cancellationToken)
+    {
+        var probe = new byte[1];
+        var (extra, failure) = await ReadAsync(source, probe, stallTimer, options, cancellationToken);
+        return failure ?? (extra == 0
+            ? null
+            : new CopyResult(CopyOutcome.SourceFailed, 0, new InvalidDataException($"the source sent more than {options.ExpectedLength} bytes")));
+    }
+
+    /// <summary>One read under the stall timer: the bytes read, or the outcome that ends the copy.</summary>
+    private static async Task<(int Read, CopyResult? Failure)> ReadAsync(
+        Stream source, Memory<byte> buffer, CancellationTokenSource stallTimer, CopyOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            stallTimer.CancelAfter(options.StallTimeout);
+            var read = await source.ReadAsync(buffer, stallTimer.Token);
+            stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            return (read, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (0, new CopyResult(CopyOutcome.SourceStalled, 0));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (0, new CopyResult(CopyOutcome.SourceFailed, 0, ex));
+        }
+    }
+
+    /// <summary>Writes one chunk, in throttle-sized steps; null when all of it was written.</summary>
+    private static async Task<CopyResult?> WriteChunkAsync(
+        Stream destination, ReadOnlyMemory<byte> chunk, CancellationTokenSource stallTimer, CopyOptions options, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < chunk.Length;)
+        {
+            var size = options.Throttle?.NextWriteSize(chunk.Length - offset) ?? chunk.Length - offset;
+            if (options.Throttle is { } throttle && await throttle.WaitAsync(size, cancellationToken) is { Ticks: > 0 } waited)
+            {
+                options.Observer?.OnThrottled(waited);
+            }
+
+            if (await WriteAsync(destination, chunk.Slice(offset, size), stallTimer, options, cancellationToken) is { } failure)
+            {
+                return failure with { BytesCopied = offset };
+            }
+
+            offset += size;
+            options.Observer?.OnCopied(size);
+        }
+
+        return null;
+    }
+
     /// <summary>One write under the stall timer; null when it succeeded.</summary>
     private static async Task<CopyResult?> WriteAsync(
         Stream destination, ReadOnlyMemory<byte> bytes, CancellationTokenSource stallTimer, CopyOptions options, CancellationToken cancellationToken)
@@ -82,8 +132,7 @@ internal static class StreamCopier
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // The timer restarts for every write: it measures a stall, not the length of the stream. Time spent
-            // throttled is outside it, so a paced stream never looks stalled.
+            // Time spent throttled is outside the timer, so a paced stream never looks stalled.
             stallTimer.CancelAfter(options.StallTimeout);
             await destination.WriteAsync(bytes, stallTimer.Token);
             stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -3,49 +3,72 @@ using System.Buffers;
 namespace StreamForge.Gateway.Uploads;
 
 /// <summary>
-/// One multipart part of a chunked body, held in a pooled array until S3 has it. S3 must know a part's
-/// length before it is sent, so a body without Content-Length cannot be streamed straight through.
+/// One multipart part of a chunked body, held in pooled memory until S3 has it. S3 must know a part's length
+/// before it is sent, so a body without Content-Length cannot be streamed straight through.
 /// </summary>
+/// <remarks>
+/// Held as 1 MiB segments rather than one array: the shared pool rounds a rented array up to a power of two,
+/// so a 5 MiB part would take 8 MiB. With segments a part costs its own size, rounded up to the next MiB.
+/// </remarks>
 internal sealed class PartBuffer : IDisposable
 {
-    private byte[]? _array;
+    internal const int SegmentSize = 1024 * 1024;
 
-    private PartBuffer(byte[] array, int count)
+    private byte[][]? _segments;
+
+    private PartBuffer(byte[][] segments, int count)
     {
-        _array = array;
+        _segments = segments;
         Count = count;
     }
 
     public int Count { get; }
 
-    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Count);
+    /// <summary>Bytes of memory this part holds.</summary>
+    public long Capacity => (long)(_segments?.Length ?? 0) * SegmentSize;
 
     /// <summary>Fills a buffer of up to <paramref name="partSize"/> bytes; Count below partSize means the body ended.</summary>
     public static async Task<PartBuffer> ReadAsync(Stream body, int partSize, CancellationToken cancellationToken)
     {
-        var array = ArrayPool<byte>.Shared.Rent(partSize);
+        var segments = new List<byte[]>((partSize + SegmentSize - 1) / SegmentSize);
+        var count = 0;
         try
         {
-            var count = await body.ReadAtLeastAsync(array.AsMemory(0, partSize), partSize, throwOnEndOfStream: false, cancellationToken);
-            return new PartBuffer(array, count);
+            while (count < partSize)
+            {
+                var segment = ArrayPool<byte>.Shared.Rent(SegmentSize);
+                segments.Add(segment);
+                var wanted = Math.Min(SegmentSize, partSize - count);
+                var read = await body.ReadAtLeastAsync(segment.AsMemory(0, wanted), wanted, throwOnEndOfStream: false, cancellationToken);
+                count += read;
+                if (read < wanted)
+                {
+                    break;
+                }
+            }
+
+            return new PartBuffer([.. segments], count);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(array);
+            segments.ForEach(segment => ArrayPool<byte>.Shared.Return(segment));
             throw;
         }
     }
 
-    /// <summary>A read-only stream over the part, for the S3 client.</summary>
+    /// <summary>A read-only, seekable stream over the part, for the S3 client (which may rewind it to retry).</summary>
     public Stream OpenRead() =>
-        new MemoryStream(_array ?? throw new ObjectDisposedException(nameof(PartBuffer)), 0, Count, writable: false); // bounded: one part
+        new PartBufferStream(_segments ?? throw new ObjectDisposedException(nameof(PartBuffer)), SegmentSize, Count);
 
     public void Dispose()
     {
-        if (_array is { } array)
+        if (_segments is { } segments)
         {
-            _array = null;
-            ArrayPool<byte>.Shared.Return(array);
+            _segments = null;
+            foreach (var segment in segments)
+            {
+                ArrayPool<byte>.Shared.Return(segment);
+            }
         }
     }
 }

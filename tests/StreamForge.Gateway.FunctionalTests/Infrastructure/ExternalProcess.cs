@@ -34,6 +34,17 @@ internal sealed class ExternalProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    public int Id => _process.Id;
+
+    /// <summary>Sends a POSIX signal (STOP, CONT, KILL): how a hung or crashed server is simulated.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void WaitForExit() => _process.WaitForExit();
+
     public string StandardError
     {
         get

@@ -27,7 +27,8 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<GatewayHost> StartAsync(GatewayConfig config)
+    /// <param name="urls">Where to listen; loopback with an OS-picked port unless a test needs another interface.</param>
+    public static async Task<GatewayHost> StartAsync(GatewayConfig config, string urls = "http://127.0.0.1:0")
     {
         var contentRoot = new TempFolder("gateway-root");
         var app = GatewayApplication.Build(
@@ -35,11 +36,12 @@ internal sealed class GatewayHost : IAsyncDisposable
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(config.Build());
-                builder.Configuration["Urls"] = "http://127.0.0.1:0";
+                builder.Configuration["Urls"] = urls;
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
             });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .OrderByDescending(a => a.Contains("127.0.0.1", StringComparison.Ordinal)).First();
         return new GatewayHost(app, new Uri(address), contentRoot);
     }
 

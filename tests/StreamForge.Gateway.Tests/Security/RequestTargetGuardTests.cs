@@ -28,6 +28,9 @@ public sealed class RequestTargetGuardTests
     [InlineData("/videos/a%00b")]
     [InlineData("/videos/a%0Ab")]
     [InlineData("/videos/a%7Fb")]
+    [InlineData("http://127.0.0.1/x/../origin/a")]
+    [InlineData("http://host:8080/videos/%2e%2e/x")]
+    [InlineData("https://host/videos/./x?y=1")]
     [InlineData("/videos/..")]
     public void Rejects_targets_that_could_change_the_key(string target)
     {

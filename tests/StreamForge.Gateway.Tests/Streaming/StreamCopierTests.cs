@@ -68,6 +68,38 @@ public sealed class StreamCopierTests
     }
 
     [Fact]
+    public async Task A_source_that_delivers_nothing_for_the_stall_timeout_is_abandoned()
+    {
+        var result = await Copy(new NeverCompletingStream(), Stream.Null, stall: TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(CopyOutcome.SourceStalled, result.Outcome);
+    }
+
+    [Fact]
+    public async Task The_final_bytes_are_held_back_until_the_source_confirms_its_end()
+    {
+        // Like AWSSDK's MD5 check on a whole-object GET: every byte arrives, the read that finds the end throws.
+        var destination = new RecordingStream();
+        var source = new FailingAtEndStream(new byte[3000], new IOException("Expected hash not equal to calculated hash"));
+
+        var result = await Copy(source, destination, expected: 3000);
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.True(destination.Written.Length < 3000, $"{destination.Written.Length} bytes written: the body looks complete");
+    }
+
+    [Fact]
+    public async Task A_source_that_ends_cleanly_delivers_every_byte()
+    {
+        var destination = new RecordingStream();
+
+        var result = await Copy(new MemoryStream(new byte[2048]), destination, expected: 2048);
+
+        Assert.Equal(CopyOutcome.Completed, result.Outcome);
+        Assert.Equal(2048, destination.Written.Length);
+    }
+
+    [Fact]
     public async Task Cancellation_is_an_outcome()
     {
         using var cts = new CancellationTokenSource();
@@ -100,8 +132,23 @@ public sealed class StreamCopierTests
             ValueTask.FromException(error);
     }
 
+    private sealed class FailingAtEndStream(byte[] data, Exception error) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await base.ReadAsync(buffer, cancellationToken);
+            return read > 0 ? read : throw error;
+        }
+    }
+
     private sealed class NeverCompletingStream : MemoryStream
     {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             await Task.Delay(Timeout.Infinite, cancellationToken);
     }

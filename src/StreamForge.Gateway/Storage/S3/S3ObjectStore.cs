@@ -6,17 +6,26 @@ using StreamForge.Gateway.Diagnostics;
 namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>Objects in one bucket under one prefix, through AWSSDK.S3; bodies are streamed, never buffered.</summary>
-internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, ILogger logger) : IObjectStore
+/// <param name="responseTimeout">How long any S3 call may wait for response headers (StreamForge:S3:ResponseTimeout).</param>
+internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, TimeSpan responseTimeout, ILogger logger) : IObjectStore
 {
-    private readonly S3Uploader _uploader = new(client, address.Bucket, logger);
+    private readonly S3Uploader _uploader = new(client, address.Bucket, responseTimeout, logger);
+
+    /// <summary>Calls without a request body: only the time to response headers is bounded.</summary>
+    private S3Timeouts Timeouts => new(responseTimeout, responseTimeout);
 
     public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("HeadObject", address.Bucket, FullKey(key));
+        using var timer = new S3CallTimer(Timeouts, cancellationToken);
         try
         {
-            var response = await client.GetObjectMetadataAsync(address.Bucket, FullKey(key), cancellationToken);
+            var response = await client.GetObjectMetadataAsync(address.Bucket, FullKey(key), timer.Token);
             return new ObjectInfo(response.ContentLength, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
+        }
+        catch (Exception) when (timer.Expired)
+        {
+            throw timer.TimedOut($"reading metadata of '{key}'");
         }
         catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsNotFound(ex))
         {
@@ -39,22 +48,39 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         }
 
         GetObjectResponse response;
+        // Lives as long as the body: the SDK may still hold the call's token while the body is read.
+        var timer = new S3CallTimer(Timeouts, cancellationToken);
         try
         {
-            response = await client.GetObjectAsync(request, cancellationToken);
+            response = await client.GetObjectAsync(request, timer.Token);
+            // From here on the copy loop times the body with the route's stall timeout.
+            timer.Stop();
         }
-        catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsNotFound(ex))
+        catch (AmazonS3Exception ex) when (!timer.Expired && S3ErrorTranslator.IsNotFound(ex))
         {
+            timer.Dispose();
             return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
+            var expired = timer.Expired;
+            timer.Dispose();
+            if (expired)
+            {
+                throw timer.TimedOut($"opening '{key}'");
+            }
+
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             throw S3ErrorTranslator.Translate(ex, $"opening '{key}'");
         }
 
         var length = span is null ? response.ContentLength : TotalLength(response.ContentRange) ?? response.ContentLength;
         var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
-        return new ObjectContent(info, response.ResponseStream, span);
+        return new ObjectContent(info, response.ResponseStream, span, timer);
     }
 
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
@@ -71,9 +97,14 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
 
     public async Task CheckReadyAsync(CancellationToken cancellationToken)
     {
+        using var timer = new S3CallTimer(Timeouts, cancellationToken);
         try
         {
-            await client.HeadBucketAsync(new HeadBucketRequest { BucketName = address.Bucket }, cancellationToken);
+            await client.HeadBucketAsync(new HeadBucketRequest { BucketName = address.Bucket }, timer.Token);
+        }
+        catch (Exception) when (timer.Expired)
+        {
+            throw timer.TimedOut($"checking bucket '{address.Bucket}'");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

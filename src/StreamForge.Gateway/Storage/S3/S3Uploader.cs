@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using StreamForge.Gateway.Diagnostics;
@@ -10,47 +11,66 @@ namespace StreamForge.Gateway.Storage.S3;
 /// length, otherwise multipart. Any failure aborts the multipart upload, so no half object and no orphaned
 /// upload (with its storage bill) is left behind.
 /// </summary>
-internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger)
+/// <remarks>Every S3 call runs under an <see cref="S3CallTimer"/>, so a hung S3 fails the upload instead of holding it.</remarks>
+internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan responseTimeout, ILogger logger)
 {
+    /// <summary>How long a CreateMultipartUpload that already failed its request is still waited on, to abort what it creates.</summary>
+    private static readonly TimeSpan LateCreateBound = TimeSpan.FromMinutes(10);
+
     public async Task<ObjectInfo> UploadAsync(string key, UploadSource upload, CancellationToken cancellationToken)
     {
         var policy = upload.Policy;
+        var timeouts = new S3Timeouts(responseTimeout, upload.StallTimeout);
         if (upload.Length is { } length)
         {
             if (length <= policy.SinglePutMaxSize)
             {
-                return await PutSingleAsync(key, upload.Body, length, upload.ContentType, cancellationToken);
+                return await PutSingleAsync(key, upload.Body, length, upload.ContentType, timeouts, cancellationToken);
             }
 
             var partSize = PartSizePlanner.ForKnownLength(length, policy.PartSize)
                 ?? throw new StorageException(StorageErrorKind.TooLarge, $"{length} bytes is over S3's 5 TiB object limit");
-            return await MultipartAsync(key, upload.ContentType, cancellationToken,
-                (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, token));
+            return await MultipartAsync(key, upload.ContentType, timeouts, cancellationToken,
+                (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, timeouts, token));
         }
 
-        return await UploadChunkedAsync(key, upload, cancellationToken);
+        return await UploadChunkedAsync(key, upload, timeouts, cancellationToken);
     }
 
-    private async Task<ObjectInfo> PutSingleAsync(string key, Stream body, long length, string? contentType, CancellationToken cancellationToken)
+    private async Task<ObjectInfo> PutSingleAsync(string key, Stream body, long length, string? contentType, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
+        using var timer = new S3CallTimer(timeouts, cancellationToken);
         var request = new PutObjectRequest
         {
             BucketName = bucket,
             Key = key,
-            InputStream = body,
+            InputStream = new TimedUploadStream(body, timer),
             AutoCloseStream = false,
             AutoResetStreamPosition = false,
             ContentType = contentType,
         };
         request.Headers.ContentLength = length;
-        var response = await client.PutObjectAsync(request, cancellationToken);
+        var response = await TimedAsync(timer, $"storing '{key}'", () => client.PutObjectAsync(request, timer.Token));
         return new ObjectInfo(length, response.ETag, DateTimeOffset.UtcNow, contentType);
+    }
+
+    /// <summary>Runs one S3 call; when its timer ran out, the failure is a timeout, whatever the SDK made of it.</summary>
+    private static async Task<T> TimedAsync<T>(S3CallTimer timer, string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception) when (timer.Expired)
+        {
+            throw timer.TimedOut(what);
+        }
     }
 
     /// <summary>Known length: every part streams straight from the request body, so no part is held in memory.</summary>
     private async Task<(List<PartETag> Parts, long Length)> UploadStreamedPartsAsync(
-        string key, string uploadId, Stream body, long length, long partSize, CancellationToken cancellationToken)
+        string key, string uploadId, Stream body, long length, long partSize, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         var count = PartSizePlanner.PartCount(length, partSize);
         var parts = new List<PartETag>(count);
@@ -58,7 +78,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
         {
             var size = Math.Min(partSize, length - ((number - 1) * partSize));
             await using var part = new ForwardOnlyPartStream(body, size);
-            parts.Add(await UploadPartAsync(key, uploadId, number, part, size, cancellationToken));
+            parts.Add(await UploadPartAsync(key, uploadId, number, part, size, timeouts, cancellationToken));
         }
 
         return (parts, length);
@@ -68,7 +88,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
     /// Unknown length: parts are read into pooled buffers; while one uploads the next is filled, with at most
     /// MaxBufferedParts buffers per upload. A body that fits in one part is stored with a single PutObject.
     /// </summary>
-    private async Task<ObjectInfo> UploadChunkedAsync(string key, UploadSource upload, CancellationToken cancellationToken)
+    private async Task<ObjectInfo> UploadChunkedAsync(string key, UploadSource upload, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         var partSize = (int)Math.Min(upload.Policy.PartSize, Array.MaxLength);
         var first = await PartBuffer.ReadAsync(upload.Body, partSize, cancellationToken);
@@ -77,16 +97,16 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
             using (first)
             {
                 await using var stream = first.OpenRead();
-                return await PutSingleAsync(key, stream, first.Count, upload.ContentType, cancellationToken);
+                return await PutSingleAsync(key, stream, first.Count, upload.ContentType, timeouts, cancellationToken);
             }
         }
 
-        return await MultipartAsync(key, upload.ContentType, cancellationToken,
-            (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, token));
+        return await MultipartAsync(key, upload.ContentType, timeouts, cancellationToken,
+            (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, timeouts, token));
     }
 
     private async Task<(List<PartETag> Parts, long Length)> UploadBufferedPartsAsync(
-        string key, string uploadId, UploadSource upload, PartBuffer first, int partSize, CancellationToken cancellationToken)
+        string key, string uploadId, UploadSource upload, PartBuffer first, int partSize, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(upload.Policy.MaxBufferedParts - 1, upload.Policy.MaxBufferedParts);
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -106,7 +126,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
                 }
 
                 var isLast = buffer.Count < partSize;
-                uploads.Add(UploadBufferedPartAsync(key, uploadId, number, buffer, slots, failure));
+                uploads.Add(UploadBufferedPartAsync(key, uploadId, number, buffer, slots, timeouts, failure));
                 if (isLast)
                 {
                     break;
@@ -126,6 +146,19 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
 
             return ([.. await Task.WhenAll(uploads)], total);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed part cancelled the body read: report why the part failed (a timeout, an S3 error), not the read.
+            await failure.CancelAsync();
+            await Task.WhenAll(uploads.Select(u => u.ContinueWith(_ => { }, TaskScheduler.Default)));
+            var partFailure = uploads.Where(u => u.IsFaulted).Select(u => u.Exception!.InnerException).FirstOrDefault(e => e is not OperationCanceledException);
+            if (partFailure is not null)
+            {
+                ExceptionDispatchInfo.Throw(partFailure);
+            }
+
+            throw;
+        }
         catch
         {
             await failure.CancelAsync();
@@ -134,12 +167,13 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
         }
     }
 
-    private async Task<PartETag> UploadBufferedPartAsync(string key, string uploadId, int number, PartBuffer buffer, SemaphoreSlim slots, CancellationTokenSource failure)
+    private async Task<PartETag> UploadBufferedPartAsync(
+        string key, string uploadId, int number, PartBuffer buffer, SemaphoreSlim slots, S3Timeouts timeouts, CancellationTokenSource failure)
     {
         try
         {
             await using var stream = buffer.OpenRead();
-            return await UploadPartAsync(key, uploadId, number, stream, buffer.Count, failure.Token);
+            return await UploadPartAsync(key, uploadId, number, stream, buffer.Count, timeouts, failure.Token);
         }
         catch
         {
@@ -154,53 +188,43 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
         }
     }
 
-    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int number, Stream content, long size, CancellationToken cancellationToken)
+    private async Task<PartETag> UploadPartAsync(
+        string key, string uploadId, int number, Stream content, long size, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("UploadPart", bucket, key);
-        var response = await client.UploadPartAsync(new UploadPartRequest
+        using var timer = new S3CallTimer(timeouts, cancellationToken);
+        var request = new UploadPartRequest
         {
             BucketName = bucket,
             Key = key,
             UploadId = uploadId,
             PartNumber = number,
-            InputStream = content,
+            InputStream = new TimedUploadStream(content, timer),
             PartSize = size,
             // S3 verifies each part against this checksum, and the object's composite checksum is built from them.
             ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
-        }, cancellationToken);
+        };
+        var response = await TimedAsync(timer, $"uploading part {number} of '{key}'", () => client.UploadPartAsync(request, timer.Token));
         return new PartETag(response);
     }
 
     private async Task<ObjectInfo> MultipartAsync(
         string key,
         string? contentType,
+        S3Timeouts timeouts,
         CancellationToken cancellationToken,
         Func<string, CancellationToken, Task<(List<PartETag> Parts, long Length)>> uploadParts)
     {
-        string uploadId;
-        using (GatewayTelemetry.StartStorageCall("CreateMultipartUpload", bucket, key))
-        {
-            var created = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
-            {
-                BucketName = bucket,
-                Key = key,
-                ContentType = contentType,
-                ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
-            }, cancellationToken);
-            uploadId = created.UploadId;
-        }
-
+        var uploadId = await CreateMultipartUploadAsync(key, contentType, timeouts);
         try
         {
+            // Checked only now: a client that left while the upload was being created still gets it aborted.
+            cancellationToken.ThrowIfCancellationRequested();
             var (parts, length) = await uploadParts(uploadId, cancellationToken);
             using var activity = GatewayTelemetry.StartStorageCall("CompleteMultipartUpload", bucket, key);
-            var completed = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = bucket,
-                Key = key,
-                UploadId = uploadId,
-                PartETags = parts,
-            }, cancellationToken);
+            using var timer = new S3CallTimer(timeouts, cancellationToken);
+            var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = parts };
+            var completed = await TimedAsync(timer, $"completing '{key}'", () => client.CompleteMultipartUploadAsync(request, timer.Token));
             return new ObjectInfo(length, completed.ETag, DateTimeOffset.UtcNow, contentType);
         }
         catch (Exception failure)
@@ -210,19 +234,94 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, ILogger logger
         }
     }
 
-    private async Task AbortAsync(string key, string uploadId, Exception cause)
+    /// <summary>
+    /// Neither the request nor the response timeout cancels the call itself: once S3 has created the upload, only
+    /// its id lets the gateway abort it. A client that leaves meanwhile is noticed by the caller afterwards; a call
+    /// that outlives the response timeout fails the request, and if S3 answers later the upload is aborted then.
+    /// </summary>
+    private async Task<string> CreateMultipartUploadAsync(string key, string? contentType, S3Timeouts timeouts)
     {
-        using var activity = GatewayTelemetry.StartStorageCall("AbortMultipartUpload", bucket, key);
+        var create = CreateUnboundedAsync(key, contentType);
         try
         {
-            // Not the request's token: the client may be gone, but the upload must still be cleaned up.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await client.AbortMultipartUploadAsync(bucket, key, uploadId, timeout.Token);
+            return await create.WaitAsync(timeouts.Response);
+        }
+        catch (TimeoutException)
+        {
+            _ = create.ContinueWith(
+                late => late.IsCompletedSuccessfully ? AbortAsync(key, late.Result, new TimeoutException("CreateMultipartUpload answered late")) : Task.CompletedTask,
+                CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            throw new StorageException(StorageErrorKind.Timeout, $"S3 did not answer in time while starting an upload of '{key}'", retryAfter: TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private async Task<string> CreateUnboundedAsync(string key, string? contentType)
+    {
+        using var activity = GatewayTelemetry.StartStorageCall("CreateMultipartUpload", bucket, key);
+        using var lateAnswerBound = new CancellationTokenSource(LateCreateBound);
+        var created = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            ContentType = contentType,
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+        }, lateAnswerBound.Token);
+        return created.UploadId;
+    }
+
+    /// <summary>
+    /// Aborts at once, and when S3 cannot be reached keeps retrying in the background with backoff: an upload left
+    /// open is billed storage that nobody can see. NoSuchUpload means it is already gone, which is success.
+    /// </summary>
+    private async Task AbortAsync(string key, string uploadId, Exception cause)
+    {
+        if (await TryAbortAsync(key, uploadId) is not { } error)
+        {
             GatewayLog.MultipartAborted(logger, bucket, key, uploadId, cause.GetType().Name);
+            return;
+        }
+
+        _ = Task.Run(() => RetryAbortAsync(key, uploadId, cause, error));
+    }
+
+    private async Task RetryAbortAsync(string key, string uploadId, Exception cause, Exception firstError)
+    {
+        var error = firstError;
+        for (var attempt = 1; attempt <= AbortRetry.MaxAttempts; attempt++)
+        {
+            var delay = AbortRetry.DelayBefore(attempt);
+            GatewayLog.MultipartAbortRetrying(logger, bucket, key, uploadId, attempt, delay, error);
+            await Task.Delay(delay);
+            if (await TryAbortAsync(key, uploadId) is not { } next)
+            {
+                GatewayLog.MultipartAborted(logger, bucket, key, uploadId, cause.GetType().Name);
+                return;
+            }
+
+            error = next;
+        }
+
+        GatewayLog.MultipartAbortFailed(logger, bucket, key, uploadId, error);
+    }
+
+    /// <summary>One abort attempt; null when the upload is gone.</summary>
+    private async Task<Exception?> TryAbortAsync(string key, string uploadId)
+    {
+        using var activity = GatewayTelemetry.StartStorageCall("AbortMultipartUpload", bucket, key);
+        // Not the request's token: the client may be gone, but the upload must still be cleaned up.
+        using var timer = new S3CallTimer(new S3Timeouts(responseTimeout, responseTimeout), CancellationToken.None);
+        try
+        {
+            await client.AbortMultipartUploadAsync(bucket, key, uploadId, timer.Token);
+            return null;
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+        {
+            return null;
         }
         catch (Exception ex)
         {
-            GatewayLog.MultipartAbortFailed(logger, bucket, key, uploadId, ex);
+            return ex;
         }
     }
 }
