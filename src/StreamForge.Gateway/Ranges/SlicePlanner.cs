@@ -3,7 +3,7 @@ using StreamForge.Gateway.Storage;
 namespace StreamForge.Gateway.Ranges;
 
 /// <summary>
-/// Splits a span the client asked for into the upstream requests that fetch it (DESIGN.md section 4). Slice
+/// Splits a span the client asked for into the upstream requests that fetch it (Proxy/RangedBodyWriter.cs sends them). Slice
 /// boundaries sit at multiples of the slice size, whatever the client's offsets, so that every upstream request
 /// and every cache key for the object lines up; only the first and last slices are cut short by the span.
 /// </summary>

@@ -2,7 +2,7 @@ namespace StreamForge.Gateway.Throttling;
 
 /// <summary>
 /// The throttle of one stream, awaited by the copy loop before each write: a delay before the next write, never
-/// a read-ahead into a queue (DESIGN.md section 2). Combines the stream's own bucket (after its
+/// a read-ahead into a queue, so memory per stream stays one buffer. Combines the stream's own bucket (after its
 /// <c>limit_rate_after</c> allowance) with the optional buckets shared by the client and by the route.
 /// </summary>
 /// <remarks>

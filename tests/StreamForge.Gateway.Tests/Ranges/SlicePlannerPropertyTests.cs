@@ -5,7 +5,7 @@ using StreamForge.Gateway.Ranges;
 
 namespace StreamForge.Gateway.Tests.Ranges;
 
-// DESIGN.md section 4: upstream slices are contiguous, aligned to the slice size and cover the span exactly.
+// src/StreamForge.Gateway/Ranges/SlicePlanner.cs: upstream slices are contiguous, aligned to the slice size and cover the span exactly.
 public sealed class SlicePlannerPropertyTests
 {
     [Property(MaxTest = 1000)]

@@ -3,7 +3,7 @@ using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Tests.Ranges;
 
-// DESIGN.md section 4 (upstream slicing); each slice is an RFC 9110 section 14.1.2 closed byte range.
+// Upstream slicing (src/StreamForge.Gateway/Ranges/SlicePlanner.cs); each slice is an RFC 9110 section 14.1.2 closed byte range.
 public sealed class SlicePlannerTests
 {
     [Theory]

@@ -16,7 +16,7 @@ internal static class NginxConfig
         """);
 
     /// <summary>
-    /// Contenders 2 and 3: nginx as a reverse proxy, tuned as DESIGN.md section 7 gives it, or with nginx's
+    /// Contenders 2 and 3: nginx as a reverse proxy, tuned for streaming (proxy_buffering off, 256k buffers, HTTP/1.1 upstream), or with nginx's
     /// default buffers (proxy_buffering on: responses are spooled to temp files when the client is slower).
     /// Both keep upstream connections alive, as YARP does, so that small-object figures compare forwarding
     /// rather than connection set-up.

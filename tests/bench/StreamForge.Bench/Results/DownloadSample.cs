@@ -6,7 +6,7 @@ namespace StreamForge.Bench.Results;
 internal sealed record DownloadSample(string Contender, int Streams, int Round, long Bytes, double Seconds, double ContenderCpuSeconds,
     double? UpstreamCpuSeconds, string? Error)
 {
-    /// <summary>Decimal GB/s, as DESIGN.md section 7 quotes its figures.</summary>
+    /// <summary>Decimal GB/s, (10^9 bytes per second), the unit of every figure in tests/bench/README.md.</summary>
     public double GigabytesPerSecond => Error is null && Seconds > 0 ? Bytes / Seconds / 1e9 : double.NaN;
 
     public double ContenderCpuPerGigabyte => Error is null && Bytes > 0 ? ContenderCpuSeconds / (Bytes / 1e9) : double.NaN;
