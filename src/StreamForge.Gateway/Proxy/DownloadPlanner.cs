@@ -43,7 +43,7 @@ internal static class DownloadPlanner
         var decision = RangeNormalizer.Normalize(specs, info.Length, policy.Limits);
         return decision.Kind switch
         {
-            RangeDecisionKind.Single => new DownloadPlan(DownloadPlanKind.Single, decision.Spans, KindOf(specs!)),
+            RangeDecisionKind.Single => new DownloadPlan(DownloadPlanKind.Single, decision.Spans, KindOf(specs!), OpenEnded: specs is [{ SuffixLength: null, Last: null }]),
             RangeDecisionKind.Multiple => new DownloadPlan(DownloadPlanKind.Multiple, decision.Spans, "multi"),
             RangeDecisionKind.Unsatisfiable => new DownloadPlan(DownloadPlanKind.Unsatisfiable, none, "unsatisfiable", decision.Abusive),
             _ => new DownloadPlan(DownloadPlanKind.Full, none, decision.Abusive ? "abusive" : "full", decision.Abusive),

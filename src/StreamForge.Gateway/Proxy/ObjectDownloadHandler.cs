@@ -118,8 +118,7 @@ internal sealed class ObjectDownloadHandler(
             response.ContentLength = multipart.ContentLength;
         }
 
-        var openEnded = plan.RangeKind == "open_ended";
-        await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, openEnded, multipart, options));
+        await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, plan.OpenEnded, multipart, options));
     }
 
     /// <summary>A full body after a metadata read: pinned to the ETag the headers are about to announce.</summary>
