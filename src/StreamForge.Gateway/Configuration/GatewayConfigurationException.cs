@@ -4,6 +4,7 @@ namespace StreamForge.Gateway.Configuration;
 public sealed class GatewayConfigurationException(IReadOnlyList<string> errors)
     : Exception(FormatMessage(errors))
 {
+    /// <summary>Every problem found, each naming the configuration path it is about.</summary>
     public IReadOnlyList<string> Errors { get; } = errors;
 
     private static string FormatMessage(IReadOnlyList<string> errors) =>

@@ -14,7 +14,8 @@ internal static class ConditionalRequestEvaluator
     public static ConditionalOutcome Evaluate(ConditionalHeaders headers, bool isGetOrHead, string etag, DateTimeOffset lastModified)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        EntityTag.TryParse(etag, out var current);
+        // An unparsable stored tag leaves the default, which no request tag matches.
+        _ = EntityTag.TryParse(etag, out var current);
         var modified = HttpDate.TruncateToSeconds(lastModified);
 
         // Step 1: If-Match, strong comparison (RFC 9110 section 13.1.1).

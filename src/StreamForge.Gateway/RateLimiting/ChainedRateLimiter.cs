@@ -64,6 +64,7 @@ internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) 
     {
         await first.DisposeAsync();
         await second.DisposeAsync();
+        await base.DisposeAsyncCore();
     }
 
     private sealed class PairLease(RateLimitLease a, RateLimitLease b) : RateLimitLease

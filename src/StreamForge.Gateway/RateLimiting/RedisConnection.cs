@@ -9,7 +9,7 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
 
     public IConnectionMultiplexer Multiplexer => _connection.Value;
 
-    private static IConnectionMultiplexer Connect(string? configuration)
+    private static ConnectionMultiplexer Connect(string? configuration)
     {
         var options = ConfigurationOptions.Parse(configuration ?? throw new InvalidOperationException("StreamForge:Redis:Configuration is not set"));
         // Start even when Redis is down, and fail fast while it is: a limiter waiting 5 s per request is an outage too.

@@ -43,7 +43,11 @@ internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RateLimitPol
         base.Dispose(disposing);
     }
 
-    protected override ValueTask DisposeAsyncCore() => inner.DisposeAsync();
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        await inner.DisposeAsync();
+        await base.DisposeAsyncCore();
+    }
 
     private sealed class OutageLease(bool acquired) : RateLimitLease
     {

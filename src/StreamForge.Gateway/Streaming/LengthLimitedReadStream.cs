@@ -36,5 +36,9 @@ internal sealed class LengthLimitedReadStream(Stream inner, long length) : Async
         base.Dispose(disposing);
     }
 
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await inner.DisposeAsync();
+        await base.DisposeAsync();
+    }
 }

@@ -38,7 +38,7 @@ internal sealed class S3CallTimer : IDisposable
     /// <summary>The call answered: its body, if any, is timed by the copy loop from here on.</summary>
     public void Stop() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
 
-    public StorageException TimedOut(string what) =>
+    public static StorageException TimedOut(string what) =>
         new(StorageErrorKind.Timeout, $"S3 did not answer in time while {what}", retryAfter: TimeSpan.FromSeconds(1));
 
     public void Dispose() => _source.Dispose();

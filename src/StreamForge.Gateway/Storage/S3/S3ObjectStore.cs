@@ -25,7 +25,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         }
         catch (Exception) when (timer.Expired)
         {
-            throw timer.TimedOut($"reading metadata of '{key}'");
+            throw S3CallTimer.TimedOut($"reading metadata of '{key}'");
         }
         catch (AmazonS3Exception ex) when (S3ErrorTranslator.IsNotFound(ex))
         {
@@ -67,7 +67,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
             timer.Dispose();
             if (expired)
             {
-                throw timer.TimedOut($"opening '{key}'");
+                throw S3CallTimer.TimedOut($"opening '{key}'");
             }
 
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -104,7 +104,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         }
         catch (Exception) when (timer.Expired)
         {
-            throw timer.TimedOut($"checking bucket '{address.Bucket}'");
+            throw S3CallTimer.TimedOut($"checking bucket '{address.Bucket}'");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -30,8 +30,8 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
 
             var partSize = PartSizePlanner.ForKnownLength(length, policy.PartSize)
                 ?? throw new StorageException(StorageErrorKind.TooLarge, $"{length} bytes is over S3's 5 TiB object limit");
-            return await MultipartAsync(key, upload.ContentType, timeouts, cancellationToken,
-                (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, timeouts, token));
+            return await MultipartAsync(key, upload.ContentType, timeouts,
+                (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, timeouts, token), cancellationToken);
         }
 
         return await UploadChunkedAsync(key, upload, timeouts, cancellationToken);
@@ -64,7 +64,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
         }
         catch (Exception) when (timer.Expired)
         {
-            throw timer.TimedOut(what);
+            throw S3CallTimer.TimedOut(what);
         }
     }
 
@@ -101,8 +101,8 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
             }
         }
 
-        return await MultipartAsync(key, upload.ContentType, timeouts, cancellationToken,
-            (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, timeouts, token));
+        return await MultipartAsync(key, upload.ContentType, timeouts,
+            (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, timeouts, token), cancellationToken);
     }
 
     private async Task<(List<PartETag> Parts, long Length)> UploadBufferedPartsAsync(
@@ -212,8 +212,8 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
         string key,
         string? contentType,
         S3Timeouts timeouts,
-        CancellationToken cancellationToken,
-        Func<string, CancellationToken, Task<(List<PartETag> Parts, long Length)>> uploadParts)
+        Func<string, CancellationToken, Task<(List<PartETag> Parts, long Length)>> uploadParts,
+        CancellationToken cancellationToken)
     {
         var uploadId = await CreateMultipartUploadAsync(key, contentType, timeouts);
         try
