@@ -32,6 +32,7 @@ const S3Error = require('s3rver/lib/models/error');
 
 const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
+const { installStoreFidelity } = require('./fidelity');
 
 // ---------------------------------------------------------------------------
 // Checksums (S3 flexible checksums: base64 of the big-endian digest)
@@ -710,6 +711,8 @@ async function main() {
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
+  // Long key segments, whole-object writes, XML-safe error bodies (fidelity.js).
+  installStoreFidelity(server);
   // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
   // goes right in front of s3rver's router (after its error/XML handling).
   installMultipartMiddleware(server, { log });
