@@ -31,15 +31,4 @@ internal sealed class GatewaySettings(
 
     /// <summary>How long streams in flight may go on after SIGTERM before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; } = drainTimeout;
-
-    public StreamPolicy ResolvePolicy(IReadOnlyDictionary<string, string>? routeMetadata)
-    {
-        if (routeMetadata is not null && routeMetadata.TryGetValue(RouteMetadataKeys.StreamPolicy, out var name))
-        {
-            // Names were checked at start-up; a name added by a later config reload falls back to the default.
-            return Policies.TryGetValue(name, out var policy) ? policy : Policies[StreamPolicy.DefaultName];
-        }
-
-        return Policies[StreamPolicy.DefaultName];
-    }
 }

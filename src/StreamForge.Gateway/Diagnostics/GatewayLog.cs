@@ -38,4 +38,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(21, LogLevel.Warning, "Rejected request framing: {Problem}")]
     public static partial void RejectedFraming(ILogger logger, string problem);
+
+    [LoggerMessage(22, LogLevel.Error, "Configuration change refused; the previous configuration keeps serving. {Problems}")]
+    public static partial void ConfigurationRefused(ILogger logger, string problems);
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StreamForge.Gateway.Proxy;
+using StreamForge.Gateway.Storage;
 using Yarp.ReverseProxy;
 
 namespace StreamForge.Gateway.Diagnostics;

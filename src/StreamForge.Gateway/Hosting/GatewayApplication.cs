@@ -3,10 +3,13 @@ using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Proxy;
 using StreamForge.Gateway.RateLimiting;
+using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
 
 namespace StreamForge.Gateway.Hosting;
@@ -24,6 +27,7 @@ public static class GatewayApplication
 
         var settings = GatewaySettingsLoader.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new GatewaySettingsSource(settings, builder.Configuration, builder.Environment.ContentRootPath));
         // Kestrel's shutdown: stop accepting, let requests in flight run up to this long, then abort them.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -37,7 +41,9 @@ public static class GatewayApplication
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddResponseTransform(transform => OriginRangeEmulation.ApplyAsync(transform, settings)));
+            .AddTransforms(transforms => transforms.AddResponseTransform(OriginRangeEmulation.ApplyAsync));
+        builder.Services.AddSingleton<RouteResolver>();
+        builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());
         builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
         builder.Services.AddSingleton(TimeProvider.System);
@@ -66,6 +72,7 @@ public static class GatewayApplication
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AdminEndpointMetadata.Instance);
+        var routes = app.Services.GetRequiredService<RouteResolver>();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<StorageRequestMiddleware>();
@@ -73,7 +80,7 @@ public static class GatewayApplication
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
-        });
+        }).ConfigureEndpoints((endpoint, route, cluster) => endpoint.WithMetadata(routes.Resolved(route, cluster)));
         return app;
     }
 

@@ -1,5 +1,5 @@
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Streaming;
 using Yarp.ReverseProxy.Transforms;
 
@@ -24,13 +24,12 @@ internal static class OriginRangeEmulation
         }
     }
 
-    public static ValueTask ApplyAsync(ResponseTransformContext transform, GatewaySettings settings)
+    public static ValueTask ApplyAsync(ResponseTransformContext transform)
     {
         var context = transform.HttpContext;
-        var route = context.GetReverseProxyFeature().Route.Config;
         if (transform.ProxyResponse is not { StatusCode: System.Net.HttpStatusCode.OK } response
             || context.Items[RequestedRangeKey] is not IReadOnlyList<RangeSpec> specs
-            || !settings.ResolvePolicy(route.Metadata).Range.EmulateForOrigins
+            || !context.GetResolvedRoute().Policy.Range.EmulateForOrigins
             || response.Content.Headers.ContentLength is not { } length
             || context.Request.Headers.IfRange.Count > 0)
         {

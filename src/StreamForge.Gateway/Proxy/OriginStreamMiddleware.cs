@@ -4,7 +4,7 @@ using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
-using Yarp.ReverseProxy.Model;
+using StreamForge.Gateway.Routing;
 
 namespace StreamForge.Gateway.Proxy;
 
@@ -12,13 +12,13 @@ namespace StreamForge.Gateway.Proxy;
 /// For requests YARP forwards to HTTP origins: applies the route policy's body-size limit (YARP streams the
 /// body; Kestrel enforces the limit as it arrives) and counts body bytes by route.
 /// </summary>
-internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewaySettings settings, GatewayMetrics metrics, StreamThrottles throttles)
+internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetrics metrics, StreamThrottles throttles)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var route = context.GetReverseProxyFeature().Route.Config;
+        var route = context.GetResolvedRoute();
         var routeId = route.RouteId;
-        var policy = settings.ResolvePolicy(route.Metadata);
+        var policy = route.Policy;
         var limit = policy.Upload.MaxBodySize;
         if (context.Request.ContentLength > limit)
         {

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Routing.Patterns;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
-using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Storage;
-using Yarp.ReverseProxy.Model;
 
 namespace StreamForge.Gateway.Proxy;
 
@@ -13,28 +12,24 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal sealed class StorageRequestMiddleware(
     RequestDelegate next,
-    StorageClusterRegistry registry,
-    GatewaySettings settings,
     ObjectDownloadHandler downloads,
     ObjectUploadHandler uploads,
     FormUploadHandler forms)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var proxy = context.GetReverseProxyFeature();
-        var store = registry.Find(proxy.Cluster.Config);
-        if (store is null)
+        var route = context.GetResolvedRoute();
+        if (route.Store is not { } store)
         {
             return next(context);
         }
 
-        var route = proxy.Route.Config;
         if (!ObjectKey.TryCreate(KeyFromRoute(context), out var key, out var problem))
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey, problem);
         }
 
-        var request = new StorageRequest(context, store, key, settings.ResolvePolicy(route.Metadata), route.RouteId, route.Metadata);
+        var request = new StorageRequest(context, store, key, route);
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
         {
@@ -53,7 +48,7 @@ internal sealed class StorageRequestMiddleware(
 
         return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
             $"{method} is not supported on storage routes",
-            headers => headers.Allow = WriteAccessGuard.AccessOf(route.Metadata) == WriteAccess.None ? "GET, HEAD" : "GET, HEAD, PUT, POST");
+            headers => headers.Allow = route.WriteAccess == WriteAccess.None ? "GET, HEAD" : "GET, HEAD, PUT, POST");
     }
 
     /// <summary>The value of the route's catch-all parameter (e.g. <c>{**key}</c>), already percent-decoded.</summary>

@@ -17,7 +17,7 @@ internal static class UploadGate
     public static async Task<bool> AdmitAsync(StorageRequest request)
     {
         var context = request.Context;
-        var access = WriteAccessGuard.AccessOf(request.RouteMetadata);
+        var access = request.Route.WriteAccess;
         if (access == WriteAccess.None)
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,

@@ -61,14 +61,4 @@ public sealed class GatewaySettingsLoaderTests
         Assert.Contains("StreamForge:S3: set both AccessKey and SecretKey", all, StringComparison.Ordinal);
         Assert.Equal(11, error.Errors.Count);
     }
-
-    [Fact]
-    public void Unknown_policy_names_from_a_later_reload_fall_back_to_the_default()
-    {
-        var settings = Load([]);
-
-        var policy = settings.ResolvePolicy(new Dictionary<string, string> { [RouteMetadataKeys.StreamPolicy] = "added-later" });
-
-        Assert.Equal(StreamPolicy.DefaultName, policy.Name);
-    }
 }

@@ -18,12 +18,4 @@ public sealed class WriteAccessGuardTests
     {
         Assert.Equal(allowed, WriteAccessGuard.IsAllowed(Enum.Parse<WriteAccess>(access), IPAddress.Parse(remote)));
     }
-
-    [Fact]
-    public void Routes_are_read_only_unless_their_metadata_says_otherwise()
-    {
-        Assert.Equal(WriteAccess.None, WriteAccessGuard.AccessOf(null));
-        Assert.Equal(WriteAccess.None, WriteAccessGuard.AccessOf(new Dictionary<string, string>()));
-        Assert.Equal(WriteAccess.Loopback, WriteAccessGuard.AccessOf(new Dictionary<string, string> { [RouteMetadataKeys.WriteAccess] = "loopback" }));
-    }
 }

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Amazon.S3;
 using StreamForge.Gateway.Configuration;
-using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Storage.FileSystem;
 using StreamForge.Gateway.Storage.S3;
 using Yarp.ReverseProxy.Configuration;
 
-namespace StreamForge.Gateway.Proxy;
+namespace StreamForge.Gateway.Storage;
 
 /// <summary>
 /// Finds the object store behind a YARP cluster whose destination is <c>s3://</c> or <c>file:</c>.

@@ -1,0 +1,12 @@
+using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Routing;
+
+/// <summary>
+/// Everything the gateway needs to serve a route, resolved once when YARP loads (or reloads) its configuration and
+/// attached to the route's endpoint as metadata. A request keeps the object it started with, so a stream in
+/// flight finishes on the configuration it began under, whatever reloads happen meanwhile.
+/// </summary>
+/// <param name="Store">The store behind a storage cluster; null for an HTTP origin cluster.</param>
+internal sealed record ResolvedRoute(string RouteId, StreamPolicy Policy, WriteAccess WriteAccess, IObjectStore? Store);
