@@ -17,6 +17,7 @@ internal static class StorageErrorResponder
             StorageErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, ErrorCodes.StorageUnavailable),
             StorageErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, ErrorCodes.StorageRejected),
             StorageErrorKind.TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge),
+            StorageErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, ErrorCodes.InsufficientStorage),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };
 

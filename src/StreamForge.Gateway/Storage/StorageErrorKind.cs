@@ -1,6 +1,6 @@
 namespace StreamForge.Gateway.Storage;
 
-/// <summary>Storage failures the gateway distinguishes; mapped to HTTP in Errors/StorageErrorMapping.</summary>
+/// <summary>Storage failures the gateway distinguishes; mapped to HTTP in Errors/StorageErrorResponder.</summary>
 internal enum StorageErrorKind
 {
     NotFound,
@@ -10,5 +10,8 @@ internal enum StorageErrorKind
     Unavailable,
     InvalidRequest,
     TooLarge,
+
+    /// <summary>The store's disk (or the writer's quota) is full: the server's problem, not the client's.</summary>
+    InsufficientStorage,
     Failed,
 }

@@ -50,22 +50,29 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
     {
         var path = paths.Resolve(key) ?? throw new StorageException(StorageErrorKind.AccessDenied, $"'{key}' is outside the store");
-        Directory.CreateDirectory(paths.TempFolder);
         var tempPath = Path.Combine(paths.TempFolder, Guid.NewGuid().ToString("N"));
         try
         {
+            Directory.CreateDirectory(paths.TempFolder);
             await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
             {
                 var result = await StreamCopier.CopyAsync(upload.Body, file, new CopyOptions(upload.ChunkSize, Timeout.InfiniteTimeSpan, upload.Length), cancellationToken);
                 if (!result.IsSuccess)
                 {
-                    throw new UploadFailedException(result);
+                    // A full disk is the server's fault; other failures are judged by the caller (mostly a broken body).
+                    throw result.Outcome == CopyOutcome.DestinationFailed && DiskFull.Is(result.Error)
+                        ? NoSpace(key, result.Error!)
+                        : new UploadFailedException(result);
                 }
             }
 
             MoveIntoPlace(key, tempPath, path);
             using var handle = OpenHandle(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
             return Describe(handle);
+        }
+        catch (IOException ex) when (DiskFull.Is(ex))
+        {
+            throw NoSpace(key, ex); // Creating the temp file or the key's folders found the disk full.
         }
         finally
         {
@@ -83,6 +90,9 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
         return Task.CompletedTask;
     }
 
+    private static StorageException NoSpace(ObjectKey key, Exception error) =>
+        new(StorageErrorKind.InsufficientStorage, $"the file store has no space left for '{key}'; nothing was stored and any previous version is kept", error);
+
     private static void MoveIntoPlace(ObjectKey key, string tempPath, string path)
     {
         try
@@ -91,7 +101,7 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             // rename(2) within one file system is atomic: readers see the old file or the new one, never half.
             File.Move(tempPath, path, overwrite: true);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (!DiskFull.Is(ex))
         {
             throw new StorageException(StorageErrorKind.InvalidRequest, $"'{key}' conflicts with an existing folder or file", ex);
         }
