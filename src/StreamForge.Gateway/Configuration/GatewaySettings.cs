@@ -10,7 +10,8 @@ internal sealed class GatewaySettings(
     IReadOnlyDictionary<string, RateLimitPolicySettings> rateLimits,
     string? redisConfiguration,
     AuthSettings auth,
-    TimeSpan drainTimeout)
+    TimeSpan drainTimeout,
+    FileStoreSettings fileStore)
 {
     /// <summary>How writers on <c>WriteAccess: Authenticated</c> routes prove who they are.</summary>
     public AuthSettings Auth { get; } = auth;
@@ -27,6 +28,9 @@ internal sealed class GatewaySettings(
 
     /// <summary>How long streams in flight may go on after SIGTERM before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; } = drainTimeout;
+
+    /// <summary>Temp-file clean-up of file storage clusters.</summary>
+    public FileStoreSettings FileStore { get; } = fileStore;
 
     public StreamPolicy ResolvePolicy(IReadOnlyDictionary<string, string>? routeMetadata)
     {

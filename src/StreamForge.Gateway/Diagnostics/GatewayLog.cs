@@ -32,4 +32,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Information, "{Command}: {Line}")]
     public static partial void PipeStderr(ILogger logger, string command, string line);
+
+    [LoggerMessage(11, LogLevel.Information, "Removed temp file {Path} ({Bytes} bytes): no writer holds it, so its upload was cut short (e.g. by a crash)")]
+    public static partial void TempFileRemoved(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(12, LogLevel.Warning, "Removed temp file {Path} ({Bytes} bytes): not written for over {MaxAge}")]
+    public static partial void StaleTempFileRemoved(ILogger logger, string path, long bytes, TimeSpan maxAge);
+
+    [LoggerMessage(13, LogLevel.Warning, "Could not sweep temp file(s) in {Path}")]
+    public static partial void TempSweepFailed(ILogger logger, string path, Exception error);
+
+    [LoggerMessage(14, LogLevel.Warning, "File locks are not enforced in {Folder}: only temp files not written for over {MaxAge} are removed")]
+    public static partial void TempFileLocksNotEnforced(ILogger logger, string folder, TimeSpan maxAge);
 }

@@ -45,6 +45,7 @@ public sealed class GatewaySettingsLoaderTests
             ["StreamForge:StreamPolicies:p:Bufer:ChunkSize"] = "1MiB",
             ["StreamForge:StreamPolicies:q:Buffer:MaxBufferedBytes"] = "1TiB",
             ["StreamForge:S3:AccessKey"] = "only-half",
+            ["StreamForge:FileStore:TempFileMaxAge"] = "00:00:10",
         }));
 
         var all = string.Join("\n", error.Errors);
@@ -59,7 +60,8 @@ public sealed class GatewaySettingsLoaderTests
         Assert.Contains("StreamForge:StreamPolicies:p:Bufer: unknown setting", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:q:Buffer:MaxBufferedBytes", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:S3: set both AccessKey and SecretKey", all, StringComparison.Ordinal);
-        Assert.Equal(11, error.Errors.Count);
+        Assert.Contains("StreamForge:FileStore:TempFileMaxAge: 00:00:10 is outside 00:01:00..365.00:00:00", all, StringComparison.Ordinal);
+        Assert.Equal(12, error.Errors.Count);
     }
 
     [Fact]
@@ -70,5 +72,17 @@ public sealed class GatewaySettingsLoaderTests
         var policy = settings.ResolvePolicy(new Dictionary<string, string> { [RouteMetadataKeys.StreamPolicy] = "added-later" });
 
         Assert.Equal(StreamPolicy.DefaultName, policy.Name);
+    }
+
+    [Theory]
+    [InlineData(null, 24 * 60, 60)]
+    [InlineData("2.00:00:00", 48 * 60, 60)]
+    [InlineData("00:02:00", 2, 0.5)]
+    public void Reads_the_temp_file_bound_and_sweeps_hourly_or_four_times_per_bound(string? text, double maxAgeMinutes, double periodMinutes)
+    {
+        var settings = Load(new() { ["StreamForge:FileStore:TempFileMaxAge"] = text });
+
+        Assert.Equal(TimeSpan.FromMinutes(maxAgeMinutes), settings.FileStore.TempFileMaxAge);
+        Assert.Equal(TimeSpan.FromMinutes(periodMinutes), settings.FileStore.SweepPeriod);
     }
 }
