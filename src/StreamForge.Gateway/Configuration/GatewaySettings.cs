@@ -11,7 +11,8 @@ internal sealed class GatewaySettings(
     string? redisConfiguration,
     AuthSettings auth,
     TimeSpan drainTimeout,
-    AdminAccess admin)
+    AdminAccess admin,
+    FileStoreSettings fileStore)
 {
     /// <summary>Who may reach <c>/metrics</c> (the admin surface).</summary>
     public AdminAccess Admin { get; } = admin;
@@ -31,4 +32,7 @@ internal sealed class GatewaySettings(
 
     /// <summary>How long streams in flight may go on after SIGTERM before they are aborted.</summary>
     public TimeSpan DrainTimeout { get; } = drainTimeout;
+
+    /// <summary>Temp-file clean-up of file storage clusters.</summary>
+    public FileStoreSettings FileStore { get; } = fileStore;
 }

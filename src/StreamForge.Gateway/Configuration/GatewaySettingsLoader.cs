@@ -32,6 +32,8 @@ internal static class GatewaySettingsLoader
         var auth = ReadAuth(root.GetSection("Auth"), errors);
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
         var admin = ReadAdmin(root.GetSection("Admin"), errors);
+        var fileStore = new FileStoreSettings(reader.Duration(root.GetSection("FileStore"), "TempFileMaxAge",
+            FileStoreSettings.DefaultTempFileMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)));
 
         var proxy = configuration.GetSection("ReverseProxy");
         var clusters = proxy.GetSection("Clusters");
@@ -40,7 +42,7 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore);
     }
 
     private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationErrors errors)

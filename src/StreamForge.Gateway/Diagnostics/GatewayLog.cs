@@ -41,4 +41,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(22, LogLevel.Error, "Configuration change refused; the previous configuration keeps serving. {Problems}")]
     public static partial void ConfigurationRefused(ILogger logger, string problems);
+
+    [LoggerMessage(11, LogLevel.Information, "Removed temp file {Path} ({Bytes} bytes): no writer holds it, so its upload was cut short (e.g. by a crash)")]
+    public static partial void TempFileRemoved(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(12, LogLevel.Warning, "Removed temp file {Path} ({Bytes} bytes): not written for over {MaxAge}")]
+    public static partial void StaleTempFileRemoved(ILogger logger, string path, long bytes, TimeSpan maxAge);
+
+    [LoggerMessage(13, LogLevel.Warning, "Could not sweep temp file(s) in {Path}")]
+    public static partial void TempSweepFailed(ILogger logger, string path, Exception error);
+
+    [LoggerMessage(14, LogLevel.Warning, "File locks are not enforced in {Folder}: only temp files not written for over {MaxAge} are removed")]
+    public static partial void TempFileLocksNotEnforced(ILogger logger, string folder, TimeSpan maxAge);
 }

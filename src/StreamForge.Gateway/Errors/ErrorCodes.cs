@@ -13,6 +13,7 @@ internal static class ErrorCodes
     public const string StorageUnavailable = "storage_unavailable";
     public const string StorageRejected = "storage_rejected_request";
     public const string StorageFailed = "storage_failed";
+    public const string InsufficientStorage = "insufficient_storage";
     public const string UpstreamFailed = "upstream_failed";
     public const string UpstreamTimeout = "upstream_timeout";
     public const string MethodNotAllowed = "method_not_allowed";

@@ -18,6 +18,7 @@ internal static class StorageErrorResponder
             StorageErrorKind.InvalidRequest => (StatusCodes.Status400BadRequest, ErrorCodes.StorageRejected),
             StorageErrorKind.TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge),
             StorageErrorKind.Timeout => (StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout),
+            StorageErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, ErrorCodes.InsufficientStorage),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };
 

@@ -6,6 +6,7 @@ using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Storage.FileSystem;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
@@ -55,6 +56,8 @@ public static class GatewayApplication
         builder.Services.AddSingleton<PipeStage>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
         builder.Services.AddSingleton<FormUploadHandler>();
+        builder.Services.AddSingleton<TempFileSweeper>();
+        builder.Services.AddHostedService<TempFileSweepService>();
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);

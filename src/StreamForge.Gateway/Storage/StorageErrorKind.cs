@@ -1,6 +1,6 @@
 namespace StreamForge.Gateway.Storage;
 
-/// <summary>Storage failures the gateway distinguishes; mapped to HTTP in Errors/StorageErrorMapping.</summary>
+/// <summary>Storage failures the gateway distinguishes; mapped to HTTP in Errors/StorageErrorResponder.</summary>
 internal enum StorageErrorKind
 {
     NotFound,
@@ -13,5 +13,8 @@ internal enum StorageErrorKind
 
     /// <summary>Storage accepted the call but answered nothing (or stopped sending) within the configured timeout.</summary>
     Timeout,
+
+    /// <summary>The store's disk (or the writer's quota) is full: the server's problem, not the client's.</summary>
+    InsufficientStorage,
     Failed,
 }

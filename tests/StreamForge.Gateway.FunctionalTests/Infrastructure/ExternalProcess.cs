@@ -56,6 +56,15 @@ internal sealed class ExternalProcess : IDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL, like <c>kill -9</c>: the process gets no chance to clean up. Returns once it is gone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>Reads stdout lines until one starts with <paramref name="prefix"/>; fails if the process exits first.</summary>
     public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
     {

@@ -45,6 +45,7 @@ public sealed class GatewaySettingsLoaderTests
             ["StreamForge:StreamPolicies:p:Bufer:ChunkSize"] = "1MiB",
             ["StreamForge:StreamPolicies:q:Buffer:MaxBufferedBytes"] = "1TiB",
             ["StreamForge:S3:AccessKey"] = "only-half",
+            ["StreamForge:FileStore:TempFileMaxAge"] = "00:00:10",
         }));
 
         var all = string.Join("\n", error.Errors);
@@ -59,6 +60,7 @@ public sealed class GatewaySettingsLoaderTests
         Assert.Contains("StreamForge:StreamPolicies:p:Bufer: unknown setting", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:q:Buffer:MaxBufferedBytes", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:S3: set both AccessKey and SecretKey", all, StringComparison.Ordinal);
-        Assert.Equal(11, error.Errors.Count);
+        Assert.Contains("StreamForge:FileStore:TempFileMaxAge: 00:00:10 is outside 00:01:00..365.00:00:00", all, StringComparison.Ordinal);
+        Assert.Equal(12, error.Errors.Count);
     }
 }

@@ -7,6 +7,8 @@ namespace StreamForge.Gateway.Storage.FileSystem;
 /// <summary>The embedded store: objects are files under one folder. Writes go to a temp file renamed into place.</summary>
 internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
 {
+    private const int MaxCreateAttempts = 3;
+
     public Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var path = paths.Resolve(key);
@@ -50,16 +52,19 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
     {
         var path = paths.Resolve(key) ?? throw new StorageException(StorageErrorKind.AccessDenied, $"'{key}' is outside the store");
-        Directory.CreateDirectory(paths.TempFolder);
-        var tempPath = Path.Combine(paths.TempFolder, Guid.NewGuid().ToString("N"));
+        string? tempPath = null;
         try
         {
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            await using (var file = CreateTempFile())
             {
+                tempPath = file.Name;
                 var result = await StreamCopier.CopyAsync(upload.Body, file, new CopyOptions(upload.ChunkSize, Timeout.InfiniteTimeSpan, upload.Length), cancellationToken);
                 if (!result.IsSuccess)
                 {
-                    throw new UploadFailedException(result);
+                    // A full disk is the server's fault; other failures are judged by the caller (mostly a broken body).
+                    throw result.Outcome == CopyOutcome.DestinationFailed && DiskFull.Is(result.Error)
+                        ? NoSpace(key, result.Error!)
+                        : new UploadFailedException(result);
                 }
             }
 
@@ -67,9 +72,16 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             using var handle = OpenHandle(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
             return Describe(handle);
         }
+        catch (IOException ex) when (DiskFull.Is(ex))
+        {
+            throw NoSpace(key, ex); // Creating the temp file or the key's folders found the disk full.
+        }
         finally
         {
-            File.Delete(tempPath);
+            if (tempPath is not null)
+            {
+                File.Delete(tempPath);
+            }
         }
     }
 
@@ -83,6 +95,48 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
         return Task.CompletedTask;
     }
 
+    /// <summary>The store, for the temp file sweep (<see cref="TempFileSweepService"/>).</summary>
+    public FileStorePaths Paths => paths;
+
+    /// <summary>
+    /// Creates an upload's temp file, held with <see cref="FileShare.None"/> (an exclusive flock on Unix) while it is
+    /// written: that hold is how <see cref="TempFileSweeper"/>, in any gateway sharing the folder, tells a live upload
+    /// from a crashed one.
+    /// </summary>
+    private FileStream CreateTempFile()
+    {
+        Directory.CreateDirectory(paths.TempFolder);
+        for (var attempt = 1; ; attempt++)
+        {
+            var tempPath = Path.Combine(paths.TempFolder, Guid.NewGuid().ToString("N"));
+            FileStream file;
+            try
+            {
+                file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            }
+            catch (IOException ex) when (attempt < MaxCreateAttempts && !DiskFull.Is(ex))
+            {
+                continue; // On Unix, creating and locking are two steps: a sweep locked the new file in between.
+            }
+
+            // A sweep may also have locked, unlinked and released the new file before this lock was taken: this
+            // stream would then fill a file with no name to rename, so take another name.
+            if (File.Exists(tempPath))
+            {
+                return file;
+            }
+
+            file.Dispose();
+            if (attempt == MaxCreateAttempts)
+            {
+                throw new StorageException(StorageErrorKind.Failed, $"temp file '{tempPath}' was removed as it was created");
+            }
+        }
+    }
+
+    private static StorageException NoSpace(ObjectKey key, Exception error) =>
+        new(StorageErrorKind.InsufficientStorage, $"the file store has no space left for '{key}'; nothing was stored and any previous version is kept", error);
+
     private static void MoveIntoPlace(ObjectKey key, string tempPath, string path)
     {
         try
@@ -91,7 +145,7 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             // rename(2) within one file system is atomic: readers see the old file or the new one, never half.
             File.Move(tempPath, path, overwrite: true);
         }
-        catch (IOException ex)
+        catch (IOException ex) when (!DiskFull.Is(ex))
         {
             throw new StorageException(StorageErrorKind.InvalidRequest, $"'{key}' conflicts with an existing folder or file", ex);
         }
