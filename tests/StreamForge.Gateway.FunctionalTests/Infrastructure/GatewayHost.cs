@@ -28,14 +28,27 @@ internal sealed class GatewayHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="urls">Where to listen; loopback with an OS-picked port unless a test needs another interface.</param>
-    public static async Task<GatewayHost> StartAsync(GatewayConfig config, string urls = "http://127.0.0.1:0")
+    /// <param name="configFile">A JSON file layered under <paramref name="config"/> and watched for changes, as <c>--config</c> does.</param>
+    /// <param name="logs">Receives the gateway's error log lines.</param>
+    public static async Task<GatewayHost> StartAsync(
+        GatewayConfig config, string urls = "http://127.0.0.1:0", string? configFile = null, CapturedLogs? logs = null)
     {
         var contentRoot = new TempFolder("gateway-root");
         var app = GatewayApplication.Build(
             new WebApplicationOptions { ContentRootPath = contentRoot.Path, EnvironmentName = "Testing" },
             builder =>
             {
+                if (configFile is not null)
+                {
+                    builder.Configuration.AddJsonFile(configFile, optional: false, reloadOnChange: true);
+                }
+
                 builder.Configuration.AddInMemoryCollection(config.Build());
+                if (logs is not null)
+                {
+                    builder.Logging.AddProvider(logs);
+                }
+
                 builder.Configuration["Urls"] = urls;
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
             });
