@@ -93,7 +93,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
                 $"{mismatch.Message}; nothing was stored");
         }
 
-        if (FindInChain<BodyStalledException>(ex) is { } stalled)
+        if (FindInChain<StreamStalledException>(ex) is { WhileReading: true } stalled)
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadStalled,
                 $"{stalled.Message}, this route's stall timeout; nothing was stored");

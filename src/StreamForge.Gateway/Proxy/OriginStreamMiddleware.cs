@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
@@ -31,11 +30,6 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         {
             await answered;
             return;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit;
         }
 
         using var requestThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest);

@@ -55,7 +55,8 @@ internal static class UploadGate
             return false;
         }
 
-        // Kestrel enforces the limit on chunked bodies as they arrive.
+        // Kestrel enforces the limit on chunked bodies as they arrive. Set here because YARP applies a route's
+        // MaxRequestBodySize at the end of its proxy pipeline, which storage requests never reach.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
             sizeFeature.MaxRequestBodySize = limit;

@@ -46,7 +46,7 @@ internal sealed class RouteResolver(
         var configured = route with
         {
             Metadata = metadata,
-            // YARP applies the limit to each request's body (Kestrel enforces it as chunked bodies arrive).
+            // YARP applies it to each forwarded request's body (storage requests: Proxy/UploadGate.cs).
             MaxRequestBodySize = route.MaxRequestBodySize ?? resolved.Policy.Upload.MaxBodySize,
         };
         _resolved.AddOrUpdate(configured, resolved);

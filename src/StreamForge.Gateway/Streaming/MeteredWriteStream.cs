@@ -1,61 +1,40 @@
-using System.Diagnostics;
 using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Streaming;
 
 /// <summary>
-/// The response stream YARP writes proxied bodies to: paces writes by the throttle, reports bytes and waits,
-/// and abandons a write the client has not accepted within the stall timeout (Kestrel alone would let it sit
+/// The response stream YARP writes proxied bodies to, paced by <see cref="StreamPacer"/>: throttled, reported,
+/// and a write the client has not accepted within the stall timeout is abandoned (Kestrel alone would let it sit
 /// for minutes, holding the upstream open).
 /// </summary>
 internal sealed class MeteredWriteStream(
     Stream inner, TimeSpan stallTimeout, StreamThrottle throttle, ICopyObserver observer, Action onStalled) : AsyncWriteOnlyStream(inner)
 {
-    private CancellationTokenSource? _stallTimer;
-    private CancellationToken _linkedTo;
+    private readonly StreamPacer _pacer = new(throttle, observer, stallTimeout);
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        for (var offset = 0; offset < buffer.Length;)
+        try
         {
-            var slice = buffer.Slice(offset, throttle.NextWriteSize(buffer.Length - offset));
-            if (await throttle.WaitAsync(slice.Length, cancellationToken) is { Ticks: > 0 } waited)
-            {
-                observer.OnThrottled(waited);
-            }
-
-            var started = Stopwatch.GetTimestamp();
-            await GuardAsync(token => Inner.WriteAsync(slice, token), cancellationToken);
-            observer.OnBackpressure(Stopwatch.GetElapsedTime(started));
-            observer.OnCopied(slice.Length);
-            offset += slice.Length;
+            await _pacer.WriteAsync(Inner, buffer, cancellationToken);
+        }
+        catch (StreamStalledException)
+        {
+            onStalled();
+            throw;
         }
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        GuardAsync(token => new ValueTask(Inner.FlushAsync(token)), cancellationToken);
-
-    private async Task GuardAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    public override async Task FlushAsync(CancellationToken cancellationToken)
     {
-        // One timer per stream, re-armed per write (a linked source and timer per write showed up in the
-        // origin-route benchmark); YARP passes the same token to every write of a body, so it is linked once.
-        if (_stallTimer is null || _linkedTo != cancellationToken)
-        {
-            _stallTimer?.Dispose();
-            _stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _linkedTo = cancellationToken;
-        }
-
-        _stallTimer.CancelAfter(stallTimeout);
         try
         {
-            await write(_stallTimer.Token);
-            _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            await _pacer.FlushAsync(Inner, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (StreamStalledException)
         {
             onStalled();
-            throw new IOException($"the client accepted no bytes for {stallTimeout}");
+            throw;
         }
     }
 
@@ -63,7 +42,7 @@ internal sealed class MeteredWriteStream(
     {
         if (disposing)
         {
-            _stallTimer?.Dispose();
+            _pacer.Dispose();
         }
 
         base.Dispose(disposing);

@@ -15,7 +15,7 @@ public sealed class MeteredReadStreamTests
         var buffer = new byte[64 * 1024];
         var first = await stream.ReadAsync(buffer);
         Assert.Equal(24 * 1024, first);
-        var stalled = await Assert.ThrowsAsync<BodyStalledException>(async () => _ = await stream.ReadAsync(buffer));
+        var stalled = await Assert.ThrowsAsync<StreamStalledException>(async () => _ = await stream.ReadAsync(buffer));
 
         Assert.Same(stalled, stream.ReadFailure);
     }

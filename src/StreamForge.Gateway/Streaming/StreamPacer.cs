@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using StreamForge.Gateway.Throttling;
+
+namespace StreamForge.Gateway.Streaming;
+
+/// <summary>
+/// The one pacing path of every stream, whatever its direction or route kind: wait for the throttle, move the
+/// bytes under the stall timer, report to the observer. The copy loop (<see cref="StreamCopier"/>), request
+/// bodies on their way upstream (<see cref="MeteredReadStream"/>) and proxied responses
+/// (<see cref="MeteredWriteStream"/>) all go through it. Throttling is a delay before moving bytes, never a
+/// read-ahead, so memory stays the caller's one buffer.
+/// </summary>
+/// <param name="stallTimeout">A read or write that moves nothing for this long throws <see cref="StreamStalledException"/>; infinite turns it off.</param>
+internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? observer, TimeSpan stallTimeout) : IDisposable
+{
+    // One timer per stream, re-armed per operation and linked once per caller token (callers pass the same token
+    // to every call of a body; a linked source and timer per write showed up in the origin-route benchmark).
+    private CancellationTokenSource? _stallTimer;
+    private CancellationToken _linkedTo;
+
+    /// <summary>Writes <paramref name="bytes"/> in throttle-sized steps, each paced, timed and reported.</summary>
+    public async ValueTask WriteAsync(Stream destination, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var step = bytes.Slice(offset, await ThrottleAsync(bytes.Length - offset, cancellationToken));
+            var started = Stopwatch.GetTimestamp();
+            await TimedAsync(WriteStep, destination, step, whileReading: false, cancellationToken);
+            observer?.OnBackpressure(Stopwatch.GetElapsedTime(started));
+            observer?.OnCopied(step.Length);
+            offset += step.Length;
+        }
+    }
+
+    /// <summary>Flushes under the stall timer: a flush the peer never drains is a stall like a write.</summary>
+    public async ValueTask FlushAsync(Stream destination, CancellationToken cancellationToken) =>
+        await TimedAsync(FlushStep, destination, ReadOnlyMemory<byte>.Empty, whileReading: false, cancellationToken);
+
+    /// <summary>Reads once, paced by the throttle first (so a throttled upload is slowed by TCP flow control).</summary>
+    public async ValueTask<int> ReadAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // Reserved before reading, so a read that returns less than asked charges a little early; the next reads
+        // pay it back, and the long-run rate stays exact.
+        var size = await ThrottleAsync(buffer.Length, cancellationToken);
+        var read = await TimedReadAsync(source, buffer[..size], cancellationToken);
+        if (read > 0)
+        {
+            observer?.OnCopied(read);
+        }
+
+        return read;
+    }
+
+    /// <summary>Reads once under the stall timer only: for a copy whose pacing happens on the write side.</summary>
+    public ValueTask<int> TimedReadAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken) =>
+        TimedAsync(ReadStep, source, buffer, whileReading: true, cancellationToken);
+
+    public void Dispose() => _stallTimer?.Dispose();
+
+    private async ValueTask<int> ThrottleAsync(int wanted, CancellationToken cancellationToken)
+    {
+        if (throttle is null)
+        {
+            return wanted;
+        }
+
+        var size = throttle.NextWriteSize(wanted);
+        if (await throttle.WaitAsync(size, cancellationToken) is { Ticks: > 0 } waited)
+        {
+            observer?.OnThrottled(waited);
+        }
+
+        return size;
+    }
+
+    private static ValueTask<int> ReadStep(Stream stream, Memory<byte> buffer, CancellationToken token) => stream.ReadAsync(buffer, token);
+
+    private static async ValueTask<int> WriteStep(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken token)
+    {
+        await stream.WriteAsync(bytes, token);
+        return bytes.Length;
+    }
+
+    private static async ValueTask<int> FlushStep(Stream stream, ReadOnlyMemory<byte> none, CancellationToken token)
+    {
+        await stream.FlushAsync(token);
+        return 0;
+    }
+
+    private async ValueTask<int> TimedAsync<TMemory>(
+        Func<Stream, TMemory, CancellationToken, ValueTask<int>> operation, Stream stream, TMemory memory, bool whileReading, CancellationToken cancellationToken)
+    {
+        if (stallTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await operation(stream, memory, cancellationToken);
+        }
+
+        if (_stallTimer is null || _linkedTo != cancellationToken)
+        {
+            _stallTimer?.Dispose();
+            _stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _linkedTo = cancellationToken;
+        }
+
+        // Time spent throttled is outside the timer, so a paced stream never looks stalled.
+        _stallTimer.CancelAfter(stallTimeout);
+        try
+        {
+            var moved = await operation(stream, memory, _stallTimer.Token);
+            _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            return moved;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _stallTimer.IsCancellationRequested)
+        {
+            throw new StreamStalledException(stallTimeout, whileReading);
+        }
+    }
+}
