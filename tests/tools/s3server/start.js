@@ -16,8 +16,9 @@
 // On top of plain s3rver 3.7.1 it decodes `aws-chunked` request bodies the way
 // real S3 does (see README.md and awsChunkedMiddleware below), and implements
 // the multipart upload operations s3rver lacks or gets wrong (multipart.js),
-// and the conditional / range GET and HEAD handling it gets wrong
-// (conditional.js).
+// the conditional / range GET and HEAD handling it gets wrong
+// (conditional.js), key segments too long for a file name and non-atomic
+// object writes (store.js), and HTML entities in its error XML (below).
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -32,7 +33,14 @@ const S3Error = require('s3rver/lib/models/error');
 
 const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
-const { installStoreFidelity } = require('./fidelity');
+const { LauncherStore } = require('./store');
+
+// fast-xml-parser and he as s3rver itself resolves them.
+const S3RVER_DIR = path.dirname(require.resolve('s3rver/package.json'));
+const requireFromS3rver = id =>
+  require(require.resolve(id, { paths: [S3RVER_DIR] }));
+const { j2xParser } = requireFromS3rver('fast-xml-parser');
+const he = requireFromS3rver('he');
 
 // ---------------------------------------------------------------------------
 // Checksums (S3 flexible checksums: base64 of the big-endian digest)
@@ -185,6 +193,25 @@ function checksumAlgorithmOf(name) {
 // ---------------------------------------------------------------------------
 // Errors (answered by s3rver's own XML error handler)
 // ---------------------------------------------------------------------------
+
+// s3rver escapes error XML with he.encode(..., { useNamedReferences: true }),
+// which writes HTML named entities such as `&egrave;` for non-ASCII
+// characters. XML predefines only &amp; &lt; &gt; &quot; &apos;, so AWSSDK
+// cannot parse such a body: a NoSuchKey for `missing-è.bin` became an
+// unmarshalling failure (and the gateway's 503). Escape only the XML
+// specials and leave everything else as UTF-8, like real S3 and like s3rver's
+// own success responses (he.escape).
+S3Error.prototype.toXML = function toXML() {
+  const parser = new j2xParser({
+    tagValueProcessor: value => he.escape(String(value)),
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    parser.parse({
+      Error: { Code: this.code, Message: this.message, ...this.detail },
+    }),
+  ].join('\n');
+};
 
 function s3Error(code, message) {
   const err = new S3Error(code, message);
@@ -707,12 +734,13 @@ async function main() {
     silent: true,
     configureBuckets: opts.buckets.map(name => ({ name })),
   });
+  // Long key segments and atomic PUTs (store.js); everything reaches the
+  // store through ctx.store / ctx.app.store, so replacing it here is enough.
+  server.store = server.context.store = new LauncherStore(opts.directory);
   // s3rver's constructor already registered its middleware; ours must see the
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
-  // Long key segments, whole-object writes, XML-safe error bodies (fidelity.js).
-  installStoreFidelity(server);
   // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
   // goes right in front of s3rver's router (after its error/XML handling).
   installMultipartMiddleware(server, { log });
