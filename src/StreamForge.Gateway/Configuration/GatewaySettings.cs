@@ -1,5 +1,7 @@
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Storage.FileSystem;
+using StreamForge.Gateway.Storage.S3;
 
 namespace StreamForge.Gateway.Configuration;
 

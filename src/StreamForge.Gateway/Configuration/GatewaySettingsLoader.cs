@@ -2,6 +2,8 @@ using System.Net;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Storage.FileSystem;
+using StreamForge.Gateway.Storage.S3;
 
 namespace StreamForge.Gateway.Configuration;
 

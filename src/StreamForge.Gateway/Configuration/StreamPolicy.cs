@@ -1,5 +1,6 @@
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Throttling;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Configuration;
 

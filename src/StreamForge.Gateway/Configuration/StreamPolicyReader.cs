@@ -1,4 +1,5 @@
 using StreamForge.Gateway.Security;
+using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
 

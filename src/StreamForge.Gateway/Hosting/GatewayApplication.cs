@@ -2,7 +2,6 @@ using Amazon.S3;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Proxy;
-using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -28,6 +27,10 @@ public static class GatewayApplication
 
         var settings = GatewaySettingsLoader.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(settings);
+        // What start-up-only parts need, so that they do not depend on the whole configuration.
+        builder.Services.AddSingleton(settings.S3);
+        builder.Services.AddSingleton(settings.FileStore);
+        builder.Services.AddSingleton(settings.Admin);
         builder.Services.AddSingleton(new GatewaySettingsSource(settings, builder.Configuration, builder.Environment.ContentRootPath));
         // Kestrel's shutdown: stop accepting, let requests in flight run up to this long, then abort them.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.DrainTimeout);

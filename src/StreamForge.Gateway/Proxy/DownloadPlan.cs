@@ -1,4 +1,4 @@
-using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Ranges;
 
 namespace StreamForge.Gateway.Proxy;
 

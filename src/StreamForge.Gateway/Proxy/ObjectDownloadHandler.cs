@@ -4,7 +4,6 @@ using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
-using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Proxy;
 

@@ -2,7 +2,6 @@ using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
-using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Proxy;

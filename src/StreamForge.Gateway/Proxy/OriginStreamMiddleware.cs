@@ -1,9 +1,7 @@
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
-using StreamForge.Gateway.Streaming;
-using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Routing;
+using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Proxy;
 

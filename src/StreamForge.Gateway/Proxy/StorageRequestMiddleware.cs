@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Routing.Patterns;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Routing;
+using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Proxy;

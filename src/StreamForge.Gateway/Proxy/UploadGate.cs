@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Security;
 

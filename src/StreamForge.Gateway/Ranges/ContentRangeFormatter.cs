@@ -1,5 +1,4 @@
 using System.Globalization;
-using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Ranges;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Ranges;
 

@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Ranges;
 

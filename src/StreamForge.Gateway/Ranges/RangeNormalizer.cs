@@ -1,4 +1,3 @@
-using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Ranges;
 

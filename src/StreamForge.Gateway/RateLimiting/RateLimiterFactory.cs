@@ -34,15 +34,23 @@ internal sealed class RateLimiterFactory(RedisConnection redis, ILogger<RateLimi
     {
         RateLimitKind.FixedWindow => new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
-            PermitLimit = policy.Limit, Window = policy.Window, QueueLimit = 0,
+            PermitLimit = policy.Limit,
+            Window = policy.Window,
+            QueueLimit = 0,
         }),
         RateLimitKind.SlidingWindow => new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
         {
-            PermitLimit = policy.Limit, Window = policy.Window, SegmentsPerWindow = policy.SegmentsPerWindow, QueueLimit = 0,
+            PermitLimit = policy.Limit,
+            Window = policy.Window,
+            SegmentsPerWindow = policy.SegmentsPerWindow,
+            QueueLimit = 0,
         }),
         RateLimitKind.TokenBucket => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
-            TokenLimit = policy.Limit, TokensPerPeriod = policy.TokensPerPeriod, ReplenishmentPeriod = policy.Window, QueueLimit = 0,
+            TokenLimit = policy.Limit,
+            TokensPerPeriod = policy.TokensPerPeriod,
+            ReplenishmentPeriod = policy.Window,
+            QueueLimit = 0,
         }),
         _ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = policy.Limit, QueueLimit = 0 }),
     };
@@ -51,20 +59,28 @@ internal sealed class RateLimiterFactory(RedisConnection redis, ILogger<RateLimi
     {
         RateLimitKind.FixedWindow => new RedisFixedWindowRateLimiter<string>(key, new RedisFixedWindowRateLimiterOptions
         {
-            PermitLimit = policy.Limit, Window = policy.Window, ConnectionMultiplexerFactory = () => redis.Multiplexer,
+            PermitLimit = policy.Limit,
+            Window = policy.Window,
+            ConnectionMultiplexerFactory = () => redis.Multiplexer,
         }),
         RateLimitKind.SlidingWindow => new RedisSlidingWindowRateLimiter<string>(key, new RedisSlidingWindowRateLimiterOptions
         {
-            PermitLimit = policy.Limit, Window = policy.Window, ConnectionMultiplexerFactory = () => redis.Multiplexer,
+            PermitLimit = policy.Limit,
+            Window = policy.Window,
+            ConnectionMultiplexerFactory = () => redis.Multiplexer,
         }),
         RateLimitKind.TokenBucket => new RedisTokenBucketRateLimiter<string>(key, new RedisTokenBucketRateLimiterOptions
         {
-            TokenLimit = policy.Limit, TokensPerPeriod = policy.TokensPerPeriod, ReplenishmentPeriod = policy.Window,
+            TokenLimit = policy.Limit,
+            TokensPerPeriod = policy.TokensPerPeriod,
+            ReplenishmentPeriod = policy.Window,
             ConnectionMultiplexerFactory = () => redis.Multiplexer,
         }),
         _ => new RedisConcurrencyRateLimiter<string>(key, new RedisConcurrencyRateLimiterOptions
         {
-            PermitLimit = policy.Limit, QueueLimit = 0, ConnectionMultiplexerFactory = () => redis.Multiplexer,
+            PermitLimit = policy.Limit,
+            QueueLimit = 0,
+            ConnectionMultiplexerFactory = () => redis.Multiplexer,
         }),
     };
 }

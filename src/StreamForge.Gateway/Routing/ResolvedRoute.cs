@@ -1,4 +1,5 @@
 using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Routing;

@@ -1,4 +1,5 @@
 using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Routing;
 

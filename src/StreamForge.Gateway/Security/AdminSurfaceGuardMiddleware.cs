@@ -1,14 +1,13 @@
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
 
 namespace StreamForge.Gateway.Security;
 
 /// <summary>Answers 403 to clients outside <see cref="AdminAccess"/> on endpoints marked as admin. Runs after routing.</summary>
-internal sealed class AdminSurfaceGuardMiddleware(RequestDelegate next, GatewaySettings settings)
+internal sealed class AdminSurfaceGuardMiddleware(RequestDelegate next, AdminAccess access)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminEndpointMetadata>() is null || settings.Admin.Allows(context.Connection.RemoteIpAddress))
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminEndpointMetadata>() is null || access.Allows(context.Connection.RemoteIpAddress))
         {
             return next(context);
         }

@@ -1,5 +1,4 @@
 using System.Net;
-using StreamForge.Gateway.Configuration;
 
 namespace StreamForge.Gateway.Security;
 

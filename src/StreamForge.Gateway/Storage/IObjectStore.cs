@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Ranges;
 namespace StreamForge.Gateway.Storage;
 
 /// <summary>The port every storage backend implements; keys are already validated by <see cref="ObjectKey"/>.</summary>

@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Ranges;
 namespace StreamForge.Gateway.Storage;
 
 /// <summary>An open object body: the caller streams <see cref="Body"/> and must dispose this.</summary>

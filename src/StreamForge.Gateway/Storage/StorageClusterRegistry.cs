@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Amazon.S3;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Storage.FileSystem;
 using StreamForge.Gateway.Storage.S3;
 using Yarp.ReverseProxy.Configuration;
@@ -11,7 +10,7 @@ namespace StreamForge.Gateway.Storage;
 /// Finds the object store behind a YARP cluster whose destination is <c>s3://</c> or <c>file:</c>.
 /// Stores are cached by address, so a configuration reload that keeps an address keeps its store.
 /// </summary>
-internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, GatewaySettings settings, IHostEnvironment environment, ILoggerFactory loggers)
+internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, S3Settings s3Settings, IHostEnvironment environment, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, IObjectStore> _stores = new(StringComparer.Ordinal);
 
@@ -29,12 +28,12 @@ internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, GatewaySe
 
     private IObjectStore Create(string address)
     {
-        // Addresses were validated at start-up (GatewaySettingsLoader); a bad one here is a programming error.
+        // Addresses were validated with the rest of the configuration (Configuration/GatewaySettingsLoader.cs).
         var parsed = StorageAddress.Parse(address, environment.ContentRootPath, out var problem)
             ?? throw new InvalidOperationException(problem);
         return parsed switch
         {
-            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, settings.S3.ResponseTimeout, loggers.CreateLogger<S3ObjectStore>()),
+            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, s3Settings.ResponseTimeout, loggers.CreateLogger<S3ObjectStore>()),
             FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
             _ => throw new InvalidOperationException($"no store for '{address}'"),
         };

@@ -1,4 +1,4 @@
-using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage;
 

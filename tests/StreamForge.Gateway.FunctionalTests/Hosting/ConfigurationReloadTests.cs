@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.FunctionalTests.Hosting;
 

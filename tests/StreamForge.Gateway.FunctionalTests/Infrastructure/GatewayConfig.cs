@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Security;
 namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 
 /// <summary>Builds the flat key/value configuration of a gateway under test: routes, clusters, policies.</summary>

@@ -5,6 +5,7 @@ using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.FunctionalTests.Security;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Tests.Configuration;
 

@@ -1,5 +1,6 @@
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Routing;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Tests.Routing;
 

@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Tests.Uploads;

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Tests.Uploads;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Win32.SafeHandles;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Storage.FileSystem;

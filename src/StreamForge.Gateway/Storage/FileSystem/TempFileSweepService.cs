@@ -1,6 +1,4 @@
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
-using StreamForge.Gateway.Proxy;
 using Yarp.ReverseProxy;
 
 namespace StreamForge.Gateway.Storage.FileSystem;
@@ -14,14 +12,14 @@ internal sealed class TempFileSweepService(
     IProxyStateLookup proxyState,
     StorageClusterRegistry registry,
     TempFileSweeper sweeper,
-    GatewaySettings settings,
+    FileStoreSettings settings,
     TimeProvider time,
     ILogger<TempFileSweepService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // YARP loaded its clusters while the app was built (MapReverseProxy), before hosted services start.
-        using var timer = new PeriodicTimer(settings.FileStore.SweepPeriod, time);
+        using var timer = new PeriodicTimer(settings.SweepPeriod, time);
         do
         {
             SweepAll();
@@ -40,7 +38,7 @@ internal sealed class TempFileSweepService(
 
             try
             {
-                sweeper.Sweep(store.Paths.TempFolder, settings.FileStore.TempFileMaxAge);
+                sweeper.Sweep(store.Paths.TempFolder, settings.TempFileMaxAge);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -1,7 +1,6 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
-using StreamForge.Gateway.Configuration;
 
 namespace StreamForge.Gateway.Storage.S3;
 

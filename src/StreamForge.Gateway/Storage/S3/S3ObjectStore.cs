@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
 
 namespace StreamForge.Gateway.Storage.S3;
 

@@ -2,7 +2,6 @@ using System.Runtime.ExceptionServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using StreamForge.Gateway.Diagnostics;
-using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage.S3;
 

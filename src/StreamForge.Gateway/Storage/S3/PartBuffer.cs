@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace StreamForge.Gateway.Uploads;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>
 /// One multipart part of a chunked body, held in pooled memory until S3 has it. S3 must know a part's length

@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Configuration;
+namespace StreamForge.Gateway.Security;
 
 /// <summary>Who may write (PUT) through a storage route; read from the route's <c>WriteAccess</c> metadata.</summary>
 internal enum WriteAccess

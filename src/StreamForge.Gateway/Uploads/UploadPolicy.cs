@@ -1,6 +1,5 @@
-using StreamForge.Gateway.Uploads;
 
-namespace StreamForge.Gateway.Configuration;
+namespace StreamForge.Gateway.Uploads;
 
 /// <param name="MaxBodySize">Largest request body accepted; larger ones get 413 before a byte is stored.</param>
 /// <param name="SinglePutMaxSize">Bodies of known length up to this size go to S3 in one PutObject.</param>

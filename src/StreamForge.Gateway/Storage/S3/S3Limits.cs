@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Uploads;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>S3's multipart rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html).</summary>
 internal static class S3Limits

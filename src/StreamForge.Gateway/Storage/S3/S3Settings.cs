@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Configuration;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>How the gateway talks to S3-compatible storage (section <c>StreamForge:S3</c>).</summary>
 /// <param name="ServiceUrl">Endpoint of an S3-compatible server; null means AWS itself, by region.</param>

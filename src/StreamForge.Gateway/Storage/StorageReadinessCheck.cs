@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using StreamForge.Gateway.Storage;
 using Yarp.ReverseProxy;
 
-namespace StreamForge.Gateway.Diagnostics;
+namespace StreamForge.Gateway.Storage;
 
 /// <summary>/readyz: every storage cluster answers (S3: HEAD bucket; file store: the folder exists).</summary>
 internal sealed class StorageReadinessCheck(IProxyStateLookup proxyState, StorageClusterRegistry registry) : IHealthCheck

@@ -1,7 +1,8 @@
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Throttling;
 
-namespace StreamForge.Gateway.Throttling;
+namespace StreamForge.Gateway.Proxy;
 
 /// <summary>Gives each request's stream its throttle, keyed by route, direction and client.</summary>
 internal sealed class StreamThrottles(ThrottleRegistry registry)

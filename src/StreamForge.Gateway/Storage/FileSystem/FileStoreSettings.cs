@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Configuration;
+namespace StreamForge.Gateway.Storage.FileSystem;
 
 /// <summary>The <c>StreamForge:FileStore</c> section: what every file storage cluster shares.</summary>
 internal sealed record FileStoreSettings(TimeSpan TempFileMaxAge)

@@ -1,7 +1,7 @@
-using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 
-namespace StreamForge.Gateway.RateLimiting;
+namespace StreamForge.Gateway.Configuration;
 
 /// <summary>Reads <c>StreamForge:RateLimits</c>, recording every problem instead of stopping at the first.</summary>
 internal static class RateLimitPolicyReader

@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Uploads;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>Chooses multipart part sizes that obey S3's rules: parts of 5 MiB..5 GiB (the last may be smaller), at most 10,000.</summary>
 internal static class PartSizePlanner

@@ -1,7 +1,8 @@
 using System.Globalization;
+using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Storage;
 
-namespace StreamForge.Gateway.Errors;
+namespace StreamForge.Gateway.Proxy;
 
 /// <summary>Maps a <see cref="StorageException"/> to its HTTP status and error code.</summary>
 internal static class StorageErrorResponder

@@ -1,4 +1,4 @@
-namespace StreamForge.Gateway.Uploads;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>A read-only, seekable view of the first <c>length</c> bytes of equally sized segments.</summary>
 internal sealed class PartBufferStream(byte[][] segments, int segmentSize, long length) : Stream

@@ -1,6 +1,6 @@
 using StreamForge.Gateway.Streaming;
 
-namespace StreamForge.Gateway.Uploads;
+namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>
 /// One multipart part read straight from the request body. AWSSDK wraps every part stream in a wrapper that

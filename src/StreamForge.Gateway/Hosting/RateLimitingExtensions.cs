@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.RateLimiting;
 using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.RateLimiting;
 
-namespace StreamForge.Gateway.RateLimiting;
+namespace StreamForge.Gateway.Hosting;
 
 /// <summary>Registers the configured policies with ASP.NET Core's rate limiter, which YARP routes reference by name.</summary>
 internal static class RateLimitingExtensions
