@@ -7,14 +7,27 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (GatewayConfigurationException ex)
+catch (Exception ex) when (FindConfigurationError(ex) is { } configuration)
 {
-    await Console.Error.WriteLineAsync(ex.Message);
+    // Invalid configuration, found at build time or by the first YARP load (Routing/RouteResolver.cs): exit code 2.
+    await Console.Error.WriteLineAsync(configuration.Message);
     return 2;
 }
-catch (InvalidOperationException ex) when (ex.Source?.StartsWith("Yarp", StringComparison.Ordinal) == true || ex.Message.Contains("proxy config", StringComparison.OrdinalIgnoreCase))
+
+static GatewayConfigurationException? FindConfigurationError(Exception? ex)
 {
-    // YARP's own validation (route match syntax, duplicate ids) reports here.
-    await Console.Error.WriteLineAsync($"StreamForge Gateway configuration is invalid: {ex.Message}{Environment.NewLine}{ex.InnerException?.Message}");
-    return 2;
+    for (; ex is not null; ex = ex.InnerException)
+    {
+        if (ex is GatewayConfigurationException configuration)
+        {
+            return configuration;
+        }
+
+        if (ex is AggregateException { InnerExceptions: [var only] })
+        {
+            return FindConfigurationError(only);
+        }
+    }
+
+    return null;
 }

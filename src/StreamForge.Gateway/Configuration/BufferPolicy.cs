@@ -2,7 +2,8 @@ namespace StreamForge.Gateway.Configuration;
 
 /// <param name="ChunkSize">Bytes read from upstream per step of the copy loop (one pooled buffer per stream).</param>
 /// <param name="MaxBufferedBytes">
-/// The most the gateway itself may hold for one stream (copy buffer plus server response buffer); never unlimited.
+/// The ceiling of a download's memory (copy buffer plus server response buffer), checked when the configuration is
+/// loaded; never unlimited. Uploads have their own ceilings (config/README.md, "Memory per stream").
 /// </param>
 /// <param name="StallTimeout">How long a peer may accept (or send) no bytes before the stream is abandoned.</param>
 internal sealed record BufferPolicy(int ChunkSize, long MaxBufferedBytes, TimeSpan StallTimeout)

@@ -67,6 +67,7 @@ public static class GatewayApplication
         builder.AddGatewayObservability();
 
         var app = builder.Build();
+        ProxyConfigCheck.ThrowIfInvalid(app.Services);
         app.UseMiddleware<RequestFramingGuardMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseRouting();

@@ -38,6 +38,23 @@ public sealed class ConfigurationFailureTests
     }
 
     [Fact]
+    public void Problems_only_YARP_knows_about_are_listed_the_same_way()
+    {
+        using var root = new TempFolder("badconfig-yarp");
+        var config = new GatewayConfig()
+            .Cluster("origin", "http://127.0.0.1:9/")
+            .Route("bad", "/{**rest}/tail", "origin")
+            .Set("ReverseProxy:Clusters:origin:LoadBalancingPolicy", "NoSuchBalancer");
+
+        var error = Assert.Throws<GatewayConfigurationException>(() => GatewayApplication.Build(
+            new Microsoft.AspNetCore.Builder.WebApplicationOptions { ContentRootPath = root.Path },
+            builder => Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, config.Build())));
+
+        Assert.Contains(error.Errors, e => e.StartsWith("ReverseProxy:Routes:bad:", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("ReverseProxy:Clusters:origin:", StringComparison.Ordinal) && e.Contains("NoSuchBalancer", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_gateway_process_exits_non_zero_with_a_readable_message()
     {
         using var workingDirectory = new TempFolder("badconfig-process");

@@ -9,7 +9,7 @@ public sealed class ConfigExamplesTests
     public static TheoryData<string> Examples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "config"), "*.json").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "config"), "*.json").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -22,7 +22,7 @@ public sealed class ConfigExamplesTests
     public void Each_example_loads_and_validates(string name)
     {
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(RepositoryRoot(), "config", name), optional: false, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(RepositoryRoot.Path, "config", name), optional: false, reloadOnChange: false)
             .Build();
 
         var settings = GatewaySettingsLoader.Load(configuration, Path.GetTempPath());
@@ -34,22 +34,11 @@ public sealed class ConfigExamplesTests
     public void The_embedded_default_loads_and_validates()
     {
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(RepositoryRoot(), "src", "StreamForge.Gateway", "appsettings.json"), optional: false, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(RepositoryRoot.Path, "src", "StreamForge.Gateway", "appsettings.json"), optional: false, reloadOnChange: false)
             .Build();
 
         var settings = GatewaySettingsLoader.Load(configuration, Path.GetTempPath());
 
         Assert.True(settings.Policies.Count > 1);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "StreamForge.Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("the repository root was not found above " + AppContext.BaseDirectory);
     }
 }
