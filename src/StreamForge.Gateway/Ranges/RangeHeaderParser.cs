@@ -4,6 +4,12 @@ namespace StreamForge.Gateway.Ranges;
 /// Parses a Range field value (RFC 9110 section 14.2) with the grammar of section 14.1.1:
 /// <c>ranges-specifier = range-unit "=" range-set</c>, <c>range-set = 1#range-spec</c>.
 /// </summary>
+/// <remarks>
+/// Hand-written on purpose: ASP.NET Core's <c>RangeHeaderValue</c> accepts white space inside a range-spec
+/// (<c>bytes=1 -2</c>) and before the "=" (<c>bytes =0-1</c>), which the grammar does not, and the property tests
+/// against the reference model fail with it. Likewise the framework's entity-tag and date parsers accept
+/// <c>w/"x"</c>, <c>"a b"</c> and numeric time zones (EntityTag.cs and HttpDate.cs keep RFC 9110's rules).
+/// </remarks>
 internal static class RangeHeaderParser
 {
     /// <summary>Range unit names are case-insensitive (RFC 9110 section 14.1).</summary>
