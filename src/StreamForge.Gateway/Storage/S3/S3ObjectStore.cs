@@ -1,6 +1,6 @@
-using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Ranges;
 
@@ -119,11 +119,6 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
 
     /// <summary>The object's full length from a Content-Range such as <c>bytes 0-99/1234</c>.</summary>
-    private static long? TotalLength(string? contentRange)
-    {
-        var slash = contentRange?.LastIndexOf('/') ?? -1;
-        return slash > 0 && long.TryParse(contentRange.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var total)
-            ? total
-            : null;
-    }
+    private static long? TotalLength(string? contentRange) =>
+        ContentRangeHeaderValue.TryParse(contentRange, out var parsed) ? parsed.Length : null;
 }
