@@ -103,6 +103,7 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         }
 
         // Time spent throttled is outside the timer, so a paced stream never looks stalled.
+        var started = Stopwatch.GetTimestamp();
         _stallTimer.CancelAfter(stallTimeout);
         try
         {
@@ -110,8 +111,11 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
             _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
             return moved;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _stallTimer.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stallTimer.IsCancellationRequested
+            && (!cancellationToken.IsCancellationRequested || Stopwatch.GetElapsedTime(started) >= stallTimeout))
         {
+            // A stall even when the caller's token is cancelled by now: Kestrel aborts a request whose write was
+            // cancelled, and that abort can reach the token before this filter runs.
             throw new StreamStalledException(stallTimeout, whileReading);
         }
     }
