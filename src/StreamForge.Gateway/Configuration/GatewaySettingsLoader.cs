@@ -167,20 +167,10 @@ internal static class GatewaySettingsLoader
         foreach (var route in routes.GetChildren())
         {
             var metadata = route.GetSection("Metadata");
-            var policy = metadata[RouteMetadataKeys.StreamPolicy];
-            if (policy is not null && !policies.ContainsKey(policy))
-            {
-                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.StreamPolicy),
-                    $"unknown stream policy '{policy}'; defined: {string.Join(", ", policies.Keys.Order())}");
-            }
-
-            var access = metadata[RouteMetadataKeys.WriteAccess];
-            if (access is not null && !Enum.TryParse<WriteAccess>(access, ignoreCase: true, out _))
-            {
-                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
-                    $"'{access}' is not one of {string.Join(", ", Enum.GetNames<WriteAccess>())}");
-            }
-            else if (string.Equals(access, nameof(WriteAccess.Authenticated), StringComparison.OrdinalIgnoreCase) && auth.ApiKeys.Count == 0 && !auth.HasJwt)
+            var values = metadata.GetChildren().Where(entry => entry.Value is not null)
+                .ToDictionary(entry => entry.Key, entry => entry.Value!, StringComparer.OrdinalIgnoreCase);
+            var (_, access) = RouteMetadataReader.Read(route.Key, values, policies, errors);
+            if (access == WriteAccess.Authenticated && auth.ApiKeys.Count == 0 && !auth.HasJwt)
             {
                 errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
                     "Authenticated writes need StreamForge:Auth:ApiKeys or StreamForge:Auth:Jwt");

@@ -59,12 +59,12 @@ internal sealed class RouteResolver(
 
     private ResolvedRoute Resolve(RouteConfig route, ClusterConfig? cluster, GatewaySettings current)
     {
-        var problems = new List<string>();
-        var (policy, access) = RouteMetadataReader.Read(route.RouteId, route.Metadata, current.Policies, problems);
-        if (problems.Count > 0)
+        // Routes from IConfiguration were checked by GatewaySettingsLoader already; this catches other providers.
+        var errors = new ConfigurationErrors();
+        var (policy, access) = RouteMetadataReader.Read(route.RouteId, route.Metadata, current.Policies, errors);
+        if (errors.All.Count > 0)
         {
-            // Routes from IConfiguration were checked by GatewaySettingsLoader already; this catches other providers.
-            var error = new GatewayConfigurationException(problems);
+            var error = new GatewayConfigurationException(errors.All);
             GatewayLog.ConfigurationRefused(logger, error.Message);
             throw error;
         }

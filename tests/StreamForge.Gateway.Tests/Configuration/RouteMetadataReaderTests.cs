@@ -1,8 +1,7 @@
 using StreamForge.Gateway.Configuration;
-using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 
-namespace StreamForge.Gateway.Tests.Routing;
+namespace StreamForge.Gateway.Tests.Configuration;
 
 public sealed class RouteMetadataReaderTests
 {
@@ -15,48 +14,48 @@ public sealed class RouteMetadataReaderTests
     [Fact]
     public void Routes_are_read_only_with_the_default_policy_unless_their_metadata_says_otherwise()
     {
-        var problems = new List<string>();
+        var errors = new ConfigurationErrors();
 
-        var (policy, access) = RouteMetadataReader.Read("r", null, Policies, problems);
+        var (policy, access) = RouteMetadataReader.Read("r", null, Policies, errors);
 
         Assert.Same(StreamPolicy.Default, policy);
         Assert.Equal(WriteAccess.None, access);
-        Assert.Empty(problems);
+        Assert.Empty(errors.All);
     }
 
     [Fact]
     public void Named_policy_and_write_access_are_read_case_insensitively_for_the_access()
     {
-        var problems = new List<string>();
+        var errors = new ConfigurationErrors();
         var metadata = new Dictionary<string, string> { [RouteMetadataKeys.StreamPolicy] = "video", [RouteMetadataKeys.WriteAccess] = "loopback" };
 
-        var (policy, access) = RouteMetadataReader.Read("r", metadata, Policies, problems);
+        var (policy, access) = RouteMetadataReader.Read("r", metadata, Policies, errors);
 
         Assert.Equal("video", policy.Name);
         Assert.Equal(WriteAccess.Loopback, access);
-        Assert.Empty(problems);
+        Assert.Empty(errors.All);
     }
 
     [Fact]
     public void An_unknown_policy_and_a_bad_access_are_both_reported_with_their_paths_never_a_silent_default()
     {
-        var problems = new List<string>();
+        var errors = new ConfigurationErrors();
         var metadata = new Dictionary<string, string> { [RouteMetadataKeys.StreamPolicy] = "added-later", [RouteMetadataKeys.WriteAccess] = "everyone" };
 
-        RouteMetadataReader.Read("r1", metadata, Policies, problems);
+        RouteMetadataReader.Read("r1", metadata, Policies, errors);
 
-        Assert.Equal(2, problems.Count);
-        Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:StreamPolicy: unknown stream policy 'added-later'", problems[0], StringComparison.Ordinal);
-        Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:WriteAccess: 'everyone'", problems[1], StringComparison.Ordinal);
+        Assert.Equal(2, errors.All.Count);
+        Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:StreamPolicy: unknown stream policy 'added-later'", errors.All[0], StringComparison.Ordinal);
+        Assert.StartsWith("ReverseProxy:Routes:r1:Metadata:WriteAccess: 'everyone'", errors.All[1], StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_numeric_access_is_not_a_name()
     {
-        var problems = new List<string>();
+        var errors = new ConfigurationErrors();
 
-        RouteMetadataReader.Read("r", new Dictionary<string, string> { [RouteMetadataKeys.WriteAccess] = "7" }, Policies, problems);
+        RouteMetadataReader.Read("r", new Dictionary<string, string> { [RouteMetadataKeys.WriteAccess] = "7" }, Policies, errors);
 
-        Assert.Single(problems);
+        Assert.Single(errors.All);
     }
 }
