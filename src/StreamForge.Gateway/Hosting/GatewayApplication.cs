@@ -1,6 +1,7 @@
 using Amazon.S3;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Proxy;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
@@ -88,6 +89,10 @@ public static class GatewayApplication
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();
         }).ConfigureEndpoints((endpoint, route, cluster) => endpoint.WithMetadata(routes.Resolved(route, cluster)));
+        // A path no route matches gets the same problem+json as every other error, not an empty 404.
+        // "{**path}": the parameterless fallback skips paths that look like files ("/x/movie.mp4").
+        app.MapFallback("{**path}", context => ProblemResponder.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.RouteNotFound,
+            $"no route matches {context.Request.Method} {context.Request.Path}"));
         return app;
     }
 

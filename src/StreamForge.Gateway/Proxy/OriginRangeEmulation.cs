@@ -31,9 +31,9 @@ internal static class OriginRangeEmulation
             || context.Items[RequestedRangeKey] is not IReadOnlyList<RangeSpec> specs
             || !context.GetResolvedRoute().Policy.Range.EmulateForOrigins
             || response.Content.Headers.ContentLength is not { } length
-            || context.Request.Headers.IfRange.Count > 0)
+            || !IfRangeHolds(context.Request, response))
         {
-            // Without a length there is no Content-Range to write; with If-Range the origin's 200 may be its answer.
+            // Without a length there is no Content-Range to write; a false If-Range asks for the whole 200.
             return ValueTask.CompletedTask;
         }
 
@@ -57,4 +57,15 @@ internal static class OriginRangeEmulation
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// RFC 9110 section 13.1.5, against the origin's own validators: Chromium sends closed ranges with If-Range once
+    /// a response was cacheable, so a matching If-Range must still get its 206 (skipping emulation made every seek
+    /// a whole-file read). No If-Range holds trivially; one that matches nothing gets the whole body.
+    /// </summary>
+    private static bool IfRangeHolds(HttpRequest request, HttpResponseMessage response) =>
+        IfRangeEvaluator.RangeApplies(
+            request.Headers.IfRange.ToString(),
+            response.Headers.ETag?.ToString() ?? string.Empty,
+            response.Content.Headers.LastModified ?? DateTimeOffset.MinValue);
 }

@@ -51,6 +51,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         try
         {
             await next(context);
+            await ForwarderErrorResponder.WriteIfFailedAsync(context);
         }
         finally
         {

@@ -53,6 +53,8 @@ internal sealed class FaultOrigin : IAsyncDisposable
         FaultOrigin? origin = null;
         app.MapGet("/die-after/{bytes:int}", (HttpContext context, int bytes) => DieAfterAsync(context, bytes));
         app.MapGet("/endless", (HttpContext context) => EndlessAsync(context, origin!.EndlessAborted));
+        // Accepts the request and never answers: an origin that hangs before its response headers.
+        app.MapGet("/hang", (HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted));
         app.MapGet("/gated", (HttpContext context) => GatedAsync(context, origin!));
         app.MapGet("/counted/{mebibytes:int}", (HttpContext context, int mebibytes) => origin!.CountedAsync(context, mebibytes));
         app.MapPut("/slow-sink", (HttpContext context) => origin!.SlowSinkAsync(context));
@@ -111,6 +113,9 @@ internal sealed class FaultOrigin : IAsyncDisposable
         }
     }
 
+    /// <summary>The strong validator /no-ranges sends with a body of that length.</summary>
+    public static string NoRangesETag(int length) => $"\"no-ranges-{length}\"";
+
     /// <summary>The byte at each position of /no-ranges bodies.</summary>
     public static byte PatternAt(long position) => (byte)(position % 251);
 
@@ -118,6 +123,7 @@ internal sealed class FaultOrigin : IAsyncDisposable
     private static async Task IgnoreRangeAsync(HttpContext context, int length)
     {
         context.Response.ContentLength = length;
+        context.Response.Headers.ETag = NoRangesETag(length);
         var chunk = new byte[ChunkSize];
         for (long sent = 0; sent < length; sent += chunk.Length)
         {

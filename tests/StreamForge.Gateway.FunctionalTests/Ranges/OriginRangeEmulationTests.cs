@@ -49,6 +49,27 @@ public sealed class OriginRangeEmulationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_matching_If_Range_still_gets_the_emulated_206()
+    {
+        using var response = await GetAsync($"/emulated/no-ranges/{Length}", "bytes=1000-1999", FaultOrigin.NoRangesETag(Length));
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal($"bytes 1000-1999/{Length}", response.Content.Headers.ContentRange!.ToString());
+        Assert.Equal(1000, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Theory]
+    [InlineData("\"another-version\"")]
+    [InlineData("Sun, 06 Nov 1994 08:49:37 GMT")]
+    public async Task An_If_Range_that_does_not_match_gets_the_whole_200(string ifRange)
+    {
+        using var response = await GetAsync($"/emulated/no-ranges/{Length}", "bytes=1000-1999", ifRange);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Length, (await response.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
     public async Task Without_emulation_the_origins_200_passes_through()
     {
         using var response = await GetAsync($"/plain/no-ranges/{Length}", "bytes=1000-1999");
@@ -57,10 +78,15 @@ public sealed class OriginRangeEmulationTests : IAsyncLifetime
         Assert.Equal(Length, (await response.Content.ReadAsByteArrayAsync()).Length);
     }
 
-    private Task<HttpResponseMessage> GetAsync(string path, string range)
+    private Task<HttpResponseMessage> GetAsync(string path, string range, string? ifRange = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.TryAddWithoutValidation("Range", range);
+        if (ifRange is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Range", ifRange);
+        }
+
         return _gateway.Client.SendAsync(request);
     }
 

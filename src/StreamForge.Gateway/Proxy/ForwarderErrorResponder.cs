@@ -1,0 +1,27 @@
+using StreamForge.Gateway.Errors;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// YARP answers an origin it could not reach (refused, reset before the response, an invalid response, a timeout)
+/// with a bare 502 or 504. Before any byte went out, give it the same problem+json body and stable code as storage
+/// errors, so a browser player can read what happened; after that, YARP has already cut the connection.
+/// </summary>
+internal static class ForwarderErrorResponder
+{
+    public static Task WriteIfFailedAsync(HttpContext context)
+    {
+        if (context.Features.Get<IForwarderErrorFeature>() is not { } failure || context.Response.HasStarted
+            || context.Response.StatusCode is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))
+        {
+            return Task.CompletedTask;
+        }
+
+        return failure.Error == ForwarderError.RequestTimedOut
+            ? StorageErrorResponder.WriteRetryableAsync(context, StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout,
+                "the origin did not answer within the cluster's activity timeout")
+            : ProblemResponder.WriteAsync(context, StatusCodes.Status502BadGateway, ErrorCodes.UpstreamFailed,
+                $"the origin could not be reached or sent an invalid response ({failure.Error})");
+    }
+}
