@@ -14,8 +14,12 @@ internal sealed class GatewaySettings(
     AuthSettings auth,
     TimeSpan drainTimeout,
     AdminAccess admin,
-    FileStoreSettings fileStore)
+    FileStoreSettings fileStore,
+    MediaTypes mediaTypes)
 {
+    /// <summary>Content types by extension (built-in media map plus <c>StreamForge:MediaTypes</c>).</summary>
+    public MediaTypes MediaTypes { get; } = mediaTypes;
+
     /// <summary>Who may reach <c>/metrics</c> (the admin surface).</summary>
     public AdminAccess Admin { get; } = admin;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -44,7 +45,29 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors));
+    }
+
+    private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        var configured = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in section.GetChildren())
+        {
+            if (!entry.Key.StartsWith('.') || entry.Key.Length < 2)
+            {
+                errors.Add(entry.Path, "an extension starts with '.', e.g. \".m3u8\"");
+            }
+            else if (!MediaTypeHeaderValue.TryParse(entry.Value, out var type) || type.MediaType.Value?.Contains('/', StringComparison.Ordinal) != true)
+            {
+                errors.Add(entry.Path, $"'{entry.Value}' is not a media type (example: \"application/vnd.apple.mpegurl\")");
+            }
+            else
+            {
+                configured[entry.Key] = entry.Value!;
+            }
+        }
+
+        return configured.Count == 0 ? MediaTypes.Default : new MediaTypes(configured);
     }
 
     private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationErrors errors)

@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Ranges;
@@ -51,7 +52,7 @@ internal sealed class ObjectDownloadHandler(
             return;
         }
 
-        WriteEntityHeaders(request.Context.Response, request.Key, content.Info);
+        WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route.MediaTypes);
         request.Context.Response.ContentLength = content.Info.Length;
         await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
     }
@@ -72,7 +73,7 @@ internal sealed class ObjectDownloadHandler(
         switch (plan.Kind)
         {
             case DownloadPlanKind.NotModified:
-                WriteEntityHeaders(response, request.Key, info);
+                WriteEntityHeaders(response, request.Key, info, request.Route.MediaTypes);
                 response.ContentType = null;
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;
@@ -91,7 +92,7 @@ internal sealed class ObjectDownloadHandler(
                 return;
         }
 
-        WriteEntityHeaders(response, request.Key, info);
+        WriteEntityHeaders(response, request.Key, info, request.Route.MediaTypes);
         if (plan.Kind == DownloadPlanKind.Full)
         {
             response.ContentLength = info.Length;
@@ -150,10 +151,10 @@ internal sealed class ObjectDownloadHandler(
         }
     }
 
-    private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info)
+    private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info, MediaTypes mediaTypes)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = ContentTypes.For(key.Value, info.ContentType);
+        response.ContentType = mediaTypes.For(key.Value, info.ContentType);
         response.Headers.ETag = info.ETag;
         response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
         response.Headers.AcceptRanges = "bytes";
@@ -164,7 +165,7 @@ internal sealed class ObjectDownloadHandler(
     /// <summary>The per-part Content-Type of a multipart/byteranges body; a stored type that could inject header lines is dropped.</summary>
     private static string? SafePartContentType(StorageRequest request, ObjectInfo info)
     {
-        var type = ContentTypes.For(request.Key.Value, info.ContentType);
+        var type = request.Route.MediaTypes.For(request.Key.Value, info.ContentType);
         return type.All(c => c is >= ' ' and <= '~') ? type : null;
     }
 

@@ -10,4 +10,5 @@ namespace StreamForge.Gateway.Routing;
 /// flight finishes on the configuration it began under, whatever reloads happen meanwhile.
 /// </summary>
 /// <param name="Store">The store behind a storage cluster; null for an HTTP origin cluster.</param>
-internal sealed record ResolvedRoute(string RouteId, StreamPolicy Policy, WriteAccess WriteAccess, IObjectStore? Store);
+/// <param name="MediaTypes">Content types by extension for objects stored without a meaningful one.</param>
+internal sealed record ResolvedRoute(string RouteId, StreamPolicy Policy, WriteAccess WriteAccess, IObjectStore? Store, MediaTypes MediaTypes);
