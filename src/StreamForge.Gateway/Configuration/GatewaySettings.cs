@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.FileSystem;
@@ -15,8 +16,12 @@ internal sealed class GatewaySettings(
     TimeSpan drainTimeout,
     AdminAccess admin,
     FileStoreSettings fileStore,
-    MediaTypes mediaTypes)
+    MediaTypes mediaTypes,
+    IReadOnlyDictionary<string, CorsPolicy> corsPolicies)
 {
+    /// <summary>CORS policies by name (<c>StreamForge:Cors</c>), for YARP routes' <c>CorsPolicy</c>.</summary>
+    public IReadOnlyDictionary<string, CorsPolicy> CorsPolicies { get; } = corsPolicies;
+
     /// <summary>Content types by extension (built-in media map plus <c>StreamForge:MediaTypes</c>).</summary>
     public MediaTypes MediaTypes { get; } = mediaTypes;
 

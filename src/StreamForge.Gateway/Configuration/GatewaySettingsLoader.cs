@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
@@ -14,8 +15,8 @@ namespace StreamForge.Gateway.Configuration;
 /// </summary>
 internal static class GatewaySettingsLoader
 {
-    // YARP's reserved names: the app's default limiter, and none at all.
-    private static readonly string[] YarpBuiltInRateLimiterPolicies = ["Default", "Disable"];
+    // YARP's reserved policy names (rate limiting and CORS): the app's default policy, and none at all.
+    private static readonly string[] YarpBuiltInPolicies = ["Default", "Disable"];
 
     public static GatewaySettings Load(IConfiguration configuration, string contentRoot)
     {
@@ -26,6 +27,7 @@ internal static class GatewaySettingsLoader
         var policies = StreamPolicyReader.ReadAll(root.GetSection("StreamPolicies"), errors);
         var s3 = ReadS3(root.GetSection("S3"), reader, errors);
         var rateLimits = RateLimitPolicyReader.ReadAll(root.GetSection("RateLimits"), errors);
+        var cors = CorsPolicyReader.ReadAll(root.GetSection("Cors"), errors);
         var redis = root.GetSection("Redis")["Configuration"];
         if (redis is null && rateLimits.Values.FirstOrDefault(p => p.Distributed) is { } distributed)
         {
@@ -42,10 +44,10 @@ internal static class GatewaySettingsLoader
         var clusters = proxy.GetSection("Clusters");
         var clusterIds = clusters.GetChildren().Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var storageClusters = ValidateClusters(clusters, contentRoot, errors);
-        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, auth, errors);
+        ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, cors, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors));
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors);
     }
 
     private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
@@ -184,6 +186,7 @@ internal static class GatewaySettingsLoader
         HashSet<string> storageClusters,
         Dictionary<string, StreamPolicy> policies,
         Dictionary<string, RateLimitPolicySettings> rateLimits,
+        Dictionary<string, CorsPolicy> cors,
         AuthSettings auth,
         ConfigurationErrors errors)
     {
@@ -199,8 +202,15 @@ internal static class GatewaySettingsLoader
                     "Authenticated writes need StreamForge:Auth:ApiKeys or StreamForge:Auth:Jwt");
             }
 
+            var corsPolicy = route["CorsPolicy"];
+            if (corsPolicy is not null && !cors.ContainsKey(corsPolicy) && !YarpBuiltInPolicies.Contains(corsPolicy, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add(ConfigurationReader.PathOf(route, "CorsPolicy"),
+                    $"unknown CORS policy '{corsPolicy}'; defined under StreamForge:Cors: {string.Join(", ", cors.Keys.Order())}");
+            }
+
             var rateLimit = route["RateLimiterPolicy"];
-            if (rateLimit is not null && !rateLimits.ContainsKey(rateLimit) && !YarpBuiltInRateLimiterPolicies.Contains(rateLimit, StringComparer.OrdinalIgnoreCase))
+            if (rateLimit is not null && !rateLimits.ContainsKey(rateLimit) && !YarpBuiltInPolicies.Contains(rateLimit, StringComparer.OrdinalIgnoreCase))
             {
                 errors.Add(ConfigurationReader.PathOf(route, "RateLimiterPolicy"),
                     $"unknown rate limit policy '{rateLimit}'; defined under StreamForge:RateLimits: {string.Join(", ", rateLimits.Keys.Order())}");

@@ -16,7 +16,15 @@ internal static class ProblemResponder
         }
 
         RecordRejection(context, code);
+        // CORS headers were set for this response by the CORS middleware; a browser can read the error only with them.
+        var cors = context.Response.Headers.Where(header => header.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)
+            || header.Key.Equals("Vary", StringComparison.OrdinalIgnoreCase)).ToList();
         context.Response.Clear();
+        foreach (var (name, value) in cors)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         if (HasUnreadBody(context.Request) && HttpProtocol.IsHttp11(context.Request.Protocol))
         {
             // Otherwise Kestrel would drain (read and discard) the rest of a refused upload, however large.

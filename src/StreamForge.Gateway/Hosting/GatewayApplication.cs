@@ -1,4 +1,6 @@
 using Amazon.S3;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
@@ -62,6 +64,8 @@ public static class GatewayApplication
         builder.Services.AddSingleton<FormUploadHandler>();
         builder.Services.AddSingleton<TempFileSweeper>();
         builder.Services.AddHostedService<TempFileSweepService>();
+        builder.Services.AddCors();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICorsPolicyProvider, GatewayCorsPolicyProvider>());
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
@@ -72,6 +76,9 @@ public static class GatewayApplication
         app.UseMiddleware<RequestFramingGuardMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseRouting();
+        // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed
+        // origin simply gets no CORS headers.
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.

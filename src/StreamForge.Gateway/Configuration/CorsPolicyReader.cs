@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+
+namespace StreamForge.Gateway.Configuration;
+
+/// <summary>
+/// Reads <c>StreamForge:Cors:&lt;name&gt;</c> into ASP.NET Core CORS policies, named by YARP routes' <c>CorsPolicy</c>.
+/// The defaults are what browser players need (hls.js, dash.js, <c>&lt;video crossorigin&gt;</c>): GET/HEAD with
+/// Range and conditionals, PUT/POST for uploads, and the response headers a player reads exposed.
+/// </summary>
+internal static class CorsPolicyReader
+{
+    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status"];
+
+    public static readonly string[] DefaultAllowedHeaders =
+    [
+        "Range", "If-Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Content-Type", "Content-MD5",
+        "Authorization", "X-Api-Key",
+    ];
+
+    public static readonly string[] DefaultAllowedMethods = ["GET", "HEAD", "PUT", "POST"];
+
+    private static readonly string[] KnownKeys = ["AllowedOrigins", "AllowCredentials", "MaxAge", "ExposedHeaders", "AllowedHeaders", "AllowedMethods"];
+
+    public static Dictionary<string, CorsPolicy> ReadAll(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        var policies = new Dictionary<string, CorsPolicy>(StringComparer.OrdinalIgnoreCase);
+        foreach (var policy in section.GetChildren())
+        {
+            policies[policy.Key] = Read(policy, errors);
+        }
+
+        return policies;
+    }
+
+    private static CorsPolicy Read(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        foreach (var child in section.GetChildren().Where(c => !KnownKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
+        {
+            errors.Add(child.Path, $"unknown setting; expected one of {string.Join(", ", KnownKeys)}");
+        }
+
+        var reader = new ConfigurationReader(errors);
+        var builder = new CorsPolicyBuilder()
+            .WithExposedHeaders(List(section, "ExposedHeaders", DefaultExposedHeaders))
+            .WithHeaders(List(section, "AllowedHeaders", DefaultAllowedHeaders))
+            .WithMethods(List(section, "AllowedMethods", DefaultAllowedMethods))
+            .SetPreflightMaxAge(reader.Duration(section, "MaxAge", TimeSpan.FromHours(1), TimeSpan.Zero, TimeSpan.FromDays(1)));
+
+        var origins = List(section, "AllowedOrigins", []);
+        var credentials = reader.Boolean(section, "AllowCredentials", false);
+        if (origins.Length == 0)
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "AllowedOrigins"), "required: \"*\" or a list of origins such as \"https://player.example.com\"");
+        }
+        else if (origins.Contains("*"))
+        {
+            if (credentials)
+            {
+                // The Fetch standard refuses credentialed responses with a wildcard origin, so this would never work.
+                errors.Add(ConfigurationReader.PathOf(section, "AllowCredentials"), "cannot be true with AllowedOrigins \"*\"; list the origins instead");
+            }
+
+            builder.AllowAnyOrigin();
+        }
+        else
+        {
+            foreach (var origin in origins.Where(origin => !IsOrigin(origin)))
+            {
+                errors.Add(ConfigurationReader.PathOf(section, "AllowedOrigins"), $"'{origin}' is not an origin (scheme://host[:port], no path)");
+            }
+
+            builder.WithOrigins(origins);
+        }
+
+        if (credentials && !origins.Contains("*"))
+        {
+            builder.AllowCredentials();
+        }
+
+        return builder.Build();
+    }
+
+    private static bool IsOrigin(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.AbsolutePath == "/" && !text.EndsWith('/');
+
+    private static string[] List(IConfigurationSection section, string key, string[] fallback)
+    {
+        var list = section.GetSection(key);
+        if (list.Value is { } single)
+        {
+            return [.. single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+        }
+
+        var items = list.GetChildren().Select(c => c.Value).OfType<string>().ToArray();
+        return items.Length > 0 ? items : fallback;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Browser;
+
+/// <summary>
+/// A player page on another origin can read media through the gateway: YARP's route key <c>CorsPolicy</c> names a
+/// policy under <c>StreamForge:Cors</c>, on storage and origin routes alike; preflights are answered before any
+/// upstream call and before write authentication; other origins get no CORS headers.
+/// </summary>
+public sealed class CorsTests : IAsyncLifetime
+{
+    private const string Player = "http://player.example:8081";
+
+    private readonly TempFolder _folder = new("cors");
+    private NginxOrigin _origin = null!;
+    private GatewayHost _gateway = null!;
+
+    public static TheoryData<string> Routes => ["/files/clip.mp4", "/origin/clip.mp4"];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder.Combine("root"));
+        TestData.CreateFile(_folder.Combine("root", "clip.mp4"), 10_000, seed: 1);
+        _origin = await NginxOrigin.StartAsync();
+        File.Copy(_folder.Combine("root", "clip.mp4"), Path.Combine(_origin.WebRoot, "clip.mp4"));
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("files", $"file://{_folder.Combine("root")}/")
+            .Route("files", "/files/{**key}", "files", writeAccess: "Authenticated")
+            .Set("ReverseProxy:Routes:files:CorsPolicy", "players")
+            .Cluster("origin", _origin.Address.ToString())
+            .Route("origin", "/origin/{**rest}", "origin")
+            .Set("ReverseProxy:Routes:origin:CorsPolicy", "players")
+            .Set("ReverseProxy:Routes:origin:Transforms:0:PathRemovePrefix", "/origin")
+            .Route("closed", "/closed/{**key}", "files")
+            .Set("StreamForge:Cors:players:AllowedOrigins:0", Player)
+            .Set("StreamForge:Auth:ApiKeys:uploader", "0123456789abcdef0123"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task A_preflight_for_a_ranged_GET_is_204_with_the_allow_headers(string path)
+    {
+        using var response = await PreflightAsync(path, "GET", "range, if-range");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(Player, Single(response, "Access-Control-Allow-Origin"));
+        var allowed = Single(response, "Access-Control-Allow-Headers");
+        Assert.Contains("range", allowed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("if-range", allowed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_preflight_for_an_authenticated_PUT_is_answered_before_authentication()
+    {
+        using var response = await PreflightAsync("/files/upload.mp4", "PUT", "content-type, x-api-key");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Contains("PUT", Single(response, "Access-Control-Allow-Methods"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task A_ranged_GET_from_the_player_exposes_what_a_player_reads(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", Player);
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 99);
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(Player, Single(response, "Access-Control-Allow-Origin"));
+        var exposed = Single(response, "Access-Control-Expose-Headers");
+        Assert.Contains("Content-Range", exposed, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Content-Length", exposed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Errors_carry_the_CORS_headers_so_the_page_can_read_them()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/files/missing.mp4");
+        request.Headers.Add("Origin", Player);
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(Player, Single(response, "Access-Control-Allow-Origin"));
+    }
+
+    [Theory]
+    [InlineData("/files/clip.mp4", "http://evil.example")]
+    [InlineData("/closed/clip.mp4", Player)]
+    public async Task Other_origins_and_routes_without_a_policy_get_no_CORS_headers(string path, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", origin);
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _origin.Dispose();
+        _folder.Dispose();
+    }
+
+    private async Task<HttpResponseMessage> PreflightAsync(string path, string method, string headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, path);
+        request.Headers.Add("Origin", Player);
+        request.Headers.Add("Access-Control-Request-Method", method);
+        request.Headers.Add("Access-Control-Request-Headers", headers);
+        return await _gateway.Client.SendAsync(request);
+    }
+
+    private static string Single(HttpResponseMessage response, string header) =>
+        Assert.Single(response.Headers.TryGetValues(header, out var values) ? values : []);
+}
