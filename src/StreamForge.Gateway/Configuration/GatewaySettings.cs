@@ -17,8 +17,12 @@ internal sealed class GatewaySettings(
     AdminAccess admin,
     FileStoreSettings fileStore,
     MediaTypes mediaTypes,
-    IReadOnlyDictionary<string, CorsPolicy> corsPolicies)
+    IReadOnlyDictionary<string, CorsPolicy> corsPolicies,
+    CompressionSettings compression)
 {
+    /// <summary>Response compression of text (read at start-up).</summary>
+    public CompressionSettings Compression { get; } = compression;
+
     /// <summary>CORS policies by name (<c>StreamForge:Cors</c>), for YARP routes' <c>CorsPolicy</c>.</summary>
     public IReadOnlyDictionary<string, CorsPolicy> CorsPolicies { get; } = corsPolicies;
 

@@ -37,6 +37,10 @@ internal static class GatewaySettingsLoader
         var auth = ReadAuth(root.GetSection("Auth"), errors);
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
         var admin = ReadAdmin(root.GetSection("Admin"), errors);
+        var compressionSection = root.GetSection("Compression");
+        var compression = new CompressionSettings(
+            reader.Boolean(compressionSection, "Enabled", CompressionSettings.Default.Enabled),
+            reader.Size(compressionSection, "MaxBodySize", CompressionSettings.Default.MaxBodySize, 0, 1L << 30));
         var fileStore = new FileStoreSettings(reader.Duration(root.GetSection("FileStore"), "TempFileMaxAge",
             FileStoreSettings.DefaultTempFileMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)));
 
@@ -47,7 +51,7 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, cors, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression);
     }
 
     private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
@@ -200,6 +204,18 @@ internal static class GatewaySettingsLoader
             {
                 errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),
                     "Authenticated writes need StreamForge:Auth:ApiKeys or StreamForge:Auth:Jwt");
+            }
+
+            if (route["ClusterId"] is { } targetCluster && storageClusters.Contains(targetCluster))
+            {
+                // YARP's response transforms act on a proxied response, which storage routes do not have: refuse them
+                // rather than ignore them.
+                foreach (var transform in route.GetSection("Transforms").GetChildren()
+                    .Where(t => t.GetChildren().Any(k => k.Key.StartsWith("ResponseHeader", StringComparison.OrdinalIgnoreCase)
+                        || k.Key.StartsWith("ResponseTrailer", StringComparison.OrdinalIgnoreCase))))
+                {
+                    errors.Add(transform.Path, "response transforms do not apply to storage routes; set response headers with the stream policy's Headers section");
+                }
             }
 
             var corsPolicy = route["CorsPolicy"];

@@ -9,6 +9,9 @@ namespace StreamForge.Gateway.Configuration;
 internal sealed record StreamPolicy(
     string Name, BufferPolicy Buffer, RangePolicy Range, UploadPolicy Upload, ThrottlePolicy Throttle, ClientKeyResolver ClientKey)
 {
+    /// <summary>Response headers added to storage responses (Cache-Control).</summary>
+    public HeadersPolicy Headers { get; init; } = HeadersPolicy.None;
+
     /// <summary>The policy used by routes that name none.</summary>
     public const string DefaultName = "default";
 

@@ -1,3 +1,4 @@
+using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
@@ -8,7 +9,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle"];
+    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -51,7 +52,46 @@ internal static class StreamPolicyReader
             ReadRange(section.GetSection("Range"), reader),
             ReadUpload(section.GetSection("Upload"), reader, errors),
             ReadThrottle(throttle, reader),
-            clientKey ?? ClientKeyResolver.ByRemoteAddress);
+            clientKey ?? ClientKeyResolver.ByRemoteAddress)
+        {
+            Headers = ReadHeaders(section.GetSection("Headers"), errors),
+        };
+    }
+
+    private static HeadersPolicy ReadHeaders(IConfigurationSection section, ConfigurationErrors errors)
+    {
+        string? Checked(IConfigurationSection entry)
+        {
+            if (entry.Value is null || !CacheControlHeaderValue.TryParse(entry.Value, out _))
+            {
+                errors.Add(entry.Path, $"'{entry.Value}' is not a Cache-Control value (example: \"public, max-age=31536000, immutable\")");
+                return null;
+            }
+
+            return entry.Value;
+        }
+
+        foreach (var child in section.GetChildren().Where(c => c.Key is not ("CacheControl" or "CacheControlByExtension")))
+        {
+            errors.Add(child.Path, "unknown setting; expected CacheControl or CacheControlByExtension");
+        }
+
+        var byExtension = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in section.GetSection("CacheControlByExtension").GetChildren())
+        {
+            if (!entry.Key.StartsWith('.'))
+            {
+                errors.Add(entry.Path, "an extension starts with '.', e.g. \".m3u8\"");
+            }
+            else if (Checked(entry) is { } value)
+            {
+                byExtension[entry.Key] = value;
+            }
+        }
+
+        var all = section.GetSection("CacheControl");
+        var cacheControl = all.Value is null ? null : Checked(all);
+        return cacheControl is null && byExtension.Count == 0 ? HeadersPolicy.None : new HeadersPolicy(cacheControl, byExtension);
     }
 
     private static BufferPolicy ReadBuffer(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
@@ -64,6 +65,18 @@ public static class GatewayApplication
         builder.Services.AddSingleton<FormUploadHandler>();
         builder.Services.AddSingleton<TempFileSweeper>();
         builder.Services.AddHostedService<TempFileSweepService>();
+        // Text only (manifests, subtitles, JSON), streamed; never media, never a range (Proxy/MediaAwareCompressionProvider.cs).
+        builder.Services.AddSingleton<IResponseCompressionProvider, MediaAwareCompressionProvider>();
+        builder.Services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = CompressionSettings.MimeTypes;
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
+        // Fastest: compression runs on the request path, manifests are small, and the better ratios cost several times the CPU.
+        builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Fastest);
+        builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Fastest);
         builder.Services.AddCors();
         builder.Services.Replace(ServiceDescriptor.Singleton<ICorsPolicyProvider, GatewayCorsPolicyProvider>());
         builder.AddGatewayAuthentication(settings.Auth);
@@ -75,6 +88,7 @@ public static class GatewayApplication
         ProxyConfigCheck.ThrowIfInvalid(app.Services);
         app.UseMiddleware<RequestFramingGuardMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseResponseCompression();
         app.UseRouting();
         // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed
         // origin simply gets no CORS headers.

@@ -1,8 +1,8 @@
 using Microsoft.Net.Http.Headers;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Storage;
 using StreamForge.Gateway.Streaming;
 
@@ -52,7 +52,7 @@ internal sealed class ObjectDownloadHandler(
             return;
         }
 
-        WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route.MediaTypes);
+        WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route);
         request.Context.Response.ContentLength = content.Info.Length;
         await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
     }
@@ -73,7 +73,7 @@ internal sealed class ObjectDownloadHandler(
         switch (plan.Kind)
         {
             case DownloadPlanKind.NotModified:
-                WriteEntityHeaders(response, request.Key, info, request.Route.MediaTypes);
+                WriteEntityHeaders(response, request.Key, info, request.Route);
                 response.ContentType = null;
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;
@@ -92,7 +92,7 @@ internal sealed class ObjectDownloadHandler(
                 return;
         }
 
-        WriteEntityHeaders(response, request.Key, info, request.Route.MediaTypes);
+        WriteEntityHeaders(response, request.Key, info, request.Route);
         if (plan.Kind == DownloadPlanKind.Full)
         {
             response.ContentLength = info.Length;
@@ -151,10 +151,15 @@ internal sealed class ObjectDownloadHandler(
         }
     }
 
-    private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info, MediaTypes mediaTypes)
+    private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info, ResolvedRoute route)
     {
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = mediaTypes.For(key.Value, info.ContentType);
+        response.ContentType = route.MediaTypes.For(key.Value, info.ContentType);
+        if (route.Policy.Headers.CacheControlFor(key.Value) is { } cacheControl)
+        {
+            response.Headers.CacheControl = cacheControl;
+        }
+
         response.Headers.ETag = info.ETag;
         response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
         response.Headers.AcceptRanges = "bytes";

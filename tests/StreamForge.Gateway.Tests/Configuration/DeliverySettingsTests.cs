@@ -3,7 +3,7 @@ using StreamForge.Gateway.Configuration;
 
 namespace StreamForge.Gateway.Tests.Configuration;
 
-public sealed class CorsPolicyReaderTests
+public sealed class DeliverySettingsTests
 {
     private static GatewayConfigurationException? Problems(Dictionary<string, string?> values)
     {
@@ -56,5 +56,21 @@ public sealed class CorsPolicyReaderTests
         Assert.Contains("StreamForge:Cors:paths:AllowedOrigins", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:Cors:empty:AllowedOrigins: required", all, StringComparison.Ordinal);
         Assert.Equal(4, error.Errors.Count);
+    }
+
+    [Fact]
+    public void Response_transforms_on_a_storage_route_are_refused_not_ignored()
+    {
+        var error = Problems(new()
+        {
+            ["ReverseProxy:Routes:r:ClusterId"] = "files",
+            ["ReverseProxy:Routes:r:Match:Path"] = "/media/{**key}",
+            ["ReverseProxy:Routes:r:Transforms:0:ResponseHeader"] = "Cache-Control",
+            ["ReverseProxy:Routes:r:Transforms:0:Set"] = "no-store",
+            ["ReverseProxy:Clusters:files:Destinations:d:Address"] = "file:///srv/media/",
+        });
+
+        Assert.NotNull(error);
+        Assert.StartsWith("ReverseProxy:Routes:r:Transforms:0: response transforms do not apply to storage routes", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
 }

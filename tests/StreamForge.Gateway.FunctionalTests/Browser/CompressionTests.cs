@@ -1,0 +1,90 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Browser;
+
+/// <summary>Text (manifests, subtitles, JSON) is compressed when the client accepts it; media and ranges never are.</summary>
+public sealed class CompressionTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new("compression");
+    private readonly HttpClient _raw = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None });
+    private GatewayHost _gateway = null!;
+    private string _manifest = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var manifest = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:4\n");
+        for (var i = 0; i < 500; i++)
+        {
+            manifest.Append("#EXTINF:4.000,\nsegment-").Append(i).Append(".m4s\n");
+        }
+
+        _manifest = manifest.ToString();
+        await File.WriteAllTextAsync(_folder.Combine("index.m3u8"), _manifest);
+        TestData.CreateFile(_folder.Combine("clip.mp4"), 200_000, seed: 4);
+        await File.WriteAllTextAsync(_folder.Combine("big.json"), "[" + string.Join(",", Enumerable.Repeat("\"x\"", 100_000)) + "]");
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("files", $"file://{_folder.Path}/")
+            .Route("files", "/files/{**key}", "files")
+            .Set("StreamForge:Compression:MaxBodySize", "64KiB"));
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task A_manifest_is_compressed_and_varies_by_accept_encoding(string encoding)
+    {
+        using var response = await GetAsync("/files/index.m3u8", encoding);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(encoding, Assert.Single(response.Content.Headers.ContentEncoding));
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        await using var compressed = await response.Content.ReadAsStreamAsync();
+        await using Stream decoder = encoding == "br" ? new BrotliStream(compressed, CompressionMode.Decompress) : new GZipStream(compressed, CompressionMode.Decompress);
+        using var text = new StreamReader(decoder);
+        Assert.Equal(_manifest, await text.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_ranged_request_for_text_is_not_compressed()
+    {
+        using var response = await GetAsync("/files/index.m3u8", "gzip", range: "bytes=0-99");
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Equal(_manifest[..100], await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/files/clip.mp4")]  // media: never
+    [InlineData("/files/big.json")]  // text over MaxBodySize
+    public async Task Media_and_large_bodies_are_sent_as_they_are(string path)
+    {
+        using var response = await GetAsync(path, "gzip, br");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Equal(new FileInfo(_folder.Combine(Path.GetFileName(path))).Length, response.Content.Headers.ContentLength);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _raw.Dispose();
+        await _gateway.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private Task<HttpResponseMessage> GetAsync(string path, string acceptEncoding, string? range = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, path));
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        return _raw.SendAsync(request);
+    }
+}
