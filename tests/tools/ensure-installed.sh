@@ -2,7 +2,7 @@
 # Idempotent installs shared by the test command and the benchmark:
 #   tests/tools/ensure-installed.sh PACKAGE...
 # installs the Debian packages that are missing (apt-get only then), then the pinned npm packages of
-# tests/tools/s3server when node_modules is missing or older than its package-lock.json.
+# tests/tools/s3server and tests/tools/players when node_modules is missing or older than its package-lock.json.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -21,9 +21,12 @@ fi
 
 command -v node >/dev/null || { echo "node (Node.js 20) is required for the S3 server" >&2; exit 1; }
 
-# The S3 protocol server (s3rver, pinned in package-lock.json) behind our launcher.
-s3server="$repo/tests/tools/s3server"
-if [ ! -f "$s3server/node_modules/.package-lock.json" ] || [ "$s3server/package-lock.json" -nt "$s3server/node_modules/.package-lock.json" ]; then
-  echo "installing npm packages for tests/tools/s3server"
-  (cd "$s3server" && npm ci --silent --no-audit --no-fund)
-fi
+# The pinned npm packages of tests/tools: the S3 protocol server (s3rver behind our launcher) and the browser
+# players (hls.js) the browser tests load.
+for folder in s3server players; do
+  dir="$repo/tests/tools/$folder"
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "installing npm packages for tests/tools/$folder"
+    (cd "$dir" && npm ci --silent --no-audit --no-fund)
+  fi
+done

@@ -7,6 +7,9 @@ internal static class RepositoryPaths
 
     public static string S3ServerLauncher => Path.Combine(Root, "tests", "tools", "s3server", "start.js");
 
+    /// <summary>hls.js as installed (pinned) by tests/tools/ensure-installed.sh.</summary>
+    public static string HlsJs => Path.Combine(Root, "tests", "tools", "players", "node_modules", "hls.js", "dist", "hls.min.js");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
