@@ -3,6 +3,11 @@ using StreamForge.Gateway.Hosting;
 
 try
 {
+    if (args is [SignCommand.Name, .. var signArgs])
+    {
+        return SignCommand.Run(signArgs, Console.Out, Console.Error);
+    }
+
     var app = GatewayApplication.Build(new WebApplicationOptions { Args = args });
     await app.RunAsync();
     return 0;

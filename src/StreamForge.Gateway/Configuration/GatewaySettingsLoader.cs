@@ -199,7 +199,13 @@ internal static class GatewaySettingsLoader
             var metadata = route.GetSection("Metadata");
             var values = metadata.GetChildren().Where(entry => entry.Value is not null)
                 .ToDictionary(entry => entry.Key, entry => entry.Value!, StringComparer.OrdinalIgnoreCase);
-            var (_, access) = RouteMetadataReader.Read(route.Key, values, policies, errors);
+            var (routePolicy, access) = RouteMetadataReader.Read(route.Key, values, policies, errors);
+            if (routePolicy.Access is not null && route["ClusterId"] is { } signedCluster && !storageClusters.Contains(signedCluster))
+            {
+                errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.StreamPolicy),
+                    $"policy '{routePolicy.Name}' requires signed URLs, which only storage routes check; '{signedCluster}' is an HTTP origin");
+            }
+
             if (access == WriteAccess.Authenticated && auth.ApiKeys.Count == 0 && !auth.HasJwt)
             {
                 errors.Add(ConfigurationReader.PathOf(metadata, RouteMetadataKeys.WriteAccess),

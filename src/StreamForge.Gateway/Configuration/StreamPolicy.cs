@@ -9,6 +9,9 @@ namespace StreamForge.Gateway.Configuration;
 internal sealed record StreamPolicy(
     string Name, BufferPolicy Buffer, RangePolicy Range, UploadPolicy Upload, ThrottlePolicy Throttle, ClientKeyResolver ClientKey)
 {
+    /// <summary>When set, storage requests need a signed URL (<c>Access</c> section).</summary>
+    public SignedUrlPolicy? Access { get; init; }
+
     /// <summary>Response headers added to storage responses (Cache-Control).</summary>
     public HeadersPolicy Headers { get; init; } = HeadersPolicy.None;
 

@@ -9,7 +9,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers"];
+    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers", "Access"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -55,7 +55,46 @@ internal static class StreamPolicyReader
             clientKey ?? ClientKeyResolver.ByRemoteAddress)
         {
             Headers = ReadHeaders(section.GetSection("Headers"), errors),
+            Access = ReadAccess(section.GetSection("Access"), reader, errors),
         };
+    }
+
+    private static SignedUrlPolicy? ReadAccess(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        foreach (var child in section.GetChildren().Where(c => c.Key is not ("Signed" or "Keys" or "BindClientAddress")))
+        {
+            errors.Add(child.Path, "unknown setting; expected Signed, Keys or BindClientAddress");
+        }
+
+        if (!reader.Boolean(section, "Signed", false))
+        {
+            return null;
+        }
+
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var entry in section.GetSection("Keys").GetChildren())
+        {
+            var buffer = new byte[((entry.Value?.Length ?? 0) * 3 / 4) + 3];
+            if (entry.Key.Contains('.', StringComparison.Ordinal) || entry.Key.Contains('/', StringComparison.Ordinal))
+            {
+                errors.Add(entry.Path, "a key id may not contain '.' or '/' (it is part of the URL token)");
+            }
+            else if (entry.Value is null || !Convert.TryFromBase64String(entry.Value, buffer, out var length) || length < 32)
+            {
+                errors.Add(entry.Path, "must be a base64 key of at least 32 bytes (e.g. from `openssl rand -base64 32`)");
+            }
+            else
+            {
+                keys[entry.Key] = buffer[..length];
+            }
+        }
+
+        if (keys.Count == 0 && !section.GetSection("Keys").GetChildren().Any())
+        {
+            errors.Add(ConfigurationReader.PathOf(section, "Keys"), "Signed routes need at least one key");
+        }
+
+        return new SignedUrlPolicy(keys, reader.Boolean(section, "BindClientAddress", false));
     }
 
     private static HeadersPolicy ReadHeaders(IConfigurationSection section, ConfigurationErrors errors)

@@ -20,6 +20,9 @@ internal static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WritesForbidden = "writes_forbidden";
     public const string AdminForbidden = "admin_forbidden";
+    public const string SignatureMissing = "signature_missing";
+    public const string SignatureInvalid = "signature_invalid";
+    public const string SignatureExpired = "signature_expired";
     public const string AuthenticationRequired = "authentication_required";
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";

@@ -13,7 +13,8 @@ internal sealed class StorageRequestMiddleware(
     RequestDelegate next,
     ObjectDownloadHandler downloads,
     ObjectUploadHandler uploads,
-    FormUploadHandler forms)
+    FormUploadHandler forms,
+    TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -23,7 +24,18 @@ internal sealed class StorageRequestMiddleware(
             return next(context);
         }
 
-        if (!ObjectKey.TryCreate(KeyFromRoute(context), out var key, out var problem))
+        var keyPath = KeyFromRoute(context);
+        if (route.Policy.Access is { } signed)
+        {
+            // Before any upstream call: an unsigned request costs the store nothing.
+            var refusal = SignedUrl.Verify(route.RouteId, keyPath, signed, time.GetUtcNow(), context.Connection.RemoteIpAddress, out keyPath);
+            if (refusal is not null)
+            {
+                return ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, refusal, $"route '{route.RouteId}' serves signed URLs only ({refusal})");
+            }
+        }
+
+        if (!ObjectKey.TryCreate(keyPath, out var key, out var problem))
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey, problem);
         }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using StreamForge.Gateway.FunctionalTests.Clients;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
+using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.FunctionalTests.Browser;
 
@@ -21,6 +22,8 @@ namespace StreamForge.Gateway.FunctionalTests.Browser;
 [Collection(S3Collection.Name)]
 public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : IClassFixture<MediaFixture>, IAsyncLifetime
 {
+    private static readonly byte[] SigningKey = [.. Enumerable.Range(7, 32).Select(i => (byte)i)];
+
     private readonly TempFolder _hls = new("hls");
     private readonly TempFolder _store = new("hls-store");
     private PageServer _pages = null!;
@@ -35,10 +38,12 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
         ], _hls.Path);
         Assert.True(code == 0, output);
         File.Copy(media.PathOf("fast.mp4"), _hls.Combine("clip.mp4"));
+        Directory.CreateDirectory(_store.Combine("show"));
         foreach (var file in Directory.GetFiles(_hls.Path))
         {
             var name = Path.GetFileName(file);
             File.Copy(file, _store.Combine(name));
+            File.Copy(file, _store.Combine("show", name));
             await s3.Client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = S3ServerFixture.Bucket, Key = "hls/" + name, FilePath = file, ContentType = "binary/octet-stream",
@@ -54,6 +59,10 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
             .Cluster("files", $"file://{_store.Path}/")
             .Route("file-hls", "/files/{**key}", "files")
             .Set("ReverseProxy:Routes:file-hls:CorsPolicy", "players")
+            .Route("signed-hls", "/signed/{**key}", "files", policy: "private")
+            .Set("ReverseProxy:Routes:signed-hls:CorsPolicy", "players")
+            .Set("StreamForge:StreamPolicies:private:Access:Signed", "true")
+            .Set("StreamForge:StreamPolicies:private:Access:Keys:k1", Convert.ToBase64String(SigningKey))
             .Route("denied-hls", "/denied/{**key}", "files")
             .Set("ReverseProxy:Routes:denied-hls:CorsPolicy", "others")
             .Set("StreamForge:Cors:players:AllowedOrigins:0", _pages.Origin)
@@ -63,6 +72,7 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
     [Theory]
     [InlineData("/s3/")]
     [InlineData("/files/")]
+    [InlineData("/signed/")] // one signature for the folder "show/" covers the playlist and every segment it names
     public async Task A_page_on_another_origin_plays_and_seeks_HLS_and_MP4(string route)
     {
         var report = await RunPageAsync(route);
@@ -77,6 +87,8 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
         Assert.Equal(206, report.GetProperty("rangeStatus").GetInt32());
         Assert.StartsWith("bytes 0-99/", report.GetProperty("contentRange").GetString(), StringComparison.Ordinal);
         Assert.Equal(MediaFixture.DurationSeconds, report.GetProperty("mp4Duration").GetDouble(), precision: 0);
+        var mp4Seeks = report.GetProperty("mp4Seeks").EnumerateArray().Select(s => s.GetDouble()).ToArray();
+        Assert.Collection(mp4Seeks, t => Assert.InRange(t, 13, 15), t => Assert.InRange(t, 3, 5), t => Assert.InRange(t, 17, 19));
     }
 
     [Fact]
@@ -98,7 +110,9 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
 
     private async Task<JsonElement> RunPageAsync(string route)
     {
-        var base_ = new Uri(_gateway.Address, route);
+        var base_ = new Uri(_gateway.Address, route == "/signed/"
+            ? $"/signed/{SignedUrl.CreateToken("signed-hls", "show/", DateTimeOffset.UtcNow.AddHours(1), "k1", SigningKey)}/show/"
+            : route);
         var report = _pages.Expect(route);
         using var profile = new TempFolder("chromium-profile");
         using var browser = new ExternalProcess(File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : "chromium",
@@ -189,7 +203,10 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
             const loaded = once(mp4, 'loadedmetadata');
             mp4.src = base + 'clip.mp4';
             await loaded;
-            report({ ok: true, duration: v.duration, rangeStatus: ranged.status, contentRange: ranged.headers.get('Content-Range'), mp4Duration: mp4.duration });
+            await mp4.play().catch(() => {});
+            const mp4Seeks = [];
+            for (const t of [14, 4, 18]) { const seeked = once(mp4, 'seeked'); mp4.currentTime = t; await seeked; mp4Seeks.push(mp4.currentTime); }
+            report({ ok: true, duration: v.duration, rangeStatus: ranged.status, contentRange: ranged.headers.get('Content-Range'), mp4Duration: mp4.duration, mp4Seeks });
           } catch (e) { report({ ok: false, errorType: 'page', details: String(e) }); }
         });
         hls.loadSource(base + 'index.m3u8');
