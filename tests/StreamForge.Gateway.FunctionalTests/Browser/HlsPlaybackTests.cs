@@ -110,18 +110,11 @@ public sealed class HlsPlaybackTests(S3ServerFixture s3, MediaFixture media) : I
 
     private async Task<JsonElement> RunPageAsync(string route)
     {
-        var base_ = new Uri(_gateway.Address, route == "/signed/"
+        var mediaBase = new Uri(_gateway.Address, route == "/signed/"
             ? $"/signed/{SignedUrl.CreateToken("signed-hls", "show/", DateTimeOffset.UtcNow.AddHours(1), "k1", SigningKey)}/show/"
             : route);
         var report = _pages.Expect(route);
-        using var profile = new TempFolder("chromium-profile");
-        using var browser = new ExternalProcess(File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : "chromium",
-        [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--autoplay-policy=no-user-gesture-required", "--mute-audio", $"--user-data-dir={profile.Path}",
-            new Uri(_pages.Address, $"/page.html?base={Uri.EscapeDataString(base_.ToString())}&route={Uri.EscapeDataString(route)}").ToString(),
-        ]);
+        using var browser = new HeadlessChromium(new Uri(_pages.Address, $"/page.html?base={Uri.EscapeDataString(mediaBase.ToString())}&route={Uri.EscapeDataString(route)}"));
 
         using var json = JsonDocument.Parse(await report.WaitAsync(TimeSpan.FromSeconds(90)));
         return json.RootElement.Clone();

@@ -35,14 +35,7 @@ public sealed class BrowserPlaybackTests(S3ServerFixture s3, MediaFixture media)
         using var ranged = new RouteMeter("streamforge.range.requests", "browser");
         var report = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var pages = await StartPageServerAsync(new Uri(gateway.Address, "/videos/fast.mp4"), report);
-        using var profile = new TempFolder("chromium-profile");
-        using var browser = new ExternalProcess(File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : "chromium",
-        [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--autoplay-policy=no-user-gesture-required", "--mute-audio", $"--user-data-dir={profile.Path}",
-            new Uri(pages.Address, "/page.html").ToString(),
-        ]);
+        using var browser = new HeadlessChromium(new Uri(pages.Address, "/page.html"));
 
         var json = await report.Task.WaitAsync(TimeSpan.FromSeconds(90));
 
