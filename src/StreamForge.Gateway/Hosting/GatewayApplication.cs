@@ -1,7 +1,4 @@
 using Amazon.S3;
-using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.AspNetCore.ResponseCompression;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
@@ -65,20 +62,7 @@ public static class GatewayApplication
         builder.Services.AddSingleton<FormUploadHandler>();
         builder.Services.AddSingleton<TempFileSweeper>();
         builder.Services.AddHostedService<TempFileSweepService>();
-        // Text only (manifests, subtitles, JSON), streamed; never media, never a range (Proxy/MediaAwareCompressionProvider.cs).
-        builder.Services.AddSingleton<IResponseCompressionProvider, MediaAwareCompressionProvider>();
-        builder.Services.AddResponseCompression(options =>
-        {
-            options.EnableForHttps = true;
-            options.MimeTypes = CompressionSettings.MimeTypes;
-            options.Providers.Add<BrotliCompressionProvider>();
-            options.Providers.Add<GzipCompressionProvider>();
-        });
-        // Fastest: compression runs on the request path, manifests are small, and the better ratios cost several times the CPU.
-        builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Fastest);
-        builder.Services.Configure<GzipCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Fastest);
-        builder.Services.AddCors();
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICorsPolicyProvider, GatewayCorsPolicyProvider>());
+        builder.AddGatewayDelivery();
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
