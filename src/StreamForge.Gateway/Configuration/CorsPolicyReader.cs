@@ -21,23 +21,11 @@ internal static class CorsPolicyReader
 
     private static readonly string[] KnownKeys = ["AllowedOrigins", "AllowCredentials", "MaxAge", "ExposedHeaders", "AllowedHeaders", "AllowedMethods"];
 
-    public static Dictionary<string, CorsPolicy> ReadAll(IConfigurationSection section, ConfigurationErrors errors)
-    {
-        var policies = new Dictionary<string, CorsPolicy>(StringComparer.OrdinalIgnoreCase);
-        foreach (var policy in section.GetChildren())
-        {
-            policies[policy.Key] = Read(policy, errors);
-        }
-
-        return policies;
-    }
+    public static Dictionary<string, CorsPolicy> ReadAll(IConfigurationSection section, ConfigurationErrors errors) => errors.ReadNamed(section, Read);
 
     private static CorsPolicy Read(IConfigurationSection section, ConfigurationErrors errors)
     {
-        foreach (var child in section.GetChildren().Where(c => !KnownKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
-        {
-            errors.Add(child.Path, $"unknown setting; expected one of {string.Join(", ", KnownKeys)}");
-        }
+        errors.RejectUnknownKeys(section, KnownKeys);
 
         var reader = new ConfigurationReader(errors);
         var builder = new CorsPolicyBuilder()

@@ -12,23 +12,12 @@ internal static class RateLimitPolicyReader
         "MaxConcurrentStreams", "PartitionBy", "Distributed", "RedisUnavailable",
     ];
 
-    public static Dictionary<string, RateLimitPolicySettings> ReadAll(IConfigurationSection section, ConfigurationErrors errors)
-    {
-        var policies = new Dictionary<string, RateLimitPolicySettings>(StringComparer.OrdinalIgnoreCase);
-        foreach (var policy in section.GetChildren())
-        {
-            policies[policy.Key] = Read(policy, errors);
-        }
-
-        return policies;
-    }
+    public static Dictionary<string, RateLimitPolicySettings> ReadAll(IConfigurationSection section, ConfigurationErrors errors) =>
+        errors.ReadNamed(section, Read);
 
     private static RateLimitPolicySettings Read(IConfigurationSection section, ConfigurationErrors errors)
     {
-        foreach (var child in section.GetChildren().Where(c => !KnownKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
-        {
-            errors.Add(child.Path, $"unknown setting; expected one of {string.Join(", ", KnownKeys)}");
-        }
+        errors.RejectUnknownKeys(section, KnownKeys);
 
         var reader = new ConfigurationReader(errors);
         if (section["Kind"] is null)

@@ -30,13 +30,7 @@ internal static class StreamPolicyReader
 
     private static StreamPolicy Read(IConfigurationSection section, ConfigurationErrors errors)
     {
-        foreach (var child in section.GetChildren())
-        {
-            if (!KnownSections.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add(child.Path, $"unknown setting; expected one of {string.Join(", ", KnownSections)}");
-            }
-        }
+        errors.RejectUnknownKeys(section, KnownSections);
 
         var reader = new ConfigurationReader(errors);
         var throttle = section.GetSection("Throttle");
@@ -61,10 +55,7 @@ internal static class StreamPolicyReader
 
     private static SignedUrlPolicy? ReadAccess(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
-        foreach (var child in section.GetChildren().Where(c => c.Key is not ("Signed" or "Keys" or "BindClientAddress")))
-        {
-            errors.Add(child.Path, "unknown setting; expected Signed, Keys or BindClientAddress");
-        }
+        errors.RejectUnknownKeys(section, "Signed", "Keys", "BindClientAddress");
 
         if (!reader.Boolean(section, "Signed", false))
         {
@@ -110,10 +101,7 @@ internal static class StreamPolicyReader
             return entry.Value;
         }
 
-        foreach (var child in section.GetChildren().Where(c => c.Key is not ("CacheControl" or "CacheControlByExtension")))
-        {
-            errors.Add(child.Path, "unknown setting; expected CacheControl or CacheControlByExtension");
-        }
+        errors.RejectUnknownKeys(section, "CacheControl", "CacheControlByExtension");
 
         var byExtension = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in section.GetSection("CacheControlByExtension").GetChildren())
