@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.FileSystem;
@@ -18,8 +19,12 @@ internal sealed class GatewaySettings(
     FileStoreSettings fileStore,
     MediaTypes mediaTypes,
     IReadOnlyDictionary<string, CorsPolicy> corsPolicies,
-    CompressionSettings compression)
+    CompressionSettings compression,
+    AccessLogSettings accessLog)
 {
+    /// <summary>Where and how the access log is written (read at start-up).</summary>
+    public AccessLogSettings AccessLog { get; } = accessLog;
+
     /// <summary>Response compression of text (read at start-up).</summary>
     public CompressionSettings Compression { get; } = compression;
 
@@ -29,7 +34,7 @@ internal sealed class GatewaySettings(
     /// <summary>Content types by extension (built-in media map plus <c>StreamForge:MediaTypes</c>).</summary>
     public MediaTypes MediaTypes { get; } = mediaTypes;
 
-    /// <summary>Who may reach <c>/metrics</c> (the admin surface).</summary>
+    /// <summary>Who may reach the admin surface (<c>/metrics</c>, <c>/_streamforge/</c>).</summary>
     public AdminAccess Admin { get; } = admin;
 
     /// <summary>How writers on <c>WriteAccess: Authenticated</c> routes prove who they are.</summary>

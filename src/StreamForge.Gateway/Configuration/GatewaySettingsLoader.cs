@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -36,7 +37,8 @@ internal static class GatewaySettingsLoader
 
         var auth = ReadAuth(root.GetSection("Auth"), errors);
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
-        var admin = ReadAdmin(root.GetSection("Admin"), errors);
+        var admin = ReadAdmin(root.GetSection("Admin"), reader, errors);
+        var accessLog = ReadAccessLog(root.GetSection("AccessLog"), reader, errors);
         var compressionSection = root.GetSection("Compression");
         var compression = new CompressionSettings(
             reader.Boolean(compressionSection, "Enabled", CompressionSettings.Default.Enabled),
@@ -51,7 +53,7 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, cors, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression, accessLog);
     }
 
     private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
@@ -76,7 +78,19 @@ internal static class GatewaySettingsLoader
         return configured.Count == 0 ? MediaTypes.Default : new MediaTypes(configured);
     }
 
-    private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationErrors errors)
+    private static AccessLogSettings ReadAccessLog(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        errors.RejectUnknownKeys(section, ["Enabled", "Directory", "MaxFileSize", "RetainedFiles", "QueueLength"]);
+        var defaults = AccessLogSettings.Default;
+        return new AccessLogSettings(
+            reader.Boolean(section, "Enabled", defaults.Enabled),
+            section["Directory"] is { Length: > 0 } directory ? directory : defaults.Directory,
+            reader.Size(section, "MaxFileSize", defaults.MaxFileSize, 4096, 1L << 40),
+            reader.Integer(section, "RetainedFiles", defaults.RetainedFiles, 1, 100_000),
+            reader.Integer(section, "QueueLength", defaults.QueueLength, 16, 1 << 20));
+    }
+
+    private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
         var networks = new List<IPNetwork>();
         foreach (var entry in section.GetSection("AllowedNetworks").GetChildren())
@@ -91,7 +105,8 @@ internal static class GatewaySettingsLoader
             }
         }
 
-        return networks.Count == 0 ? AdminAccess.LoopbackOnly : new AdminAccess(networks);
+        var allowAuthenticated = reader.Boolean(section, "AllowAuthenticated", false);
+        return networks.Count == 0 && !allowAuthenticated ? AdminAccess.LoopbackOnly : new AdminAccess(networks, allowAuthenticated);
     }
 
     private static AuthSettings ReadAuth(IConfigurationSection section, ConfigurationErrors errors)

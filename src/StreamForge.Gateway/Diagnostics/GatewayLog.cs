@@ -53,4 +53,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(14, LogLevel.Warning, "File locks are not enforced in {Folder}: only temp files not written for over {MaxAge} are removed")]
     public static partial void TempFileLocksNotEnforced(ILogger logger, string folder, TimeSpan maxAge);
+
+    [LoggerMessage(30, LogLevel.Error, "Could not write the access log in {Directory}; lines are lost until it is writable")]
+    public static partial void AccessLogFailed(ILogger logger, string directory, Exception error);
 }

@@ -16,6 +16,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _rangeRequests;
     private readonly Counter<long> _slicesFetched;
     private readonly Counter<double> _backpressureWait;
+    private readonly Counter<long> _uploads;
+    private readonly Counter<long> _accessLogDropped;
 
     /// <summary>Tag naming the gateway instance on its meter, so one process hosting several keeps their series apart.</summary>
     public const string InstanceTag = "streamforge.instance";
@@ -35,6 +37,8 @@ internal sealed class GatewayMetrics
         _backpressureWait = meter.CreateCounter<double>("streamforge.backpressure.wait", "s", "Time writes waited for the reading side (slow clients or upstreams), by route and direction.");
         _requestsRejected = meter.CreateCounter<long>("streamforge.requests.rejected", "{request}", "Requests refused before streaming, by route and reason.");
         _streamsAborted = meter.CreateCounter<long>("streamforge.streams.aborted", "{stream}", "Streams that ended before their last byte, by route and reason.");
+        _uploads = meter.CreateCounter<long>("streamforge.uploads", "{upload}", "Uploads that ended, by route and outcome (stored, failed, canceled).");
+        _accessLogDropped = meter.CreateCounter<long>("streamforge.access_log.dropped", "{line}", "Access log lines dropped because the writer's queue was full.");
     }
 
     public void BytesSent(string route, long bytes) => _bytesSent.Add(bytes, new KeyValuePair<string, object?>("route", route));
@@ -62,4 +66,8 @@ internal sealed class GatewayMetrics
     public void RangeRequest(string route, string kind) => _rangeRequests.Add(1, new("route", route), new("kind", kind));
 
     public void SliceFetched(string route) => _slicesFetched.Add(1, new KeyValuePair<string, object?>("route", route));
+
+    public void UploadEnded(string route, string outcome) => _uploads.Add(1, new("route", route), new("outcome", outcome));
+
+    public void AccessLogDropped() => _accessLogDropped.Add(1);
 }

@@ -16,6 +16,11 @@ internal static class ProblemResponder
         }
 
         RecordRejection(context, code);
+        if (context.Features.Get<AccessLogRecord>() is { } record)
+        {
+            record.ErrorCode = code;
+        }
+
         // CORS headers were set for this response by the CORS middleware; a browser can read the error only with them.
         var cors = context.Response.Headers.Where(header => header.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)
             || header.Key.Equals("Vary", StringComparison.OrdinalIgnoreCase)).ToList();

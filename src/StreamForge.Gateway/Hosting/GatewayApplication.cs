@@ -46,7 +46,20 @@ public static class GatewayApplication
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddResponseTransform(OriginRangeEmulation.ApplyAsync));
+            .AddTransforms(transforms =>
+            {
+                transforms.AddResponseTransform(OriginRangeEmulation.ApplyAsync);
+                // Runs when the origin's response headers arrive: the access log's upstream time to first byte.
+                transforms.AddResponseTransform(context =>
+                {
+                    if (context.ProxyResponse is not null)
+                    {
+                        context.HttpContext.Features.Get<AccessLogRecord>()?.UpstreamResponded();
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
+            });
         builder.Services.AddSingleton<RouteResolver>();
         builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());
         builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
@@ -67,9 +80,12 @@ public static class GatewayApplication
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
         builder.AddGatewayObservability();
+        builder.AddGatewayOperatorView(settings.AccessLog);
 
         var app = builder.Build();
         ProxyConfigCheck.ThrowIfInvalid(app.Services);
+        // First: every request gets its access log line, including those the guards refuse.
+        app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<RequestFramingGuardMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseResponseCompression();
@@ -85,6 +101,7 @@ public static class GatewayApplication
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AdminEndpointMetadata.Instance);
+        app.MapGatewayStatus();
         var routes = app.Services.GetRequiredService<RouteResolver>();
         app.MapReverseProxy(proxy =>
         {

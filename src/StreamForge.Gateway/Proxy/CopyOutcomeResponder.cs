@@ -18,6 +18,7 @@ internal sealed class CopyOutcomeResponder(GatewayMetrics metrics, ILogger<CopyO
         var context = request.Context;
         var reason = result.Outcome.ToString().ToLowerInvariant();
         metrics.StreamAborted(request.RouteId, reason);
+        context.Features.Get<AccessLogRecord>()?.ErrorCode ??= reason;
         GatewayLog.StreamEndedEarly(logger, request.RouteId, request.Key.Value, result.BytesCopied, reason, result.Error);
 
         if (result.Outcome == CopyOutcome.SourceFailed && !context.Response.HasStarted)

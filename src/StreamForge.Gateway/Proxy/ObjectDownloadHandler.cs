@@ -15,6 +15,7 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal sealed class ObjectDownloadHandler(
     GatewayMetrics metrics,
+    LiveStreams streams,
     StreamThrottles throttles,
     RangedBodyWriter rangedBodies,
     CopyOutcomeResponder outcomes,
@@ -24,6 +25,7 @@ internal sealed class ObjectDownloadHandler(
 
     public async Task HandleAsync(StorageRequest request)
     {
+        request.Context.Features.Get<AccessLogRecord>()?.UpstreamStarted();
         try
         {
             if (DownloadPlanner.NeedsMetadataFirst(request.Context.Request))
@@ -46,6 +48,7 @@ internal sealed class ObjectDownloadHandler(
     {
         metrics.RangeRequest(request.RouteId, "full");
         await using var content = await request.Store.OpenReadAsync(request.Key, span: null, ifMatch: null, request.Context.RequestAborted);
+        UpstreamResponded(request);
         if (content is null)
         {
             await NotFoundAsync(request);
@@ -61,6 +64,7 @@ internal sealed class ObjectDownloadHandler(
     {
         var context = request.Context;
         var info = await request.Store.HeadAsync(request.Key, context.RequestAborted);
+        UpstreamResponded(request);
         if (info is null)
         {
             await NotFoundAsync(request);
@@ -139,17 +143,13 @@ internal sealed class ObjectDownloadHandler(
     {
         var buffer = request.Policy.Buffer;
         using var throttle = throttles.Acquire(request.Context, request.RouteId, request.Policy, Direction);
-        var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, null, throttle, new StreamMeter(metrics, request.RouteId, Direction));
-        metrics.StreamStarted(request.RouteId, Direction.Name);
-        try
-        {
-            await outcomes.RespondAsync(request, await copy(options));
-        }
-        finally
-        {
-            metrics.StreamEnded(request.RouteId, Direction.Name);
-        }
+        using var live = streams.Begin(request.Context, request.RouteId, request.Key.Value, Direction, request.Context.Response.ContentLength, request.Policy.Throttle);
+        var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, null, throttle, live.Meter);
+        await outcomes.RespondAsync(request, await copy(options));
     }
+
+    /// <summary>The store's first answer (metadata or the start of the body): the access log's upstream time to first byte.</summary>
+    private static void UpstreamResponded(StorageRequest request) => request.Context.Features.Get<AccessLogRecord>()?.UpstreamResponded();
 
     private static void WriteEntityHeaders(HttpResponse response, ObjectKey key, ObjectInfo info, ResolvedRoute route)
     {

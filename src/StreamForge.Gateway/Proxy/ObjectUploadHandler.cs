@@ -7,7 +7,7 @@ using StreamForge.Gateway.Uploads;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>PUT on a storage route: admitted by <see cref="UploadGate"/>, then the body streams into the store.</summary>
-internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottles throttles, PipeStage pipes, ILogger<ObjectUploadHandler> logger)
+internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams streams, StreamThrottles throttles, PipeStage pipes, ILogger<ObjectUploadHandler> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Upload;
 
@@ -36,13 +36,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
         var stallTimeout = request.Policy.Buffer.StallTimeout;
-        await using var metered = new MeteredReadStream(source, throttle, new StreamMeter(metrics, request.RouteId, Direction), stallTimeout);
+        using var live = streams.Begin(context, request.RouteId, request.Key.Value, Direction, declared, request.Policy.Throttle);
+        await using var metered = new MeteredReadStream(source, throttle, live.Meter, stallTimeout);
         var verifier = checksums.Count > 0 ? new VerifyingReadStream(metered, declared, checksums) : null;
         Stream body = verifier ?? (Stream)metered;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
         var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload, stallTimeout);
-        metrics.StreamStarted(request.RouteId, Direction.Name);
         try
         {
             var info = request.Policy.Upload.Pipe is { } pipe
@@ -51,6 +51,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
                     context.RequestAborted)
                 : await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
             GatewayLog.UploadStored(logger, request.RouteId, request.Key.Value, info.Length);
+            metrics.UploadEnded(request.RouteId, "stored");
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.Headers.ETag = info.ETag;
             await context.Response.WriteAsJsonAsync(new UploadReceipt(request.Key.Value, info.Length, info.ETag), context.RequestAborted);
@@ -59,6 +60,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         {
             GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, ex);
             metrics.StreamAborted(request.RouteId, "upload_failed");
+            metrics.UploadEnded(request.RouteId, "failed");
             // The client-side cause outranks however storage reported it: a bad digest, then a bad body.
             var cause = verifier?.Mismatch is { } header ? new ChecksumMismatchException(header) : metered.ReadFailure ?? ex;
             await RespondToFailureAsync(context, cause);
@@ -66,10 +68,8 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, StreamThrottle
         catch (OperationCanceledException)
         {
             metrics.StreamAborted(request.RouteId, "canceled");
-        }
-        finally
-        {
-            metrics.StreamEnded(request.RouteId, Direction.Name);
+            metrics.UploadEnded(request.RouteId, "canceled");
+            context.Features.Get<AccessLogRecord>()?.ErrorCode ??= "canceled";
         }
     }
 

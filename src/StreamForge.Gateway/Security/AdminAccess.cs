@@ -3,11 +3,13 @@ using System.Net;
 namespace StreamForge.Gateway.Security;
 
 /// <summary>
-/// Who may reach the admin surface (<c>/metrics</c>; <c>StreamForge:Admin</c>): loopback clients always, and clients in
-/// <see cref="AllowedNetworks"/>. <c>/metrics</c> names the storage endpoints and every route, which is nothing to
-/// show the whole internet; health endpoints are not part of it and stay open.
+/// Who may reach the admin surface (<c>/metrics</c> and everything under <c>/_streamforge/</c>; <c>StreamForge:Admin</c>):
+/// loopback clients always, clients in <see cref="AllowedNetworks"/>, and, when <see cref="AllowAuthenticated"/>,
+/// clients that authenticated with the gateway's API key or JWT. <c>/metrics</c> names the storage endpoints and
+/// every route and the status page names clients and keys, which is nothing to show the whole internet; health
+/// endpoints are not part of it and stay open.
 /// </summary>
-internal sealed record AdminAccess(IReadOnlyList<IPNetwork> AllowedNetworks)
+internal sealed record AdminAccess(IReadOnlyList<IPNetwork> AllowedNetworks, bool AllowAuthenticated = false)
 {
     public static AdminAccess LoopbackOnly { get; } = new([]);
 
@@ -21,4 +23,8 @@ internal sealed record AdminAccess(IReadOnlyList<IPNetwork> AllowedNetworks)
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         return IPAddress.IsLoopback(address) || AllowedNetworks.Any(network => network.Contains(address));
     }
+
+    /// <summary>The request's client by address, or (when configured) by the identity authentication gave it.</summary>
+    public bool Admits(HttpContext context) =>
+        Allows(context.Connection.RemoteIpAddress) || (AllowAuthenticated && context.User.Identity?.IsAuthenticated == true);
 }

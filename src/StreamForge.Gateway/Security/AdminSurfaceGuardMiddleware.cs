@@ -1,18 +1,29 @@
+using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 
 namespace StreamForge.Gateway.Security;
 
-/// <summary>Answers 403 to clients outside <see cref="AdminAccess"/> on endpoints marked as admin. Runs after routing.</summary>
+/// <summary>
+/// Answers 403 to clients outside <see cref="AdminAccess"/> on the admin surface: endpoints marked as admin, and every
+/// path under <see cref="StatusEndpoints.Prefix"/> (mapped or not, so an endpoint added there is guarded without
+/// remembering to). Runs after routing and authentication.
+/// </summary>
 internal sealed class AdminSurfaceGuardMiddleware(RequestDelegate next, AdminAccess access)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminEndpointMetadata>() is null || access.Allows(context.Connection.RemoteIpAddress))
+        if (!IsAdminSurface(context) || access.Admits(context))
         {
             return next(context);
         }
 
         return ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.AdminForbidden,
-            "the admin surface answers loopback clients and the networks in StreamForge:Admin:AllowedNetworks only");
+            access.AllowAuthenticated
+                ? "the admin surface answers loopback clients, the networks in StreamForge:Admin:AllowedNetworks and authenticated clients only"
+                : "the admin surface answers loopback clients and the networks in StreamForge:Admin:AllowedNetworks only");
     }
+
+    public static bool IsAdminSurface(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<AdminEndpointMetadata>() is not null
+        || context.Request.Path.StartsWithSegments(StatusEndpoints.Prefix, StringComparison.OrdinalIgnoreCase);
 }

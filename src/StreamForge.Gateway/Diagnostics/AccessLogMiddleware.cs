@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Model;
+
+namespace StreamForge.Gateway.Diagnostics;
+
+/// <summary>
+/// First in the pipeline: gives the request its <see cref="AccessLogRecord"/> and a byte-counting response body,
+/// and when the request is done, counts its error and queues its access log line.
+/// </summary>
+internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter writer, ErrorTally errors, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var record = new AccessLogRecord(time.GetUtcNow());
+        context.Features.Set(record);
+        using var body = new CountingResponseBody(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
+        context.Features.Set<IHttpResponseBodyFeature>(body);
+        var failed = false;
+        try
+        {
+            await next(context);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            context.Features.Set(body.Inner);
+            // An exception before the status line becomes Kestrel's 500.
+            var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            var error = ErrorOf(context, record, status);
+            if (error is not null)
+            {
+                errors.Add(error);
+            }
+
+            if (writer.Enabled)
+            {
+                writer.Write(EntryOf(context, record, status, body.BytesWritten, error));
+            }
+        }
+    }
+
+    private static string? ErrorOf(HttpContext context, AccessLogRecord record, int status) =>
+        record.ErrorCode
+        ?? (context.RequestAborted.IsCancellationRequested ? "client_aborted" : null)
+        ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
+
+    private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, int status, long sent, string? error)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        // A multipart/byteranges answer has no single Content-Range; the ranges asked for say what was served.
+        var range = response.Headers.ContentRange.Count > 0 ? response.Headers.ContentRange.ToString()
+            : status == StatusCodes.Status206PartialContent ? request.Headers.Range.ToString() : null;
+        return new AccessLogEntry(
+            record.Started,
+            context.Connection.RemoteIpAddress?.ToString(),
+            request.Method,
+            request.PathBase + request.Path + request.QueryString,
+            request.Protocol,
+            status,
+            sent,
+            record.BytesReceived,
+            System.Diagnostics.Stopwatch.GetElapsedTime(record.StartTimestamp),
+            context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId,
+            record.UpstreamTimeToFirstByte,
+            range,
+            // The edge cache (RFC 9211) sets this header; logging it needs nothing more from the cache.
+            response.Headers["Cache-Status"].Count > 0 ? response.Headers["Cache-Status"].ToString() : null,
+            record.Throttle,
+            error);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace StreamForge.Gateway.Diagnostics;
+
+/// <summary>
+/// The access log's current file: <c>access-yyyyMMdd.jsonl</c>, then <c>access-yyyyMMdd.1.jsonl</c>, ... when a file
+/// reaches its size limit; a new date starts a new file. Only the newest <c>RetainedFiles</c> are kept.
+/// Used by the single writer task only.
+/// </summary>
+internal sealed class RollingFile(AccessLogSettings settings, string directory, TimeProvider time) : IDisposable
+{
+    private const string Prefix = "access-";
+    private const string Extension = ".jsonl";
+
+    private FileStream? _file;
+    private DateOnly _date;
+
+    /// <summary>The stream to append the next line of <paramref name="length"/> bytes to, rolled over first if needed.</summary>
+    public Stream For(int length)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (_file is not null && (today != _date || _file.Length + length > settings.MaxFileSize))
+        {
+            _file.Dispose();
+            _file = null;
+        }
+
+        return _file ??= Open(today);
+    }
+
+    public void Flush() => _file?.Flush();
+
+    public void Dispose() => _file?.Dispose();
+
+    private FileStream Open(DateOnly date)
+    {
+        Directory.CreateDirectory(directory);
+        _date = date;
+        var stem = Prefix + date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var path = Path.Combine(directory, stem + Extension);
+        for (var n = 1; File.Exists(path) && new FileInfo(path).Length >= settings.MaxFileSize; n++)
+        {
+            path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}{Extension}"));
+        }
+
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        DeleteOldFiles();
+        return file;
+    }
+
+    private void DeleteOldFiles()
+    {
+        var files = new DirectoryInfo(directory).GetFiles(Prefix + "*" + Extension)
+            .OrderByDescending(file => file.LastWriteTimeUtc).ThenByDescending(file => file.Name, StringComparer.Ordinal)
+            .Skip(settings.RetainedFiles);
+        foreach (var file in files)
+        {
+            file.Delete();
+        }
+    }
+}
