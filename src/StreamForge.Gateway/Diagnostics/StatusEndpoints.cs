@@ -18,7 +18,7 @@ internal static class StatusEndpoints
     public static Task WritePageAsync(HttpContext context)
     {
         // Everything the page needs is in it; nothing may load from elsewhere.
-        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self'";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
         context.Response.Headers.CacheControl = "no-store";
         context.Response.ContentType = "text/html; charset=utf-8";
         context.Response.ContentLength = Page.Value.Length;
