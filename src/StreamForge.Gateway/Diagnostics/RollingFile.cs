@@ -25,28 +25,37 @@ internal sealed class RollingFile(AccessLogSettings settings, string directory, 
             _file = null;
         }
 
-        return _file ??= Open(today);
+        return _file ??= Open(today, length);
     }
 
     public void Flush() => _file?.Flush();
 
     public void Dispose() => _file?.Dispose();
 
-    private FileStream Open(DateOnly date)
+    /// <summary>The day's newest file if the line fits in it (a restart continues it), else the next number.</summary>
+    private FileStream Open(DateOnly date, int length)
     {
         Directory.CreateDirectory(directory);
         _date = date;
         var stem = Prefix + date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var path = Path.Combine(directory, stem + Extension);
-        for (var n = 1; File.Exists(path) && new FileInfo(path).Length >= settings.MaxFileSize; n++)
+        var n = 0;
+        while (File.Exists(PathOf(stem, n + 1)))
         {
-            path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}{Extension}"));
+            n++;
         }
 
-        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        if (File.Exists(PathOf(stem, n)) && new FileInfo(PathOf(stem, n)).Length + length > settings.MaxFileSize)
+        {
+            n++;
+        }
+
+        var file = new FileStream(PathOf(stem, n), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         DeleteOldFiles();
         return file;
     }
+
+    private string PathOf(string stem, int n) =>
+        Path.Combine(directory, n == 0 ? stem + Extension : string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}{Extension}"));
 
     private void DeleteOldFiles()
     {

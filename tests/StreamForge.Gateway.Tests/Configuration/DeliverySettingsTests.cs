@@ -73,4 +73,36 @@ public sealed class DeliverySettingsTests
         Assert.NotNull(error);
         Assert.StartsWith("ReverseProxy:Routes:r:Transforms:0: response transforms do not apply to storage routes", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_access_log_and_admin_settings_are_read_with_their_defaults()
+    {
+        var defaults = GatewaySettingsLoader.Load(new ConfigurationBuilder().Build(), "/srv/gateway");
+        Assert.Equal(StreamForge.Gateway.Diagnostics.AccessLogSettings.Default, defaults.AccessLog);
+        Assert.True(defaults.AccessLog.Enabled);
+        Assert.Equal("logs", defaults.AccessLog.Directory);
+        Assert.False(defaults.Admin.AllowAuthenticated);
+
+        var settings = GatewaySettingsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["StreamForge:AccessLog:Enabled"] = "false",
+            ["StreamForge:AccessLog:Directory"] = "/var/log/streamforge",
+            ["StreamForge:AccessLog:MaxFileSize"] = "10MiB",
+            ["StreamForge:AccessLog:RetainedFiles"] = "7",
+            ["StreamForge:Admin:AllowAuthenticated"] = "true",
+        }).Build(), "/srv/gateway");
+        Assert.Equal(new StreamForge.Gateway.Diagnostics.AccessLogSettings(false, "/var/log/streamforge", 10L << 20, 7, 16_384), settings.AccessLog);
+        Assert.True(settings.Admin.AllowAuthenticated);
+    }
+
+    [Fact]
+    public void A_mistyped_access_log_setting_is_reported()
+    {
+        var error = Problems(new() { ["StreamForge:AccessLog:Enable"] = "false", ["StreamForge:AccessLog:RetainedFiles"] = "0" });
+
+        Assert.NotNull(error);
+        var all = string.Join("\n", error.Errors);
+        Assert.Contains("StreamForge:AccessLog:Enable: unknown setting", all, StringComparison.Ordinal);
+        Assert.Contains("StreamForge:AccessLog:RetainedFiles", all, StringComparison.Ordinal);
+    }
 }

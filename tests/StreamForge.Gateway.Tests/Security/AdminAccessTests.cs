@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
 using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Tests.Security;
@@ -25,4 +27,18 @@ public sealed class AdminAccessTests
 
     [Fact]
     public void A_connection_without_an_address_is_refused() => Assert.False(AdminAccess.LoopbackOnly.Allows(null));
+
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, true)]
+    public void An_authenticated_remote_client_is_admitted_only_when_configured(bool allowAuthenticated, bool authenticated, bool admitted)
+    {
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.10");
+        context.User = new ClaimsPrincipal(authenticated ? new ClaimsIdentity([new Claim("sub", "ops")], "ApiKey") : new ClaimsIdentity());
+
+        Assert.Equal(admitted, new AdminAccess([], allowAuthenticated).Admits(context));
+    }
 }
