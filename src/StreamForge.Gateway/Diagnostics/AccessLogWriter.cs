@@ -78,6 +78,7 @@ internal sealed class AccessLogWriter : IHostedService, IAsyncDisposable
         var line = new ArrayBufferWriter<byte>(1024);
         await using var json = new Utf8JsonWriter(line);
         var reader = _queue.Reader;
+        var failing = false;
         while (await reader.WaitToReadAsync())
         {
             try
@@ -95,10 +96,17 @@ internal sealed class AccessLogWriter : IHostedService, IAsyncDisposable
 
                 // Flushed whenever the queue runs dry: a quiet gateway's log is complete on disk, a busy one's is batched.
                 file.Flush();
+                failing = false;
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                GatewayLog.AccessLogFailed(_logger, _directory, ex);
+                // Logged once per outage, not once per line; the lines of a batch that failed are lost.
+                if (!failing)
+                {
+                    GatewayLog.AccessLogFailed(_logger, _directory, ex);
+                }
+
+                failing = true;
             }
         }
     }
