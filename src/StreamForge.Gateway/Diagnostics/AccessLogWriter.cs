@@ -10,7 +10,7 @@ namespace StreamForge.Gateway.Diagnostics;
 /// range served, throttle, error code), and a full queue here drops and counts a line instead of slowing a stream.
 /// Lines written while Kestrel drains at shutdown still land: the queue is closed only when the host is disposed.
 /// </summary>
-internal sealed class AccessLogWriter : IHostedService, IAsyncDisposable
+internal sealed class AccessLogWriter : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly AccessLogSettings _settings;
     private readonly string _directory;
@@ -70,6 +70,13 @@ internal sealed class AccessLogWriter : IHostedService, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+    }
+
+    /// <summary>For a container disposed synchronously: the same, waiting for the queued lines to be written.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _loop.GetAwaiter().GetResult();
     }
 
     private async Task WriteLinesAsync()
