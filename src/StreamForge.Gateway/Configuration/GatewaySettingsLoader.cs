@@ -153,7 +153,9 @@ internal static class GatewaySettingsLoader
         }
 
         var responseTimeout = reader.Duration(section, "ResponseTimeout", S3Settings.DefaultResponseTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
-        return new S3Settings(serviceUrl, section["Region"] ?? "us-east-1", reader.Boolean(section, "ForcePathStyle", serviceUrl is not null), accessKey, secretKey, responseTimeout);
+        var verifyDownloads = reader.Enumeration(section, "VerifyDownloads", DownloadVerification.Checksum);
+        return new S3Settings(serviceUrl, section["Region"] ?? "us-east-1", reader.Boolean(section, "ForcePathStyle", serviceUrl is not null),
+            accessKey, secretKey, responseTimeout, verifyDownloads);
     }
 
     /// <summary>Returns the ids of clusters whose destination is storage.</summary>

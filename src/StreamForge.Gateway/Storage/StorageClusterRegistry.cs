@@ -33,7 +33,7 @@ internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, S3Setting
             ?? throw new InvalidOperationException(problem);
         return parsed switch
         {
-            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, s3Settings.ResponseTimeout, loggers.CreateLogger<S3ObjectStore>()),
+            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, s3Settings.ResponseTimeout, s3Settings.VerifyDownloads, loggers.CreateLogger<S3ObjectStore>()),
             FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
             _ => throw new InvalidOperationException($"no store for '{address}'"),
         };

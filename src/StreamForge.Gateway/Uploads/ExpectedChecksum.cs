@@ -4,12 +4,15 @@ using System.Security.Cryptography;
 namespace StreamForge.Gateway.Uploads;
 
 /// <summary>
-/// A digest the client announced for its upload (Content-MD5, RFC 1864; or S3's x-amz-checksum-* headers),
-/// to be verified while the body streams through.
+/// A digest a body must match, verified while the body streams through: one a client announced for its upload
+/// (Content-MD5, RFC 1864; or S3's x-amz-checksum-* headers), or the full-object checksum S3 stored for a
+/// download. <see cref="Header"/> names the algorithm by its header.
 /// </summary>
 internal sealed record ExpectedChecksum(string Header, byte[] Digest)
 {
-    private static readonly string[] Supported = ["Content-MD5", "x-amz-checksum-sha256", "x-amz-checksum-sha1", "x-amz-checksum-crc32"];
+    /// <summary>The CRCs are vectorised in System.IO.Hashing (about 0.1 to 0.3 CPU s/GiB here, MD5 about 1.8).</summary>
+    private static readonly string[] Supported =
+        ["Content-MD5", "x-amz-checksum-sha256", "x-amz-checksum-sha1", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme"];
 
     /// <summary>Reads the checksum headers of a request; a malformed one is reported in <paramref name="problem"/>.</summary>
     public static IReadOnlyList<ExpectedChecksum> FromHeaders(IHeaderDictionary headers, out string? problem)
@@ -24,20 +27,35 @@ internal sealed record ExpectedChecksum(string Header, byte[] Digest)
                 continue;
             }
 
-            var digest = new byte[64];
-            if (!Convert.TryFromBase64String(value.Trim(), digest, out var written) || written != DigestLength(name))
+            var checksum = FromBase64(name, value);
+            if (checksum is null)
             {
                 problem = $"{name} is not a base64 {DigestLength(name)}-byte digest";
                 return [];
             }
 
-            found.Add(new ExpectedChecksum(name, digest[..written]));
+            found.Add(checksum);
         }
 
         return found;
     }
 
-    public NonCryptographicHashAlgorithm? CreateCrc() => Header == "x-amz-checksum-crc32" ? new Crc32() : null;
+    public NonCryptographicHashAlgorithm? CreateCrc() => Header switch
+    {
+        "x-amz-checksum-crc32" => new Crc32(),
+        "x-amz-checksum-crc32c" => new Crc32(Crc32ParameterSet.Crc32C),
+        "x-amz-checksum-crc64nvme" => new Crc64(Crc64ParameterSet.Nvme),
+        _ => null,
+    };
+
+    /// <summary>A checksum from its header name and base64 value, or null when the value is not such a digest.</summary>
+    public static ExpectedChecksum? FromBase64(string header, string value)
+    {
+        var digest = new byte[64];
+        return Convert.TryFromBase64String(value.Trim(), digest, out var written) && written == DigestLength(header)
+            ? new ExpectedChecksum(header, digest[..written])
+            : null;
+    }
 
     public IncrementalHash? CreateHash() => Header switch
     {
@@ -52,6 +70,7 @@ internal sealed record ExpectedChecksum(string Header, byte[] Digest)
         "Content-MD5" => 16,
         "x-amz-checksum-sha256" => 32,
         "x-amz-checksum-sha1" => 20,
+        "x-amz-checksum-crc64nvme" => 8,
         _ => 4,
     };
 }

@@ -5,7 +5,8 @@ using StreamForge.Gateway.Streaming;
 namespace StreamForge.Gateway.Uploads;
 
 /// <summary>
-/// Hashes a request body as it is read and fails the read that completes it when a digest does not match.
+/// Hashes a body as it is read (a request body on its way into storage, or an S3 body on its way to a client) and
+/// fails the read that completes it when a digest does not match.
 /// It checks on reaching the declared length, before handing over those last bytes, because a consumer that
 /// knows the length (AWSSDK's PutObject) never asks for the final zero-byte read: the last bytes of a bad
 /// body never reach storage, so its PUT or multipart upload fails and is aborted.
@@ -79,7 +80,7 @@ internal sealed class VerifyingReadStream : AsyncReadOnlyStream
         _verified = true;
         foreach (var (expected, hash, crc) in _checks)
         {
-            // S3 sends CRC32 big-endian; System.IO.Hashing's GetCurrentHash is little-endian.
+            // S3 sends its CRCs big-endian; System.IO.Hashing's GetCurrentHash is little-endian.
             var actual = hash?.GetCurrentHash() ?? [.. crc!.GetCurrentHash().Reverse()];
             if (!CryptographicOperations.FixedTimeEquals(actual, expected.Digest))
             {

@@ -1,14 +1,18 @@
+using WrapperStream = Amazon.Runtime.Internal.Util.WrapperStream;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage.S3;
 
 /// <summary>Objects in one bucket under one prefix, through AWSSDK.S3; bodies are streamed, never buffered.</summary>
 /// <param name="responseTimeout">How long any S3 call may wait for response headers (StreamForge:S3:ResponseTimeout).</param>
-internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, TimeSpan responseTimeout, ILogger logger) : IObjectStore
+/// <param name="verifyDownloads">What full-object GETs are checked against (StreamForge:S3:VerifyDownloads).</param>
+internal sealed class S3ObjectStore(
+    IAmazonS3 client, S3StorageAddress address, TimeSpan responseTimeout, DownloadVerification verifyDownloads, ILogger logger) : IObjectStore
 {
     private readonly S3Uploader _uploader = new(client, address.Bucket, responseTimeout, logger);
 
@@ -47,6 +51,11 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
             // Always a closed range: the gateway has normalised suffix and open ranges against the length.
             request.ByteRange = new ByteRange(s.First, s.Last);
         }
+        else if (verifyDownloads != DownloadVerification.Off)
+        {
+            // S3 sends its stored full-object checksum only when asked, and only for whole-object reads.
+            request.ChecksumMode = ChecksumMode.ENABLED;
+        }
 
         GetObjectResponse response;
         // Lives as long as the body: the SDK may still hold the call's token while the body is read.
@@ -81,7 +90,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
 
         var length = span is null ? response.ContentLength : TotalLength(response.ContentRange) ?? response.ContentLength;
         var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
-        return new ObjectContent(info, response.ResponseStream, span, timer);
+        return new ObjectContent(info, OpenBody(response, span), span, new S3ReadLease(response, timer));
     }
 
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
@@ -111,6 +120,18 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
         {
             throw S3ErrorTranslator.Translate(ex, $"checking bucket '{address.Bucket}'");
         }
+    }
+
+    /// <summary>
+    /// The body straight from the HTTP response, under the SDK's own checking wrappers (a managed MD5 over every
+    /// whole-object GET, whatever S3 stored); verified here instead with the checksum <see cref="S3DownloadChecksum"/> picks.
+    /// A short body is still caught: the HTTP client fails a response that ends before its Content-Length.
+    /// </summary>
+    private Stream OpenBody(GetObjectResponse response, ByteSpan? span)
+    {
+        var raw = WrapperStream.GetNonWrapperBaseStream(response.ResponseStream);
+        var expected = span is null ? S3DownloadChecksum.For(response, verifyDownloads) : null;
+        return expected is null ? raw : new VerifyingReadStream(raw, response.ContentLength, [expected]);
     }
 
     private string FullKey(ObjectKey key) => address.Prefix + key.Value;

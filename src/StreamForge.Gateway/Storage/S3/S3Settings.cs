@@ -7,13 +7,15 @@ namespace StreamForge.Gateway.Storage.S3;
 /// How long any S3 call may wait for response headers once its request is sent; a hung S3 then answers
 /// 504 upstream_timeout instead of holding the request forever.
 /// </param>
+/// <param name="VerifyDownloads">What full-object GETs are checked against; a mismatch cuts the response short.</param>
 internal sealed record S3Settings(
     string? ServiceUrl,
     string Region,
     bool ForcePathStyle,
     string? AccessKey,
     string? SecretKey,
-    TimeSpan ResponseTimeout)
+    TimeSpan ResponseTimeout,
+    DownloadVerification VerifyDownloads = DownloadVerification.Checksum)
 {
     /// <summary>Long enough for S3 to assemble a large CompleteMultipartUpload, short enough to fail a hung S3 fast.</summary>
     public static readonly TimeSpan DefaultResponseTimeout = TimeSpan.FromSeconds(30);
