@@ -512,6 +512,32 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
   };
 }
 
+/**
+ * CopyObject's `x-amz-copy-source` is `bucket/key`, URL-encoded; AWSSDK.S3
+ * encodes the `/` too (`media%2Fdir%2Fa.bin`), which S3 accepts. s3rver
+ * decodes the header with decodeURI, which leaves `%2F` alone, and then
+ * splits on `/`: the whole header became the bucket name (404
+ * NoSuchBucket). Decode it fully here and hand s3rver the encodeURI form,
+ * which its decodeURI turns back into exactly `bucket/key`.
+ */
+function copySourceMiddleware() {
+  return async function copySource(ctx, next) {
+    const header = ctx.req.headers['x-amz-copy-source'];
+    if (ctx.method === 'PUT' && typeof header === 'string') {
+      let decoded;
+      try {
+        decoded = decodeURIComponent(header);
+      } catch (err) {
+        decoded = undefined; // not valid percent-encoding: s3rver's problem
+      }
+      if (decoded !== undefined) {
+        ctx.req.headers['x-amz-copy-source'] = encodeURI(decoded);
+      }
+    }
+    return next();
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------
@@ -624,6 +650,9 @@ async function main() {
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
+  // CopyObject sources as AWSSDK.S3 encodes them (any position before the
+  // router will do).
+  server.middleware.unshift(copySourceMiddleware());
   // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
   // goes right in front of s3rver's router (after its error/XML handling).
   installMultipartMiddleware(server, { log });
