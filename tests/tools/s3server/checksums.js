@@ -17,6 +17,7 @@ const crypto = require('crypto');
 const zlib = require('zlib');
 
 const S3Error = require('s3rver/lib/models/error');
+const authentication = require('s3rver/lib/middleware/authentication');
 const bucketCtrl = require('s3rver/lib/controllers/bucket');
 const objectCtrl = require('s3rver/lib/controllers/object');
 
@@ -348,11 +349,23 @@ async function checksumOnPut(ctx, next) {
   if (ctx.status === 200 && stored) ctx.set(checksumHeaders(stored));
 }
 
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch (err) {
+    return text;
+  }
+}
+
 /**
  * Goes right in front of s3rver's router, and outside conditional.js's
  * middleware, so that it sees the final status of a read (304, 412, 206).
  */
 function checksumMiddleware() {
+  // s3rver's own access-key check (it normally runs inside its router), so
+  // that a wrong key is still 403 before a refused checksum is 400.
+  const authenticate = authentication();
+
   return async function objectChecksums(ctx, next) {
     if (!objectRequest(ctx)) return next();
     const { method, query } = ctx;
@@ -362,7 +375,17 @@ function checksumMiddleware() {
     if (method === 'POST' && 'uploads' in query && !('uploadId' in query)) {
       // CreateMultipartUpload: refuse what S3 refuses, before s3rver stores
       // the upload.
-      requestedUploadChecksum(ctx.headers);
+      if (ctx.get('x-amz-checksum-algorithm') !== '') {
+        const [bucket, ...key] = ctx.path.slice(1).split('/');
+        const savedParams = ctx.params;
+        ctx.params = { bucket: safeDecode(bucket), key: safeDecode(key.join('/')) };
+        try {
+          await authenticate(ctx, async () => {});
+        } finally {
+          ctx.params = savedParams;
+        }
+        requestedUploadChecksum(ctx.headers);
+      }
       return next();
     }
     if (
