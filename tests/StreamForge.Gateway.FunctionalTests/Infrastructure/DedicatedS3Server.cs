@@ -11,6 +11,7 @@ namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 internal sealed class DedicatedS3Server : IAsyncDisposable
 {
     private readonly TempFolder _data = new("s3rver-dedicated");
+    private readonly string[] _options;
     private ExternalProcess? _process;
     private int _port;
     private bool _paused;
@@ -20,9 +21,12 @@ internal sealed class DedicatedS3Server : IAsyncDisposable
     /// <summary>A direct client, to seed and inspect objects without going through the gateway.</summary>
     public IAmazonS3 Client { get; private set; } = null!;
 
-    public static async Task<DedicatedS3Server> StartAsync()
+    private DedicatedS3Server(string[] options) => _options = options;
+
+    /// <summary>Starts the launcher; <paramref name="options"/> are extra ones such as <c>--default-checksum none</c>.</summary>
+    public static async Task<DedicatedS3Server> StartAsync(params string[] options)
     {
-        var server = new DedicatedS3Server();
+        var server = new DedicatedS3Server(options);
         await server.LaunchAsync(port: 0);
         server.Client = new AmazonS3Client(S3ServerFixture.AccessKey, S3ServerFixture.SecretKey,
             new AmazonS3Config { ServiceURL = server.ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
@@ -83,7 +87,7 @@ internal sealed class DedicatedS3Server : IAsyncDisposable
     private async Task LaunchAsync(int port)
     {
         _process = new ExternalProcess("node", [RepositoryPaths.S3ServerLauncher, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--directory", _data.Path, "--bucket", S3ServerFixture.Bucket]);
+            "--directory", _data.Path, "--bucket", S3ServerFixture.Bucket, .. _options]);
         var line = await _process.WaitForLineAsync("S3RVER_LISTENING", TimeSpan.FromSeconds(30));
         _port = int.Parse(line.Split("port=")[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }

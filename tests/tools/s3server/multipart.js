@@ -30,6 +30,7 @@ const path = require('path');
 const { PassThrough } = require('stream');
 
 const S3Error = require('s3rver/lib/models/error');
+const { CHECKSUM_ALGORITHMS } = require('./checksums');
 const authentication = require('s3rver/lib/middleware/authentication');
 const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account');
 
@@ -541,10 +542,28 @@ async function completeMultipartUpload(ctx, target, next, log) {
   }
 
   replayRequestBody(ctx, body);
-  await next();
+  let checksum;
+  try {
+    await next();
+  } finally {
+    // Stored by the store's putObjectMultipart (store.js).
+    const store = ctx.app.store;
+    if (typeof store.takeCompletedChecksum === 'function') {
+      checksum = store.takeCompletedChecksum(upload.uploadId);
+    }
+  }
   if (ctx.status === 200) {
     // s3rver deletes the upload directory itself; make sure nothing is left.
     await removeUploadDir(upload);
+    // S3 reports the object's checksum in the result (ChecksumCRC32 etc. and
+    // ChecksumType, after ETag); s3rver's body is still an object here, it
+    // is turned into XML further out.
+    const result = ctx.body && ctx.body.CompleteMultipartUploadResult;
+    if (checksum && result && typeof result === 'object') {
+      result[`Checksum${CHECKSUM_ALGORITHMS[checksum.algorithm].label}`] =
+        checksum.value;
+      result.ChecksumType = checksum.type;
+    }
     log(`completed upload ${upload.uploadId} of ${target.bucket}/${upload.key}`);
   }
 }

@@ -18,7 +18,9 @@
 // the multipart upload operations s3rver lacks or gets wrong (multipart.js),
 // the conditional / range GET and HEAD handling it gets wrong
 // (conditional.js), key segments too long for a file name and non-atomic
-// object writes (store.js), and HTML entities in its error XML (below).
+// object writes (store.js), and HTML entities in its error XML (below). It
+// also stores a checksum with every object and returns it like S3
+// (checksums.js, store.js).
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -26,11 +28,18 @@ const os = require('os');
 const path = require('path');
 const { Transform } = require('stream');
 const { pipeline } = require('stream/promises');
-const zlib = require('zlib');
 
 const S3rver = require('s3rver');
 const S3Error = require('s3rver/lib/models/error');
 
+const {
+  CHECKSUM_ALGORITHMS,
+  CHECKSUM_PREFIX,
+  DEFAULT_CHECKSUM_CHOICES,
+  REQUEST_CHECKSUM,
+  checksumAlgorithmOf,
+  installChecksumMiddleware,
+} = require('./checksums');
 const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
 const { LauncherStore } = require('./store');
@@ -41,154 +50,6 @@ const requireFromS3rver = id =>
   require(require.resolve(id, { paths: [S3RVER_DIR] }));
 const { j2xParser } = requireFromS3rver('fast-xml-parser');
 const he = requireFromS3rver('he');
-
-// ---------------------------------------------------------------------------
-// Checksums (S3 flexible checksums: base64 of the big-endian digest)
-// ---------------------------------------------------------------------------
-
-function makeCrc32Table(reflectedPoly) {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) {
-      c = c & 1 ? (c >>> 1) ^ reflectedPoly : c >>> 1;
-    }
-    table[n] = c >>> 0;
-  }
-  return table;
-}
-
-const CRC32_TABLE = makeCrc32Table(0xedb88320); // CRC-32 (ISO-HDLC), as zlib
-const CRC32C_TABLE = makeCrc32Table(0x82f63b78); // CRC-32C (Castagnoli)
-
-class TableCrc32 {
-  constructor(table) {
-    this.table = table;
-    this.crc = 0xffffffff;
-  }
-
-  update(buf) {
-    const t = this.table;
-    let c = this.crc;
-    for (let i = 0; i < buf.length; i++) {
-      c = t[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-    }
-    this.crc = c >>> 0;
-  }
-
-  digest() {
-    const out = Buffer.alloc(4);
-    out.writeUInt32BE((this.crc ^ 0xffffffff) >>> 0);
-    return out;
-  }
-}
-
-// zlib.crc32 exists only in newer Node releases (20.15+ / 22.2+).
-class ZlibCrc32 {
-  constructor() {
-    this.crc = 0;
-  }
-
-  update(buf) {
-    this.crc = zlib.crc32(buf, this.crc);
-  }
-
-  digest() {
-    const out = Buffer.alloc(4);
-    out.writeUInt32BE(this.crc >>> 0);
-    return out;
-  }
-}
-
-// CRC-64/NVME (reflected poly 0x9a6c9329ac4bc9b5), computed on two 32-bit
-// halves to stay out of BigInt in the hot loop.
-const CRC64_TABLE_HI = new Uint32Array(256);
-const CRC64_TABLE_LO = new Uint32Array(256);
-(function makeCrc64Table() {
-  const polyHi = 0x9a6c9329;
-  const polyLo = 0xac4bc9b5;
-  for (let n = 0; n < 256; n++) {
-    let hi = 0;
-    let lo = n;
-    for (let k = 0; k < 8; k++) {
-      const lsb = lo & 1;
-      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
-      hi = hi >>> 1;
-      if (lsb) {
-        lo = (lo ^ polyLo) >>> 0;
-        hi = (hi ^ polyHi) >>> 0;
-      }
-    }
-    CRC64_TABLE_HI[n] = hi;
-    CRC64_TABLE_LO[n] = lo;
-  }
-})();
-
-class Crc64Nvme {
-  constructor() {
-    this.hi = 0xffffffff;
-    this.lo = 0xffffffff;
-  }
-
-  update(buf) {
-    let hi = this.hi;
-    let lo = this.lo;
-    for (let i = 0; i < buf.length; i++) {
-      const idx = (lo ^ buf[i]) & 0xff;
-      lo = (((lo >>> 8) | (hi << 24)) ^ CRC64_TABLE_LO[idx]) >>> 0;
-      hi = ((hi >>> 8) ^ CRC64_TABLE_HI[idx]) >>> 0;
-    }
-    this.hi = hi;
-    this.lo = lo;
-  }
-
-  digest() {
-    const out = Buffer.alloc(8);
-    out.writeUInt32BE((this.hi ^ 0xffffffff) >>> 0, 0);
-    out.writeUInt32BE((this.lo ^ 0xffffffff) >>> 0, 4);
-    return out;
-  }
-}
-
-class NodeHash {
-  constructor(algorithm) {
-    this.hash = crypto.createHash(algorithm);
-  }
-
-  update(buf) {
-    this.hash.update(buf);
-  }
-
-  digest() {
-    return this.hash.digest();
-  }
-}
-
-// Keyed by the suffix of the `x-amz-checksum-<alg>` header / trailer name.
-const CHECKSUM_ALGORITHMS = {
-  crc32: {
-    label: 'CRC32',
-    create: () =>
-      typeof zlib.crc32 === 'function'
-        ? new ZlibCrc32()
-        : new TableCrc32(CRC32_TABLE),
-  },
-  crc32c: { label: 'CRC32C', create: () => new TableCrc32(CRC32C_TABLE) },
-  crc64nvme: { label: 'CRC64NVME', create: () => new Crc64Nvme() },
-  sha1: { label: 'SHA1', create: () => new NodeHash('sha1') },
-  sha256: { label: 'SHA256', create: () => new NodeHash('sha256') },
-};
-
-const CHECKSUM_PREFIX = 'x-amz-checksum-';
-
-function checksumAlgorithmOf(name) {
-  const lower = String(name).trim().toLowerCase();
-  if (!lower.startsWith(CHECKSUM_PREFIX)) return undefined;
-  const alg = lower.slice(CHECKSUM_PREFIX.length);
-  // x-amz-checksum-algorithm / x-amz-checksum-type are not checksum values.
-  if (alg === 'algorithm' || alg === 'type') return undefined;
-  return alg;
-}
 
 // ---------------------------------------------------------------------------
 // Errors (answered by s3rver's own XML error handler)
@@ -550,7 +411,7 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
       }
     }
     for (const alg of algorithms) {
-      if (!CHECKSUM_ALGORITHMS[alg]) {
+      if (!Object.prototype.hasOwnProperty.call(CHECKSUM_ALGORITHMS, alg)) {
         throw s3Error(
           'InvalidRequest',
           `Unsupported checksum algorithm: ${CHECKSUM_PREFIX}${alg}`,
@@ -622,6 +483,13 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
       body.headers = newHeaders;
       body.rawHeaders = headersToRaw(newHeaders);
       body.originalRequest = req;
+      // The store keeps the verified checksum with the object (S3 stores the
+      // one a PutObject carried). S3 accepts one checksum per request; should
+      // a client send several, the first is kept.
+      const [verified] = decoder.verifiedChecksums;
+      if (verified) {
+        body[REQUEST_CHECKSUM] = { algorithm: verified[0], value: verified[1] };
+      }
 
       // s3rver pipes ctx.req; Koa's ctx.headers / ctx.get() read
       // ctx.request.req.headers.
@@ -644,6 +512,32 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
   };
 }
 
+/**
+ * CopyObject's `x-amz-copy-source` is `bucket/key`, URL-encoded; AWSSDK.S3
+ * encodes the `/` too (`media%2Fdir%2Fa.bin`), which S3 accepts. s3rver
+ * decodes the header with decodeURI, which leaves `%2F` alone, and then
+ * splits on `/`: the whole header became the bucket name (404
+ * NoSuchBucket). Decode it fully here and hand s3rver the encodeURI form,
+ * which its decodeURI turns back into exactly `bucket/key`.
+ */
+function copySourceMiddleware() {
+  return async function copySource(ctx, next) {
+    const header = ctx.req.headers['x-amz-copy-source'];
+    if (ctx.method === 'PUT' && typeof header === 'string') {
+      let decoded;
+      try {
+        decoded = decodeURIComponent(header);
+      } catch (err) {
+        decoded = undefined; // not valid percent-encoding: s3rver's problem
+      }
+      if (decoded !== undefined) {
+        ctx.req.headers['x-amz-copy-source'] = encodeURI(decoded);
+      }
+    }
+    return next();
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------
@@ -652,7 +546,8 @@ function usage(message) {
   if (message) process.stderr.write(`start.js: ${message}\n`);
   process.stderr.write(
     'usage: node start.js [--port N] [--address ADDR] [--directory DIR] ' +
-      '[--bucket NAME]... [--ignore-stdin] [--verbose]\n',
+      '[--bucket NAME]... [--default-checksum crc32|crc64nvme|none] ' +
+      '[--ignore-stdin] [--verbose]\n',
   );
   process.exit(2);
 }
@@ -663,6 +558,7 @@ function parseArgs(argv) {
     address: '127.0.0.1',
     directory: undefined,
     buckets: [],
+    defaultChecksum: 'crc32',
     ignoreStdin: false,
     verbose: false,
   };
@@ -697,6 +593,14 @@ function parseArgs(argv) {
       case '--bucket':
         opts.buckets.push(takeValue());
         break;
+      case '--default-checksum': {
+        const text = takeValue().toLowerCase();
+        if (!DEFAULT_CHECKSUM_CHOICES.includes(text)) {
+          usage(`invalid --default-checksum: ${text}`);
+        }
+        opts.defaultChecksum = text;
+        break;
+      }
       case '--ignore-stdin':
         opts.ignoreStdin = true;
         break;
@@ -736,14 +640,25 @@ async function main() {
   });
   // Long key segments and atomic PUTs (store.js); everything reaches the
   // store through ctx.store / ctx.app.store, so replacing it here is enough.
-  server.store = server.context.store = new LauncherStore(opts.directory);
+  // It also stores each object's checksum (the default one computed while the
+  // body is written when the client sent none).
+  server.store = server.context.store = new LauncherStore(opts.directory, {
+    defaultChecksum:
+      opts.defaultChecksum === 'none' ? null : opts.defaultChecksum,
+  });
   // s3rver's constructor already registered its middleware; ours must see the
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
+  // CopyObject sources as AWSSDK.S3 encodes them (any position before the
+  // router will do).
+  server.middleware.unshift(copySourceMiddleware());
   // Abort / ListParts / ListMultipartUploads and Complete / UploadPart checks;
   // goes right in front of s3rver's router (after its error/XML handling).
   installMultipartMiddleware(server, { log });
+  // Which responses carry the stored checksum (x-amz-checksum-mode, no Range,
+  // not on 304 / 412); must be outside the conditional middleware below.
+  installChecksumMiddleware(server);
   // If-Match / If-None-Match / If-(Un)Modified-Since and Range on GetObject /
   // HeadObject, evaluated like real S3; also right in front of the router.
   installConditionalMiddleware(server, { log });

@@ -25,6 +25,15 @@
 //    CopyObject end with) writes temp files next to the object and renames
 //    them into place under a per-object lock that readers take too, so the
 //    object is always exactly one upload, with that upload's metadata.
+//
+// 3. Stored checksums (S3 flexible checksums, see checksums.js). Every object
+//    written gets a checksum, kept in its metadata file (so it is committed,
+//    replaced and removed with the object, and survives a restart): the one
+//    the PutObject carried, else the default one computed while the body is
+//    written; for CompleteMultipartUpload the full-object or composite one
+//    the upload asked for; CopyObject copies the source's. It is read back,
+//    never recomputed, so an object corrupted on disk keeps the checksum of
+//    what was uploaded.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -36,11 +45,27 @@ const FilesystemStore = require('s3rver/lib/stores/filesystem');
 const S3Object = require('s3rver/lib/models/object');
 const { walk } = require('s3rver/lib/utils');
 
+const {
+  CHECKSUM_ALGORITHMS,
+  COMPOSITE,
+  FULL_OBJECT,
+  REQUEST_CHECKSUM,
+  STORED_CHECKSUM,
+  checksumHeaders,
+  compositeValue,
+  isStoredChecksum,
+  uploadChecksumPlan,
+} = require('./checksums');
+
 // NAME_MAX is 255 bytes; the longest on-disk name is CONTINUATION (14) +
 // SEGMENT_BYTES + `._S3rver_metadata.json` (22) + a temp suffix (21) = 217.
 const SEGMENT_BYTES = 160;
 const CONTINUATION = '._S3rver_cont_';
 const OBJECT_SUFFIX = '._S3rver_object';
+// Where the checksum lives in `._S3rver_metadata.json`. s3rver copies only the
+// standard headers and x-amz-meta-* from that file into an object's headers,
+// so this entry never leaks out as a header by itself.
+const CHECKSUM_METADATA_KEY = 'launcher-checksum';
 
 function encodeSegment(segment) {
   if (Buffer.byteLength(segment) <= SEGMENT_BYTES) return segment;
@@ -84,8 +109,11 @@ async function unlinkQuietly(file) {
   }
 }
 
-/** Writes a stream or Buffer to `file`; resolves to { size, md5 }. */
-async function writeContent(file, content) {
+/**
+ * Writes a stream, async iterable or Buffer to `file`, feeding `hasher` (if
+ * any) as the bytes pass; resolves to { size, md5 }.
+ */
+async function writeContent(file, content, hasher) {
   const md5 = crypto.createHash('md5');
   let size = 0;
   const source = Buffer.isBuffer(content) ? [content] : content;
@@ -94,6 +122,7 @@ async function writeContent(file, content) {
     new Transform({
       transform(chunk, encoding, callback) {
         md5.update(chunk);
+        if (hasher) hasher.update(chunk);
         size += chunk.length;
         callback(null, chunk);
       },
@@ -104,9 +133,20 @@ async function writeContent(file, content) {
 }
 
 class LauncherStore extends FilesystemStore {
-  constructor(rootDirectory) {
+  /**
+   * `defaultChecksum`: the algorithm of the full-object checksum computed for
+   * an upload that carried none (`crc32`, `crc64nvme`), or null for none.
+   */
+  constructor(rootDirectory, { defaultChecksum = 'crc32' } = {}) {
     super(rootDirectory);
+    if (defaultChecksum !== null && !CHECKSUM_ALGORITHMS[defaultChecksum]) {
+      throw new Error(`unknown default checksum ${defaultChecksum}`);
+    }
+    this.defaultChecksum = defaultChecksum;
     this.locks = new Map(); // object file path -> tail of its queue
+    // uploadId -> checksum stored by its CompleteMultipartUpload, until
+    // multipart.js puts it in the response (takeCompletedChecksum).
+    this.completedChecksums = new Map();
   }
 
   /** Runs fn once every earlier holder of `file`'s lock is done. */
@@ -128,14 +168,81 @@ class LauncherStore extends FilesystemStore {
   }
 
   // Metadata and the open content stream of one upload: a commit cannot slip
-  // in between (an open file keeps its content when renamed over).
+  // in between (an open file keeps its content when renamed over). The stored
+  // checksum is read under the same lock, so it is that upload's too. It goes
+  // into the object's headers (s3rver's getObject sends every entry of
+  // object.metadata); checksums.js removes it from the responses S3 would
+  // send it without. Also kept as object.checksum, for copyObject.
   getObject(bucket, key, options) {
-    return this.withLock(this.getResourcePath(bucket, key, 'object'), () =>
-      super.getObject(bucket, key, options),
+    return this.withLock(
+      this.getResourcePath(bucket, key, 'object'),
+      async () => {
+        const object = await super.getObject(bucket, key, options);
+        if (!object) return object;
+        try {
+          const checksum = await this.readChecksum(bucket, key);
+          if (checksum) {
+            object.checksum = checksum;
+            Object.assign(object.metadata, checksumHeaders(checksum));
+          }
+        } catch (err) {
+          if (object.content) object.content.destroy();
+          throw err;
+        }
+        return object;
+      },
     );
   }
 
-  async putObject(object) {
+  /** The stored checksum, or undefined (none, e.g. an object stored before). */
+  async readChecksum(bucket, key) {
+    let stored;
+    try {
+      stored = JSON.parse(
+        await fs.promises.readFile(
+          this.getResourcePath(bucket, key, 'metadata.json'),
+          'utf8',
+        ),
+      );
+    } catch (err) {
+      if (err.code === 'ENOENT' || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
+    const checksum = stored && stored[CHECKSUM_METADATA_KEY];
+    return isStoredChecksum(checksum)
+      ? {
+          algorithm: checksum.algorithm,
+          value: checksum.value,
+          type: checksum.type,
+        }
+      : undefined;
+  }
+
+  /**
+   * What the checksum of an upload will be: { algorithm, type, value }, where
+   * value is a string (known already), a function (known once the body is
+   * written) or undefined (computed while the body is written); or null.
+   * `requested` as putObject's option; without it, the checksum the request
+   * carried (start.js sets it on the body it hands to s3rver), else the
+   * default.
+   */
+  checksumPlan(content, requested) {
+    if (requested !== undefined) return requested;
+    const sent = content && content[REQUEST_CHECKSUM];
+    if (sent) {
+      return { algorithm: sent.algorithm, type: FULL_OBJECT, value: sent.value };
+    }
+    return this.defaultChecksum
+      ? { algorithm: this.defaultChecksum, type: FULL_OBJECT }
+      : null;
+  }
+
+  /**
+   * Resolves to { size, md5, checksum }. `options.checksum`: the checksum to
+   * store (see checksumPlan; null for none), instead of the request's or the
+   * default one.
+   */
+  async putObject(object, options = {}) {
     const { bucket, key } = object;
     const objectPath = this.getResourcePath(bucket, key, 'object');
     const md5Path = this.getResourcePath(bucket, key, 'object.md5');
@@ -148,9 +255,19 @@ class LauncherStore extends FilesystemStore {
       [tmp(metadataPath), metadataPath],
     ];
 
+    const plan = this.checksumPlan(object.content, options.checksum);
+    const hasher =
+      plan && plan.value === undefined
+        ? CHECKSUM_ALGORITHMS[plan.algorithm].create()
+        : undefined;
+
     await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
     try {
-      const { size, md5 } = await writeContent(staged[0][0], object.content);
+      const { size, md5 } = await writeContent(
+        staged[0][0],
+        object.content,
+        hasher,
+      );
       // What FilesystemStore.putMetadata stores.
       const metadata = {};
       for (const [name, value] of Object.entries(object.metadata)) {
@@ -161,6 +278,15 @@ class LauncherStore extends FilesystemStore {
           metadata[name] = value;
         }
       }
+      let checksum = null;
+      if (plan) {
+        let value = plan.value;
+        if (hasher) value = hasher.digest().toString('base64');
+        else if (typeof value === 'function') value = value();
+        checksum = { algorithm: plan.algorithm, value, type: plan.type };
+        // In the metadata file, so the rename below commits it with the body.
+        metadata[CHECKSUM_METADATA_KEY] = checksum;
+      }
       await fs.promises.writeFile(staged[1][0], md5);
       await fs.promises.writeFile(
         staged[2][0],
@@ -169,7 +295,11 @@ class LauncherStore extends FilesystemStore {
       await this.withLock(objectPath, () =>
         Promise.all(staged.map(([from, to]) => fs.promises.rename(from, to))),
       );
-      return { size, md5 };
+      // For the PutObject response (checksums.js).
+      if (object.content && !Buffer.isBuffer(object.content)) {
+        object.content[STORED_CHECKSUM] = checksum;
+      }
+      return { size, md5, checksum };
     } finally {
       // Nothing left after a commit; after a failure, the partial files.
       await Promise.all(staged.map(([from]) => unlinkQuietly(from)));
@@ -184,6 +314,8 @@ class LauncherStore extends FilesystemStore {
         code: 'ENOENT',
       });
     }
+    // S3 copies the checksum (an object stored before checksums were kept
+    // gets the default one, computed while copying).
     await this.putObject(
       new S3Object(
         destBucket,
@@ -191,8 +323,59 @@ class LauncherStore extends FilesystemStore {
         source.content,
         replacementMetadata || source.metadata,
       ),
+      { checksum: source.checksum },
     );
     return this.getMetadata(destBucket, destKey);
+  }
+
+  // FilesystemStore concatenates the part files into putObject; this does
+  // the same, and also works out the object's checksum on the way: the
+  // full-object one over all the bytes written (putObject computes it), or a
+  // composite one from a checksum of each part, computed as the part is
+  // streamed into the object.
+  async putObjectMultipart(bucket, uploadId, parts) {
+    const uploadDir = path.join(
+      this.getResourcePath(bucket, undefined, 'uploads'),
+      uploadId,
+    );
+    const [key, metadata] = await Promise.all([
+      fs.promises.readFile(path.join(uploadDir, 'key'), 'utf8'),
+      fs.promises.readFile(path.join(uploadDir, 'metadata'), 'utf8').then(JSON.parse),
+    ]);
+    const plan = uploadChecksumPlan(metadata, this.defaultChecksum);
+    const composite = plan !== null && plan.type === COMPOSITE;
+    const ordered = [...parts].sort((a, b) => a.number - b.number);
+    const partDigests = [];
+    async function* assemble() {
+      for (const part of ordered) {
+        const hasher = composite
+          ? CHECKSUM_ALGORITHMS[plan.algorithm].create()
+          : undefined;
+        const file = path.join(uploadDir, String(part.number));
+        for await (const chunk of fs.createReadStream(file)) {
+          if (hasher) hasher.update(chunk);
+          yield chunk;
+        }
+        if (hasher) partDigests.push(hasher.digest());
+      }
+    }
+    const checksum = composite
+      ? { ...plan, value: () => compositeValue(plan.algorithm, partDigests) }
+      : plan;
+    const result = await this.putObject(
+      new S3Object(bucket, key, assemble(), metadata),
+      { checksum },
+    );
+    this.completedChecksums.set(uploadId, result.checksum);
+    await fs.promises.rm(uploadDir, { recursive: true, force: true });
+    return result;
+  }
+
+  /** The checksum the Complete of `uploadId` stored (once), or undefined. */
+  takeCompletedChecksum(uploadId) {
+    const checksum = this.completedChecksums.get(uploadId);
+    this.completedChecksums.delete(uploadId);
+    return checksum || undefined;
   }
 
   async deleteObject(bucket, key) {
