@@ -11,9 +11,11 @@ namespace StreamForge.Gateway.Uploads;
 /// <param name="Pipe">An optional process every upload goes through before it is stored.</param>
 internal sealed record UploadPolicy(long MaxBodySize, long SinglePutMaxSize, long PartSize, int MaxBufferedParts, PipePolicy? Pipe = null)
 {
-    // S3 accepts at most 5 GiB in one PutObject; 64 MiB keeps a failed single PUT cheap to retry.
+    // Up to S3's 5 GiB PutObject limit a body of known length goes up in one streamed PutObject: no part buffers,
+    // no server-side assembly, and nothing to abort (S3 stores a PUT whole or not at all). A streamed body cannot be
+    // retried in either form, so smaller single PUTs would buy nothing (tests/bench/README.md has the figures).
     // 16 MiB parts: 160 GiB fits in 10,000 parts before the planner has to grow them.
-    public static UploadPolicy Default { get; } = new(5L * 1024 * 1024 * 1024, 64L * 1024 * 1024, 16L * 1024 * 1024, 2);
+    public static UploadPolicy Default { get; } = new(5L * 1024 * 1024 * 1024, 5L * 1024 * 1024 * 1024, 16L * 1024 * 1024, 2);
 
     /// <summary>
     /// A body arriving slower than this (after the grace period) is cut off and its upload aborted: a slow-loris

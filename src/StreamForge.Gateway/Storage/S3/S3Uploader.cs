@@ -264,6 +264,9 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
             Key = key,
             ContentType = contentType,
             ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+            // A full-object CRC (S3 combines the parts' CRCs) lets every later whole-object GET be verified cheaply;
+            // the default, a composite checksum of the parts' checksums, cannot be checked against the body.
+            ChecksumType = ChecksumType.FULL_OBJECT,
         }, lateAnswerBound.Token);
         return created.UploadId;
     }
