@@ -53,4 +53,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(14, LogLevel.Warning, "File locks are not enforced in {Folder}: only temp files not written for over {MaxAge} are removed")]
     public static partial void TempFileLocksNotEnforced(ILogger logger, string folder, TimeSpan maxAge);
+
+    [LoggerMessage(23, LogLevel.Information, "Resumable upload {UploadId} on route {RouteId} for {Key} stored {Bytes} bytes")]
+    public static partial void ResumableCompleted(ILogger logger, string routeId, string uploadId, string key, long bytes);
+
+    [LoggerMessage(24, LogLevel.Information, "Resumable upload {UploadId} for {Key} expired and was removed")]
+    public static partial void ResumableExpired(ILogger logger, string uploadId, string key);
+
+    [LoggerMessage(25, LogLevel.Warning, "Resumable uploads could not be swept in {Store}")]
+    public static partial void ResumableSweepFailed(ILogger logger, string store, Exception error);
+
+    [LoggerMessage(26, LogLevel.Warning, "Resumable upload {UploadId} on route {RouteId} failed")]
+    public static partial void ResumableFailed(ILogger logger, string routeId, string uploadId, Exception error);
 }
