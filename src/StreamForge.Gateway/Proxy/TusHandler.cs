@@ -23,7 +23,7 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
     public async Task HandleAsync(HttpContext context, ResolvedRoute route, IObjectStore store, string? keyPath)
     {
         var policy = route.Policy.Resumable;
-        if (!policy.Enabled || store.Resumable is not { } resumable)
+        if (!policy.Enabled || store.Resumable is not { } resumable || (ResumableNames.IsReserved(keyPath) && !IsUploadUrlMethod(context.Request.Method)))
         {
             await RefuseAsync(context, route, keyPath);
             return;
@@ -60,6 +60,9 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             await StorageErrorResponder.WriteAsync(context, ex);
         }
     }
+
+    private static bool IsUploadUrlMethod(string method) =>
+        HttpMethods.IsHead(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method) || HttpMethods.IsOptions(method);
 
     /// <summary>A problem response that still carries Tus-Resumable, as tus asks of every response.</summary>
     public static Task ProblemAsync(HttpContext context, int status, string code, string detail, Action<IHeaderDictionary>? headers = null) =>
