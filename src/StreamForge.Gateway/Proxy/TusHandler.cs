@@ -113,7 +113,9 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
     /// <summary>
     /// The upload, or null once a 404 (none) or 410 (expired, removed now when nobody is writing to it) was answered.
     /// </summary>
-    public static async Task<ResumableUpload?> LoadLiveAsync(ResumableUploads uploads, HttpContext context, ResolvedRoute route, IResumableStore resumable, string id)
+    /// <param name="held">The caller's lock on the upload, when it holds it already (PATCH, DELETE).</param>
+    public static async Task<ResumableUpload?> LoadLiveAsync(
+        ResumableUploads uploads, HttpContext context, ResolvedRoute route, IResumableStore resumable, string id, IDisposable? held = null)
     {
         var upload = await resumable.LoadAsync(id, context.RequestAborted);
         if (upload is null)
@@ -127,9 +129,9 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             return upload;
         }
 
-        using (var held = uploads.Locks.TryAcquire(id))
+        using (var taken = held is null ? uploads.Locks.TryAcquire(id) : null)
         {
-            if (held is not null)
+            if (held is not null || taken is not null)
             {
                 await uploads.ExpireAsync(resumable, upload, route.RouteId, context.RequestAborted);
             }
@@ -179,7 +181,7 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             return;
         }
 
-        if (await LoadLiveAsync(uploads, context, route, resumable, id) is not { } upload)
+        if (await LoadLiveAsync(uploads, context, route, resumable, id, held) is not { } upload)
         {
             return;
         }

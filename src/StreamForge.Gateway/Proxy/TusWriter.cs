@@ -137,7 +137,7 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             return;
         }
 
-        if (await TusHandler.LoadLiveAsync(uploads, context, route, resumable, id) is not { } upload)
+        if (await TusHandler.LoadLiveAsync(uploads, context, route, resumable, id, held) is not { } upload)
         {
             return;
         }
