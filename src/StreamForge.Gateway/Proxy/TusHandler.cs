@@ -148,6 +148,17 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             return;
         }
 
+        if (upload.IsComplete)
+        {
+            // Every byte is stored but completing failed last time (S3 down): a client that sees offset == length
+            // sends nothing more, so finish it now.
+            using var held = uploads.Locks.TryAcquire(id);
+            if (held is not null && !await writer.CompleteAsync(context, route, resumable, upload))
+            {
+                return;
+            }
+        }
+
         // A HEAD is how a client resumes: it asks where to continue from.
         metrics.ResumableEvent(route.RouteId, "resumed");
         var headers = context.Response.Headers;

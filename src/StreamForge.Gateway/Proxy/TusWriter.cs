@@ -265,7 +265,8 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         return true;
     }
 
-    private async Task<bool> CompleteAsync(HttpContext context, ResolvedRoute route, IResumableStore resumable, ResumableUpload upload)
+    /// <summary>Stores a complete upload under its key; false when the client left meanwhile (nobody to answer).</summary>
+    public async Task<bool> CompleteAsync(HttpContext context, ResolvedRoute route, IResumableStore resumable, ResumableUpload upload)
     {
         // Not the request's token: the bytes are all here, so the object is stored even if the client left meanwhile.
         var info = await resumable.CompleteAsync(upload, CancellationToken.None);

@@ -125,6 +125,27 @@ public sealed class TusProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_completion_that_failed_is_finished_by_the_next_head()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "blocked", "by-a-folder"));
+        var created = await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 3", $"{Base}/files/blocked");
+        var location = created.Header("Location")!;
+
+        var refused = await PatchAsync(location, 0, "abc");
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("storage_rejected_request", refused.Body, StringComparison.Ordinal);
+        Directory.Delete(Path.Combine(Root, "blocked"), recursive: true);
+
+        // tus-js-client, seeing offset == length, sends nothing more: the HEAD itself must finish the upload.
+        var head = await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location);
+
+        Assert.Equal(200, head.Status);
+        Assert.Equal("3", head.Header("Upload-Offset"));
+        Assert.Equal("abc", await File.ReadAllTextAsync(Path.Combine(Root, "blocked")));
+        Assert.Equal(404, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+    }
+
+    [Fact]
     public async Task An_expired_upload_is_gone()
     {
         var location = await CreateAsync(10);
