@@ -38,7 +38,7 @@ internal sealed class StorageRequestMiddleware(
         }
 
         // Before the key check: a tus creation may name its key in metadata, and upload URLs are not object keys.
-        if (TusHandler.Handles(context, keyPath))
+        if (TusHandler.Handles(context, route, keyPath))
         {
             return tus.HandleAsync(context, route, store, keyPath);
         }

@@ -14,18 +14,22 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, GatewayMetrics metrics)
 {
-    /// <summary>Whether a storage request is tus's: OPTIONS, a POST with Tus-Resumable, or an upload URL.</summary>
-    public static bool Handles(HttpContext context, string? keyPath) =>
-        HttpMethods.IsOptions(context.Request.Method)
-        || ResumableNames.IsReserved(keyPath)
-        || (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.ContainsKey(TusHeaders.Resumable));
+    /// <summary>
+    /// Whether a storage request is answered here: anything under the reserved folder (upload URLs, or a refusal where
+    /// tus is off), and on tus routes OPTIONS and a POST with Tus-Resumable.
+    /// </summary>
+    public static bool Handles(HttpContext context, ResolvedRoute route, string? keyPath) =>
+        ResumableNames.IsReserved(keyPath)
+        || (route.Policy.Resumable.Enabled
+            && (HttpMethods.IsOptions(context.Request.Method)
+                || (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.ContainsKey(TusHeaders.Resumable))));
 
     public async Task HandleAsync(HttpContext context, ResolvedRoute route, IObjectStore store, string? keyPath)
     {
         var policy = route.Policy.Resumable;
         if (!policy.Enabled || store.Resumable is not { } resumable || (ResumableNames.IsReserved(keyPath) && !IsUploadUrlMethod(context.Request.Method)))
         {
-            await RefuseAsync(context, route, keyPath);
+            await RefuseAsync(context);
             return;
         }
 
@@ -214,16 +218,8 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    /// <summary>tus is off here: upload URLs (and the state behind them) are never served as objects.</summary>
-    private static Task RefuseAsync(HttpContext context, ResolvedRoute route, string? keyPath)
-    {
-        if (ResumableNames.IsReserved(keyPath))
-        {
-            return ProblemResponder.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.ReservedKey,
-                $"keys under '{ResumableNames.Folder}/' are reserved for resumable uploads");
-        }
-
-        return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-            $"route '{route.RouteId}' does not accept resumable (tus) uploads", h => h.Allow = "GET, HEAD, PUT, POST");
-    }
+    /// <summary>Upload URLs (and the state behind them) are never served or written as objects.</summary>
+    private static Task RefuseAsync(HttpContext context) =>
+        ProblemResponder.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.ReservedKey,
+            $"keys under '{ResumableNames.Folder}/' are reserved for resumable uploads");
 }
