@@ -90,6 +90,12 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(uploadUrl.ToString(), resumed.Url);
         Assert.Equal(expected, await StoredSha256Async(gateway, store, "cut.bin"));
         await AssertNothingLeftAsync(store);
+        foreach (var @event in new[] { "started", "resumed", "completed" })
+        {
+            await GatewayMetricsScrape.WaitForAsync(gateway, "streamforge_resumable_uploads", $"route=\"{store}\"", $"event=\"{@event}\"");
+        }
+
+        await GatewayMetricsScrape.WaitForAsync(gateway, "streamforge_resumable_bytes", $"route=\"{store}\"");
     }
 
     [Theory]

@@ -30,6 +30,8 @@ public sealed class TusProtocolTests : IAsyncLifetime
             .Route("files", "/files/{**key}", "files", policy: "tus", writeAccess: "Anonymous")
             .Route("keyed", "/keyed/{**key}", "files", policy: "tus", writeAccess: "Authenticated")
             .Route("plain", "/plain/{**key}", "files", writeAccess: "Anonymous")
+            .Set("ReverseProxy:Routes:files:CorsPolicy", "uploaders")
+            .Set("StreamForge:Cors:uploaders:AllowedOrigins", "https://app.example")
             .Set("StreamForge:Auth:ApiKeys:uploader", ApiKey)
             .Set("StreamForge:StreamPolicies:tus:Resumable:Enabled", "true")
             .Set("StreamForge:StreamPolicies:tus:Resumable:MaxSize", "1MiB")
@@ -48,6 +50,24 @@ public sealed class TusProtocolTests : IAsyncLifetime
         Assert.Equal("creation,creation-with-upload,creation-defer-length,termination,expiration,checksum", response.Header("Tus-Extension"));
         Assert.Equal("1048576", response.Header("Tus-Max-Size"));
         Assert.Equal("sha1,md5,sha256", response.Header("Tus-Checksum-Algorithm"));
+    }
+
+    [Fact]
+    public async Task A_browser_page_on_another_origin_may_speak_tus()
+    {
+        var preflight = await CurlAsync("-X", "OPTIONS", "-H", "Origin: https://app.example", "-H", "Access-Control-Request-Method: PATCH",
+            "-H", "Access-Control-Request-Headers: tus-resumable,upload-offset,upload-checksum,content-type", $"{Base}/files/.streamforge-tus/0123456789abcdef0123456789abcdef");
+        Assert.Equal(204, preflight.Status);
+        Assert.Contains("PATCH", preflight.Header("Access-Control-Allow-Methods"), StringComparison.Ordinal);
+        Assert.Contains("upload-offset", preflight.Header("Access-Control-Allow-Headers")!, StringComparison.OrdinalIgnoreCase);
+
+        var created = await CurlAsync("-X", "POST", "-H", "Origin: https://app.example", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 1", $"{Base}/files/cors.bin");
+        Assert.Equal(201, created.Status);
+        var exposed = created.Header("Access-Control-Expose-Headers")!;
+        foreach (var header in new[] { "Location", "Upload-Offset", "Upload-Expires", "Tus-Resumable" })
+        {
+            Assert.Contains(header, exposed, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Fact]
