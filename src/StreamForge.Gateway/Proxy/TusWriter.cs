@@ -68,6 +68,14 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             return;
         }
 
+        if (context.Request.ContentLength > (length ?? policy.MaxSize))
+        {
+            // Refused before the upload exists: a creation answered with an error must leave nothing to expire.
+            await TusHandler.ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                $"the body ({context.Request.ContentLength} bytes) is longer than the upload ({length ?? policy.MaxSize} bytes)");
+            return;
+        }
+
         var upload = new ResumableUpload
         {
             Id = ResumableNames.NewId(),

@@ -138,6 +138,10 @@ public sealed class TusProtocolTests : IAsyncLifetime
         Assert.Equal(413, (await PatchAsync(location, 5, "678901")).Status);
         Assert.Equal(413, (await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 2000000", $"{Base}/files/huge.bin")).Status);
         Assert.Equal(404, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", $"{Base}/files/.streamforge-tus/0123456789abcdef0123456789abcdef")).Status);
+        var states = Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")).Length;
+        Assert.Equal(413, (await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 2",
+            "-H", "Content-Type: application/offset+octet-stream", "--data-binary", "abc", $"{Base}/files/short.bin")).Status);
+        Assert.Equal(states, Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")).Length);
 
         var rightSum = await PatchAsync(location, 5, "67890", "-H", "Upload-Checksum: sha1 " + Convert.ToBase64String(SHA1.HashData("67890"u8)));
         Assert.Equal(204, rightSum.Status);

@@ -12,7 +12,7 @@ internal sealed class S3ObjectStore(IAmazonS3 client, S3StorageAddress address, 
 {
     private readonly S3Uploader _uploader = new(client, address.Bucket, responseTimeout, logger);
 
-    public IResumableStore Resumable => field ??= new S3ResumableStore(client, address, _uploader, responseTimeout);
+    public IResumableStore Resumable => field ??= new S3ResumableStore(client, address, _uploader, this, responseTimeout);
 
     /// <summary>Calls without a request body: only the time to response headers is bounded.</summary>
     private S3Timeouts Timeouts => new(responseTimeout, responseTimeout);

@@ -13,7 +13,9 @@ namespace StreamForge.Gateway.Storage.S3;
 /// interrupted PATCH still stores every byte it received. State is a JSON object beside the tail, under
 /// <c>&lt;prefix&gt;.streamforge-tus/&lt;id&gt;/</c>, so any instance can resume the upload.
 /// </summary>
-internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress address, S3Uploader uploader, TimeSpan responseTimeout) : IResumableStore
+/// <param name="objects">Reads state and tail objects, timed like every other read.</param>
+internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress address, S3Uploader uploader, IObjectStore objects, TimeSpan responseTimeout)
+    : IResumableStore
 {
     private static readonly string SpoolFolder = Path.Combine(Path.GetTempPath(), "streamforge-tus-spool");
 
@@ -23,23 +25,21 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
 
     public async Task<ResumableUpload?> LoadAsync(string id, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var response = await CallAsync($"reading upload {id}", token => client.GetObjectAsync(address.Bucket, StateKey(id), token), cancellationToken);
-            var upload = await ResumableUploadJson.DeserializeAsync(response.ResponseStream, cancellationToken);
-            return upload is null ? null : upload with { Offset = OffsetOf(upload) };
-        }
-        catch (StorageException ex) when (ex.Kind == StorageErrorKind.NotFound)
+        await using var state = await objects.OpenReadAsync(AsKey(StateKey(id)), null, null, cancellationToken);
+        if (state is null)
         {
             return null;
         }
+
+        var upload = await ResumableUploadJson.DeserializeAsync(state.Body, cancellationToken);
+        return upload is null ? null : upload with { Offset = OffsetOf(upload) };
     }
 
     public Task SaveAsync(ResumableUpload upload, CancellationToken cancellationToken) =>
         CallAsync($"saving upload {upload.Id}", token => client.PutObjectAsync(new PutObjectRequest
         {
             BucketName = address.Bucket,
-            Key = StateKey(upload.Id),
+            Key = FullKey(StateKey(upload.Id)),
             ContentBody = ResumableUploadJson.Serialize(upload),
             ContentType = "application/json",
         }, token), cancellationToken);
@@ -101,16 +101,22 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
         if (upload.MultipartId is not { } multipartId)
         {
             // Smaller than one part: the tail (or nothing) becomes the object in one atomic PutObject.
-            await using var tail = await OpenTailAsync(upload, cancellationToken);
-            info = await uploader.PutSingleAsync(key, tail, upload.TailLength, upload.ContentType, timeouts, cancellationToken);
+            var tail = await OpenTailAsync(upload, cancellationToken);
+            await using (tail)
+            {
+                info = await uploader.PutSingleAsync(key, TailBody(tail, upload.TailLength), upload.TailLength, upload.ContentType, timeouts, cancellationToken);
+            }
         }
         else
         {
             var parts = upload.Parts.Select(ToPartETag).ToList();
             if (upload.TailLength > 0)
             {
-                await using var tail = await OpenTailAsync(upload, cancellationToken);
-                parts.Add(await uploader.UploadPartAsync(key, multipartId, parts.Count + 1, tail, upload.TailLength, timeouts, cancellationToken));
+                var tail = await OpenTailAsync(upload, cancellationToken);
+                await using (tail)
+                {
+                    parts.Add(await uploader.UploadPartAsync(key, multipartId, parts.Count + 1, TailBody(tail, upload.TailLength), upload.TailLength, timeouts, cancellationToken));
+                }
             }
 
             using var activity = GatewayTelemetry.StartStorageCall("CompleteMultipartUpload", address.Bucket, key);
@@ -189,7 +195,7 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
         {
             var tailKey = StateFolder(state.Id) + "tail-" + Guid.NewGuid().ToString("N");
             await using var tail = new ForwardOnlyPartStream(spool, remaining);
-            await uploader.PutSingleAsync(tailKey, tail, remaining, null, timeouts, cancellationToken);
+            await uploader.PutSingleAsync(FullKey(tailKey), tail, remaining, null, timeouts, cancellationToken);
             state = Supersede(state, superseded) with { TailKey = tailKey, TailLength = remaining };
             state = state with { Offset = OffsetOf(state) };
             await SaveAsync(state, cancellationToken);
@@ -200,11 +206,11 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
     }
 
     /// <summary>The state without its tail, which has been folded into newer bytes and is deleted once they are saved.</summary>
-    private static ResumableUpload Supersede(ResumableUpload state, List<string> superseded)
+    private ResumableUpload Supersede(ResumableUpload state, List<string> superseded)
     {
         if (state.TailKey is { } old)
         {
-            superseded.Add(old);
+            superseded.Add(FullKey(old));
         }
 
         return state with { TailKey = null, TailLength = 0 };
@@ -212,32 +218,38 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
 
     private async Task CopyTailAsync(string tailKey, long length, FileStream spool, int chunkSize, CancellationToken cancellationToken)
     {
-        using var response = await CallAsync("reading an upload's tail", token => client.GetObjectAsync(address.Bucket, tailKey, token), cancellationToken);
-        var result = await StreamCopier.CopyAsync(response.ResponseStream, spool, new CopyOptions(chunkSize, Timeout.InfiniteTimeSpan, length), cancellationToken);
+        await using var tail = await objects.OpenReadAsync(AsKey(tailKey), null, null, cancellationToken)
+            ?? throw new StorageException(StorageErrorKind.Failed, $"the tail object '{tailKey}' of an upload is missing");
+        var result = await StreamCopier.CopyAsync(tail.Body, spool, new CopyOptions(chunkSize, Timeout.InfiniteTimeSpan, length), cancellationToken);
         if (!result.IsSuccess)
         {
             throw new StorageException(StorageErrorKind.Unavailable, "an upload's tail could not be read back", result.Error);
         }
     }
 
-    private async Task<Stream> OpenTailAsync(ResumableUpload upload, CancellationToken cancellationToken)
+    /// <summary>The tail object's bytes (an empty stream when there is none); dispose it to release the read.</summary>
+    private async Task<IAsyncDisposable?> OpenTailAsync(ResumableUpload upload, CancellationToken cancellationToken)
     {
         if (upload.TailKey is not { } tailKey)
         {
-            return Stream.Null;
+            return null;
         }
 
-        var response = await CallAsync("reading an upload's tail", token => client.GetObjectAsync(address.Bucket, tailKey, token), cancellationToken);
-        return new ForwardOnlyPartStream(response.ResponseStream, upload.TailLength);
+        return await objects.OpenReadAsync(AsKey(tailKey), null, null, cancellationToken)
+            ?? throw new StorageException(StorageErrorKind.Failed, $"the tail object '{tailKey}' of an upload is missing");
     }
+
+    private static Stream TailBody(IAsyncDisposable? tail, long length) =>
+        tail is ObjectContent content ? new ForwardOnlyPartStream(content.Body, length) : Stream.Null;
 
     private async Task DeleteStateAsync(string id, CancellationToken cancellationToken)
     {
-        var request = new ListObjectsV2Request { BucketName = address.Bucket, Prefix = StateFolder(id) };
+        var request = new ListObjectsV2Request { BucketName = address.Bucket, Prefix = FullKey(StateFolder(id)) };
         var page = await CallAsync($"listing upload {id}", token => client.ListObjectsV2Async(request, token), cancellationToken);
         await DeleteObjectsAsync((page.S3Objects ?? []).Select(o => o.Key));
     }
 
+    /// <summary>Deletes objects by full key.</summary>
     private async Task DeleteObjectsAsync(IEnumerable<string> keys)
     {
         foreach (var key in keys)
@@ -272,7 +284,11 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
 
     private string FullKey(string key) => address.Prefix + key;
 
-    private string StateFolder(string id) => $"{address.Prefix}{ResumableNames.Folder}/{id}/";
+    private static ObjectKey AsKey(string relative) =>
+        ObjectKey.TryCreate(relative, out var key, out var problem) ? key : throw new StorageException(StorageErrorKind.Failed, problem);
 
-    private string StateKey(string id) => StateFolder(id) + "info.json";
+    /// <summary>The upload's folder, relative to the store's prefix like object keys.</summary>
+    private static string StateFolder(string id) => $"{ResumableNames.Folder}/{id}/";
+
+    private static string StateKey(string id) => StateFolder(id) + "info.json";
 }
