@@ -41,17 +41,25 @@ internal static class StreamPolicyReader
             errors.Add(ConfigurationReader.PathOf(throttle, "PartitionBy"), $"'{throttle["PartitionBy"]}' is neither RemoteAddress nor Header:<name>");
         }
 
+        var upload = ReadUpload(section.GetSection("Upload"), reader, errors);
+        var resumable = ReadResumable(section.GetSection("Resumable"), reader, errors);
+        if (resumable.Enabled && upload.Pipe is not null)
+        {
+            // A tus upload arrives in pieces over many requests; a pipe process needs the body in one stream.
+            errors.Add(ConfigurationReader.PathOf(section.GetSection("Resumable"), "Enabled"), "resumable uploads cannot go through Upload:Pipe; use separate policies");
+        }
+
         return new StreamPolicy(
             section.Key,
             ReadBuffer(section.GetSection("Buffer"), reader, errors),
             ReadRange(section.GetSection("Range"), reader),
-            ReadUpload(section.GetSection("Upload"), reader, errors),
+            upload,
             ReadThrottle(throttle, reader),
             clientKey ?? ClientKeyResolver.ByRemoteAddress)
         {
             Headers = ReadHeaders(section.GetSection("Headers"), errors),
             Access = ReadAccess(section.GetSection("Access"), reader, errors),
-            Resumable = ReadResumable(section.GetSection("Resumable"), reader, errors),
+            Resumable = resumable,
         };
     }
 

@@ -34,12 +34,16 @@ public sealed class ResumableSettingsTests
             ["StreamForge:StreamPolicies:tus:Resumable:Enable"] = "true",
             ["StreamForge:StreamPolicies:tus:Resumable:Expiration"] = "00:00:00.5",
             ["StreamForge:StreamPolicies:tus:Resumable:MaxSize"] = "lots",
+            ["StreamForge:StreamPolicies:piped:Resumable:Enabled"] = "true",
+            ["StreamForge:StreamPolicies:piped:Upload:Pipe:Command"] = "ffmpeg",
+            ["StreamForge:StreamPolicies:piped:Upload:Pipe:Input"] = "Stdin",
         }));
 
         var all = string.Join("\n", error.Errors);
         Assert.Contains("StreamForge:StreamPolicies:tus:Resumable:Enable", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:tus:Resumable:Expiration", all, StringComparison.Ordinal);
         Assert.Contains("StreamForge:StreamPolicies:tus:Resumable:MaxSize", all, StringComparison.Ordinal);
+        Assert.Contains("StreamForge:StreamPolicies:piped:Resumable:Enabled: resumable uploads cannot go through Upload:Pipe", all, StringComparison.Ordinal);
     }
 
     [Theory]
