@@ -22,8 +22,8 @@ fi
 command -v node >/dev/null || { echo "node (Node.js 20) is required for the S3 server" >&2; exit 1; }
 
 # The pinned npm packages of tests/tools: the S3 protocol server (s3rver behind our launcher) and the browser
-# players (hls.js) the browser tests load.
-for folder in s3server players; do
+# players (hls.js) the browser tests load, and tus-js-client for the resumable-upload tests.
+for folder in s3server players tus; do
   dir="$repo/tests/tools/$folder"
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "installing npm packages for tests/tools/$folder"

@@ -1,23 +1,25 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using StreamForge.Gateway.Resumable;
 
 namespace StreamForge.Gateway.Configuration;
 
 /// <summary>
 /// Reads <c>StreamForge:Cors:&lt;name&gt;</c> into ASP.NET Core CORS policies, named by YARP routes' <c>CorsPolicy</c>.
 /// The defaults are what browser players need (hls.js, dash.js, <c>&lt;video crossorigin&gt;</c>): GET/HEAD with
-/// Range and conditionals, PUT/POST for uploads, and the response headers a player reads exposed.
+/// Range and conditionals, PUT/POST for uploads, tus's PATCH/DELETE and headers for resumable uploads (tus-js-client,
+/// Uppy), and the response headers a player or uploader reads exposed.
 /// </summary>
 internal static class CorsPolicyReader
 {
-    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status"];
+    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status", .. TusHeaders.All];
 
     public static readonly string[] DefaultAllowedHeaders =
     [
         "Range", "If-Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Content-Type", "Content-MD5",
-        "Authorization", "X-Api-Key",
+        "Authorization", "X-Api-Key", .. TusHeaders.All,
     ];
 
-    public static readonly string[] DefaultAllowedMethods = ["GET", "HEAD", "PUT", "POST"];
+    public static readonly string[] DefaultAllowedMethods = ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"];
 
     private static readonly string[] KnownKeys = ["AllowedOrigins", "AllowCredentials", "MaxAge", "ExposedHeaders", "AllowedHeaders", "AllowedMethods"];
 

@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Resumable;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
@@ -14,6 +15,9 @@ internal sealed record StreamPolicy(
 
     /// <summary>Response headers added to storage responses (Cache-Control).</summary>
     public HeadersPolicy Headers { get; init; } = HeadersPolicy.None;
+
+    /// <summary>tus 1.0 resumable uploads (<c>Resumable</c> section); disabled unless the section enables them.</summary>
+    public ResumablePolicy Resumable { get; init; } = ResumablePolicy.Disabled;
 
     /// <summary>The policy used by routes that name none.</summary>
     public const string DefaultName = "default";

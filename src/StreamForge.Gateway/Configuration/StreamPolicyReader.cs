@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Resumable;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
@@ -9,7 +10,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers", "Access"];
+    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers", "Access", "Resumable"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -40,16 +41,25 @@ internal static class StreamPolicyReader
             errors.Add(ConfigurationReader.PathOf(throttle, "PartitionBy"), $"'{throttle["PartitionBy"]}' is neither RemoteAddress nor Header:<name>");
         }
 
+        var upload = ReadUpload(section.GetSection("Upload"), reader, errors);
+        var resumable = ReadResumable(section.GetSection("Resumable"), reader, errors);
+        if (resumable.Enabled && upload.Pipe is not null)
+        {
+            // A tus upload arrives in pieces over many requests; a pipe process needs the body in one stream.
+            errors.Add(ConfigurationReader.PathOf(section.GetSection("Resumable"), "Enabled"), "resumable uploads cannot go through Upload:Pipe; use separate policies");
+        }
+
         return new StreamPolicy(
             section.Key,
             ReadBuffer(section.GetSection("Buffer"), reader, errors),
             ReadRange(section.GetSection("Range"), reader),
-            ReadUpload(section.GetSection("Upload"), reader, errors),
+            upload,
             ReadThrottle(throttle, reader),
             clientKey ?? ClientKeyResolver.ByRemoteAddress)
         {
             Headers = ReadHeaders(section.GetSection("Headers"), errors),
             Access = ReadAccess(section.GetSection("Access"), reader, errors),
+            Resumable = resumable,
         };
     }
 
@@ -86,6 +96,17 @@ internal static class StreamPolicyReader
         }
 
         return new SignedUrlPolicy(keys, reader.Boolean(section, "BindClientAddress", false));
+    }
+
+    private static ResumablePolicy ReadResumable(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        errors.RejectUnknownKeys(section, "Enabled", "MaxSize", "Expiration", "KeyFromFilename");
+        var defaults = ResumablePolicy.Disabled;
+        return new ResumablePolicy(
+            reader.Boolean(section, "Enabled", defaults.Enabled),
+            reader.Size(section, "MaxSize", defaults.MaxSize, 0, S3Limits.MaxObjectSize),
+            reader.Duration(section, "Expiration", defaults.Expiration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
+            reader.Boolean(section, "KeyFromFilename", defaults.KeyFromFilename));
     }
 
     private static HeadersPolicy ReadHeaders(IConfigurationSection section, ConfigurationErrors errors)

@@ -56,4 +56,16 @@ internal static partial class GatewayLog
 
     [LoggerMessage(30, LogLevel.Error, "Could not write the access log in {Directory}; lines are lost until it is writable")]
     public static partial void AccessLogFailed(ILogger logger, string directory, Exception error);
+
+    [LoggerMessage(23, LogLevel.Information, "Resumable upload {UploadId} on route {RouteId} for {Key} stored {Bytes} bytes")]
+    public static partial void ResumableCompleted(ILogger logger, string routeId, string uploadId, string key, long bytes);
+
+    [LoggerMessage(24, LogLevel.Information, "Resumable upload {UploadId} for {Key} expired and was removed")]
+    public static partial void ResumableExpired(ILogger logger, string uploadId, string key);
+
+    [LoggerMessage(25, LogLevel.Warning, "Resumable uploads could not be swept in {Store}")]
+    public static partial void ResumableSweepFailed(ILogger logger, string store, Exception error);
+
+    [LoggerMessage(26, LogLevel.Warning, "Resumable upload {UploadId} on route {RouteId} failed")]
+    public static partial void ResumableFailed(ILogger logger, string routeId, string uploadId, Exception error);
 }

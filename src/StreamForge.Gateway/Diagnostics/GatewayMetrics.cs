@@ -18,6 +18,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<double> _backpressureWait;
     private readonly Counter<long> _uploads;
     private readonly Counter<long> _accessLogDropped;
+    private readonly Counter<long> _resumableUploads;
+    private readonly Counter<long> _resumableBytes;
 
     /// <summary>Tag naming the gateway instance on its meter, so one process hosting several keeps their series apart.</summary>
     public const string InstanceTag = "streamforge.instance";
@@ -36,6 +38,9 @@ internal sealed class GatewayMetrics
         _throttleWait = meter.CreateCounter<double>("streamforge.throttle.wait", "s", "Time streams spent waiting on bandwidth throttles, by route and direction.");
         _backpressureWait = meter.CreateCounter<double>("streamforge.backpressure.wait", "s", "Time writes waited for the reading side (slow clients or upstreams), by route and direction.");
         _requestsRejected = meter.CreateCounter<long>("streamforge.requests.rejected", "{request}", "Requests refused before streaming, by route and reason.");
+        _resumableUploads = meter.CreateCounter<long>("streamforge.resumable.uploads", "{upload}",
+            "Resumable (tus) upload events by route and event: started, resumed, completed, terminated, expired (route \"*\" for the expiry sweep).");
+        _resumableBytes = meter.CreateCounter<long>("streamforge.resumable.bytes", "By", "Bytes stored into resumable (tus) uploads, by route.");
         _streamsAborted = meter.CreateCounter<long>("streamforge.streams.aborted", "{stream}", "Streams that ended before their last byte, by route and reason.");
         _uploads = meter.CreateCounter<long>("streamforge.uploads", "{upload}", "Uploads that ended, by route and outcome (stored, failed, canceled).");
         _accessLogDropped = meter.CreateCounter<long>("streamforge.access_log.dropped", "{line}", "Access log lines dropped because the writer's queue was full.");
@@ -70,4 +75,9 @@ internal sealed class GatewayMetrics
     public void UploadEnded(string route, string outcome) => _uploads.Add(1, new("route", route), new("outcome", outcome));
 
     public void AccessLogDropped() => _accessLogDropped.Add(1);
+
+    /// <summary>One resumable-upload event: started, resumed, completed, terminated or expired.</summary>
+    public void ResumableEvent(string route, string @event) => _resumableUploads.Add(1, new("route", route), new("event", @event));
+
+    public void ResumableBytes(string route, long bytes) => _resumableBytes.Add(bytes, new KeyValuePair<string, object?>("route", route));
 }

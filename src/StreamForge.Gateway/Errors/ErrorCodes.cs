@@ -36,4 +36,12 @@ internal static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string RangeNotSatisfiable = "range_not_satisfiable";
     public const string RateLimiterUnavailable = "rate_limiter_unavailable";
+    public const string UploadNotFound = "upload_not_found";
+    public const string UploadExpired = "upload_expired";
+    public const string UploadLocked = "upload_locked";
+    public const string OffsetMismatch = "offset_mismatch";
+    public const string TusVersionUnsupported = "tus_version_unsupported";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string InvalidTusRequest = "invalid_tus_request";
+    public const string ReservedKey = "reserved_key";
 }

@@ -1,8 +1,10 @@
 using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Proxy;
+using StreamForge.Gateway.Resumable;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -64,7 +66,8 @@ public static class GatewayApplication
         builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());
         builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        // Try: a test may have put in a clock of its own (an upload's expiry is hours away).
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ThrottleRegistry>();
         builder.Services.AddSingleton<StreamThrottles>();
         builder.Services.AddSingleton<CopyOutcomeResponder>();
@@ -75,6 +78,12 @@ public static class GatewayApplication
         builder.Services.AddSingleton<FormUploadHandler>();
         builder.Services.AddSingleton<TempFileSweeper>();
         builder.Services.AddHostedService<TempFileSweepService>();
+        builder.Services.AddSingleton<UploadLocks>();
+        builder.Services.AddSingleton<ResumableUploads>();
+        builder.Services.AddSingleton<TusWriter>();
+        builder.Services.AddSingleton<TusHandler>();
+        builder.Services.AddSingleton(ResumableSweepSettings.For(settings.Policies.Values.Where(p => p.Resumable.Enabled).Select(p => p.Resumable.Expiration)));
+        builder.Services.AddHostedService<ResumableSweepService>();
         builder.AddGatewayDelivery();
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);

@@ -6,7 +6,8 @@ using StreamForge.Gateway.Storage;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
-/// Step of YARP's proxy pipeline: requests whose cluster is storage are answered here (GET, HEAD, PUT, POST);
+/// Step of YARP's proxy pipeline: requests whose cluster is storage are answered here (GET, HEAD, PUT, POST, and
+/// tus's OPTIONS, POST, HEAD, PATCH and DELETE where the policy enables resumable uploads);
 /// requests to HTTP origins continue to YARP's forwarder.
 /// </summary>
 internal sealed class StorageRequestMiddleware(
@@ -14,6 +15,7 @@ internal sealed class StorageRequestMiddleware(
     ObjectDownloadHandler downloads,
     ObjectUploadHandler uploads,
     FormUploadHandler forms,
+    TusHandler tus,
     TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
@@ -33,6 +35,12 @@ internal sealed class StorageRequestMiddleware(
             {
                 return ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, refusal, $"route '{route.RouteId}' serves signed URLs only ({refusal})");
             }
+        }
+
+        // Before the key check: a tus creation may name its key in metadata, and upload URLs are not object keys.
+        if (TusHandler.Handles(context, route, keyPath))
+        {
+            return tus.HandleAsync(context, route, store, keyPath);
         }
 
         if (!ObjectKey.TryCreate(keyPath, out var key, out var problem))

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Proxy;
@@ -13,14 +14,16 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal static class UploadGate
 {
-    public static async Task<bool> AdmitAsync(StorageRequest request)
+    public static Task<bool> AdmitAsync(StorageRequest request) => AdmitAsync(request.Context, request.Route);
+
+    /// <summary>The same decision for a request that has no object key yet (a tus creation on the route's root).</summary>
+    public static async Task<bool> AdmitAsync(HttpContext context, ResolvedRoute route)
     {
-        var context = request.Context;
-        var access = request.Route.WriteAccess;
+        var access = route.WriteAccess;
         if (access == WriteAccess.None)
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-                $"route '{request.RouteId}' is read-only", headers => headers.Allow = "GET, HEAD");
+                $"route '{route.RouteId}' is read-only", headers => headers.Allow = "GET, HEAD");
             return false;
         }
 
@@ -30,7 +33,7 @@ internal static class UploadGate
             if (!identity.Succeeded)
             {
                 await ProblemResponder.WriteAsync(context, StatusCodes.Status401Unauthorized, ErrorCodes.AuthenticationRequired,
-                    $"route '{request.RouteId}' accepts writes with an API key or a bearer token",
+                    $"route '{route.RouteId}' accepts writes with an API key or a bearer token",
                     headers => headers.WWWAuthenticate = "Bearer");
                 return false;
             }
@@ -40,11 +43,11 @@ internal static class UploadGate
         else if (!WriteAccessGuard.IsAllowed(access, context.Connection.RemoteIpAddress))
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
-                $"route '{request.RouteId}' accepts writes only from {access} clients");
+                $"route '{route.RouteId}' accepts writes only from {access} clients");
             return false;
         }
 
-        var limit = request.Policy.Upload.MaxBodySize;
+        var limit = route.Policy.Upload.MaxBodySize;
         var declared = context.Request.ContentLength;
         if (declared > limit)
         {
@@ -63,7 +66,7 @@ internal static class UploadGate
 
         if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
         {
-            var upload = request.Policy.Upload;
+            var upload = route.Policy.Upload;
             rateFeature.MinDataRate = upload.MinBytesPerSecond > 0 ? new MinDataRate(upload.MinBytesPerSecond, upload.MinRateGracePeriod) : null;
         }
 

@@ -16,4 +16,7 @@ internal interface IObjectStore
 
     /// <summary>Throws when the store is not reachable (readiness probe).</summary>
     Task CheckReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Resumable (tus) uploads into this store; null when the store offers none.</summary>
+    IResumableStore? Resumable => null;
 }

@@ -30,8 +30,10 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <param name="urls">Where to listen; loopback with an OS-picked port unless a test needs another interface.</param>
     /// <param name="configFile">A JSON file layered under <paramref name="config"/> and watched for changes, as <c>--config</c> does.</param>
     /// <param name="logs">Receives the gateway's error log lines.</param>
+    /// <param name="services">Replaces gateway services before they are registered (a test clock).</param>
     public static async Task<GatewayHost> StartAsync(
-        GatewayConfig config, string urls = "http://127.0.0.1:0", string? configFile = null, CapturedLogs? logs = null)
+        GatewayConfig config, string urls = "http://127.0.0.1:0", string? configFile = null, CapturedLogs? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var contentRoot = new TempFolder("gateway-root");
         var app = GatewayApplication.Build(
@@ -49,6 +51,7 @@ internal sealed class GatewayHost : IAsyncDisposable
                     builder.Logging.AddProvider(logs);
                 }
 
+                services?.Invoke(builder.Services);
                 builder.Configuration["Urls"] = urls;
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
             });

@@ -10,6 +10,9 @@ internal static class RepositoryPaths
     /// <summary>hls.js as installed (pinned) by tests/tools/ensure-installed.sh.</summary>
     public static string HlsJs => Path.Combine(Root, "tests", "tools", "players", "node_modules", "hls.js", "dist", "hls.min.js");
 
+    /// <summary>The tus-js-client driver (tests/tools/tus/upload.js), its package pinned by tests/tools/ensure-installed.sh.</summary>
+    public static string TusUploadScript => Path.Combine(Root, "tests", "tools", "tus", "upload.js");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

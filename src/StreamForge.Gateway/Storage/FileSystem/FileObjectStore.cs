@@ -10,6 +10,8 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
 {
     private const int MaxCreateAttempts = 3;
 
+    public IResumableStore Resumable { get; } = new FileResumableStore(paths);
+
     public Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var path = paths.Resolve(key);
@@ -70,8 +72,7 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             }
 
             MoveIntoPlace(key, tempPath, path);
-            using var handle = OpenHandle(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
-            return Describe(handle);
+            return Describe(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
         }
         catch (IOException ex) when (DiskFull.Is(ex))
         {
@@ -138,7 +139,8 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
     private static StorageException NoSpace(ObjectKey key, Exception error) =>
         new(StorageErrorKind.InsufficientStorage, $"the file store has no space left for '{key}'; nothing was stored and any previous version is kept", error);
 
-    private static void MoveIntoPlace(ObjectKey key, string tempPath, string path)
+    /// <summary>Renames a finished temp file over the key's path (shared with <see cref="FileResumableStore"/>).</summary>
+    internal static void MoveIntoPlace(ObjectKey key, string tempPath, string path)
     {
         try
         {
@@ -163,6 +165,13 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             // A directory, or a file removed since it was resolved: both are "no such object".
             return null;
         }
+    }
+
+    /// <summary>What a file at <paramref name="path"/> is now; null when it is gone.</summary>
+    internal static ObjectInfo? Describe(string path)
+    {
+        using var handle = OpenHandle(path);
+        return handle is null ? null : Describe(handle);
     }
 
     private static ObjectInfo Describe(SafeFileHandle handle)

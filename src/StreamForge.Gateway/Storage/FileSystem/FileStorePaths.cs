@@ -14,16 +14,20 @@ internal sealed class FileStorePaths
         Directory.CreateDirectory(root);
         Root = RealPath(root);
         TempFolder = Path.Combine(Root, TempFolderName);
+        ResumableFolder = Path.Combine(Root, ResumableNames.Folder);
     }
 
     public string Root { get; }
 
     public string TempFolder { get; }
 
+    /// <summary>Resumable uploads: their state and the bytes received so far, renamed into place when complete.</summary>
+    public string ResumableFolder { get; }
+
     /// <summary>The file path for a key, or null when the key may not be served by this store.</summary>
     public string? Resolve(ObjectKey key)
     {
-        if (key.Segments.First() == TempFolderName)
+        if (key.Segments.First() is TempFolderName or ResumableNames.Folder)
         {
             return null;
         }

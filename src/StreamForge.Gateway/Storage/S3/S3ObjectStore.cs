@@ -16,6 +16,8 @@ internal sealed class S3ObjectStore(
 {
     private readonly S3Uploader _uploader = new(client, address.Bucket, responseTimeout, logger);
 
+    public IResumableStore Resumable => field ??= new S3ResumableStore(client, address, _uploader, this, responseTimeout);
+
     /// <summary>Calls without a request body: only the time to response headers is bounded.</summary>
     private S3Timeouts Timeouts => new(responseTimeout, responseTimeout);
 

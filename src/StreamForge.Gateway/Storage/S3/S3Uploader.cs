@@ -36,7 +36,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
         return await UploadChunkedAsync(key, upload, timeouts, cancellationToken);
     }
 
-    private async Task<ObjectInfo> PutSingleAsync(string key, Stream body, long length, string? contentType, S3Timeouts timeouts, CancellationToken cancellationToken)
+    internal async Task<ObjectInfo> PutSingleAsync(string key, Stream body, long length, string? contentType, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
         using var timer = new S3CallTimer(timeouts, cancellationToken);
@@ -55,7 +55,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
     }
 
     /// <summary>Runs one S3 call; when its timer ran out, the failure is a timeout, whatever the SDK made of it.</summary>
-    private static async Task<T> TimedAsync<T>(S3CallTimer timer, string what, Func<Task<T>> call)
+    internal static async Task<T> TimedAsync<T>(S3CallTimer timer, string what, Func<Task<T>> call)
     {
         try
         {
@@ -187,7 +187,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
         }
     }
 
-    private async Task<PartETag> UploadPartAsync(
+    internal async Task<PartETag> UploadPartAsync(
         string key, string uploadId, int number, Stream content, long size, S3Timeouts timeouts, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("UploadPart", bucket, key);
@@ -238,7 +238,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
     /// its id lets the gateway abort it. A client that leaves meanwhile is noticed by the caller afterwards; a call
     /// that outlives the response timeout fails the request, and if S3 answers later the upload is aborted then.
     /// </summary>
-    private async Task<string> CreateMultipartUploadAsync(string key, string? contentType, S3Timeouts timeouts)
+    internal async Task<string> CreateMultipartUploadAsync(string key, string? contentType, S3Timeouts timeouts)
     {
         var create = CreateUnboundedAsync(key, contentType);
         try
@@ -275,7 +275,7 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
     /// Aborts at once, and when S3 cannot be reached keeps retrying in the background with backoff: an upload left
     /// open is billed storage that nobody can see. NoSuchUpload means it is already gone, which is success.
     /// </summary>
-    private async Task AbortAsync(string key, string uploadId, Exception cause)
+    internal async Task AbortAsync(string key, string uploadId, Exception cause)
     {
         if (await TryAbortAsync(key, uploadId) is not { } error)
         {
