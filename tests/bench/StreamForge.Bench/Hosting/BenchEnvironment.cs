@@ -206,6 +206,15 @@ internal sealed class BenchEnvironment : IDisposable
         _owned.Add(process);
         Add(ContenderKeys.GatewayS3, "gateway: S3", uri, process, () => s3.Process);
         _uploadTargets.Add(new UploadTarget(ContenderKeys.GatewayS3, "gateway: S3", uri, process, s3.LengthAsync, s3.DeleteAsync));
+
+        // The same objects read and written straight from s3rver: what the S3 route's ratios are taken against.
+        var direct = ManagedServer.Shared(s3.Process);
+        var bucketUri = new Uri(s3.ServiceUrl, $"{S3Server.Bucket}/");
+        Add(ContenderKeys.S3Direct, "S3 server (direct)", bucketUri, direct);
+        if (Wants(ContenderKeys.S3Direct))
+        {
+            _uploadTargets.Add(new UploadTarget(ContenderKeys.S3Direct, "S3 server (direct PUT)", bucketUri, direct, s3.LengthAsync, s3.DeleteAsync));
+        }
     }
 
     private async Task StartBareUploadAsync()

@@ -10,6 +10,9 @@ internal static class ContenderKeys
     public const string GatewayOrigin = "gw-origin";
     public const string GatewayFiles = "gw-files";
     public const string GatewayS3 = "gw-s3";
+
+    /// <summary>s3rver itself, read and written by the bench directly: the reference for the gateway's S3 route.</summary>
+    public const string S3Direct = "s3-direct";
     public const string BareUpload = "bare-upload";
 
     public static readonly IReadOnlyList<string> Gateway = [GatewayOrigin, GatewayFiles, GatewayS3];

@@ -17,7 +17,13 @@ internal sealed class ManagedServer : IDisposable
 
     public ChildProcess Process { get; private set; }
 
+    /// <summary>False for a process other contenders depend on (s3rver behind the gateway's S3 route): it is never restarted.</summary>
+    public bool CanRestart { get; private init; } = true;
+
     public static async Task<ManagedServer> StartAsync(Func<Task<ChildProcess>> start) => new(start, await start());
+
+    public static ManagedServer Shared(ChildProcess process) =>
+        new(() => throw new InvalidOperationException("a shared server is not restarted"), process) { CanRestart = false };
 
     public async Task RestartAsync()
     {

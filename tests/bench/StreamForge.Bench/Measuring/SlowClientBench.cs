@@ -23,8 +23,8 @@ internal sealed class SlowClientBench(BenchEnvironment env, BenchResults results
         var options = env.Options;
         Live.Heading($"c. memory: {options.SlowClients} clients at {ByteSizeText.FormatRate(options.SlowRate)} each, " +
             $"{DurationText.Format(options.SlowDuration)}, SO_RCVBUF {ByteSizeText.Format(options.SlowReceiveBuffer)}");
-        var contenders = env.Contenders.Where(c => c.Key != ContenderKeys.NginxDefault).ToList();
-        if (contenders.Count != env.Contenders.Count)
+        var contenders = env.Contenders.Where(c => c.Key != ContenderKeys.NginxDefault && c.Server.CanRestart).ToList();
+        if (env.Contenders.Any(c => c.Key == ContenderKeys.NginxDefault))
         {
             Live.Print("memory", $"nginx proxy (default buffers): {NginxDefaultSkipped}");
         }

@@ -43,7 +43,11 @@ internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
         try
         {
             // A fresh, warmed-up receiver: its peak RSS is this measurement's, not the history of earlier phases.
-            await target.Server.RestartAsync();
+            if (target.Server.CanRestart)
+            {
+                await target.Server.RestartAsync();
+            }
+
             await PutAsync(client, new Uri(target.BaseUri, "warm-up.bin"), 64 * 1024, pattern, cancellationToken);
             await target.Delete("warm-up.bin");
         }

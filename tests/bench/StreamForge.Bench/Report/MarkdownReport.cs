@@ -42,6 +42,7 @@ internal static class MarkdownReport
 
         md.AppendLine();
         SummarySection.Write(md, data);
+        S3RouteSection.Write(md, data);
         if (data.Results.Downloads.Count > 0)
         {
             DownloadSection.Write(md, data, ByteSizeText.Format(options.LargeSize));

@@ -11,6 +11,10 @@ internal static class Targets
     public const double SmallRpsVsBareYarp = 0.9;
     public const double SmallP99OverDirectMs = 2.0;
     public const double SlowClientsMaxRss = 150e6;
+    public const double S3DownloadVsDirect = 0.9;
+    public const double S3CpuSecondsPerGb = 1.0;
+    public const double S3SeekP99VsDirect = 2.0;
+    public const double S3UploadVsDirect = 0.8;
 
     /// <summary>"Flat from 1 GiB to 4 GiB": the peak may grow by this fraction (noise), not with the size.</summary>
     public const double FlatGrowth = 0.10;
