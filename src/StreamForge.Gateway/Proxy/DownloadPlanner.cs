@@ -18,6 +18,24 @@ internal static class DownloadPlanner
         || request.Headers.IfModifiedSince.Count > 0
         || request.Headers.IfUnmodifiedSince.Count > 0;
 
+    /// <summary>
+    /// The span of a GET whose only download header is one closed range no longer than a slice: storage can answer
+    /// it in one call with the metadata, and nothing needs deciding first. Null for anything else.
+    /// </summary>
+    public static ByteSpan? SingleSeek(HttpRequest request, RangePolicy policy)
+    {
+        var headers = request.Headers;
+        if (!HttpMethods.IsGet(request.Method) || headers.Range.Count != 1 || headers.IfRange.Count > 0 || headers.IfMatch.Count > 0
+            || headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0 || headers.IfUnmodifiedSince.Count > 0)
+        {
+            return null;
+        }
+
+        return RangeHeaderParser.Parse(headers.Range.ToString()) is [{ First: { } first, Last: { } last }] && last - first < policy.SliceSize
+            ? new ByteSpan(first, last)
+            : null;
+    }
+
     public static DownloadPlan Plan(HttpRequest request, ObjectInfo info, RangePolicy policy)
     {
         var headers = request.Headers;

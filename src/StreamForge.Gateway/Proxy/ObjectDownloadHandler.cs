@@ -9,9 +9,10 @@ using StreamForge.Gateway.Streaming;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
-/// GET and HEAD on a storage route. A plain GET opens the object in one call; anything conditional or ranged
-/// reads the metadata first, lets <see cref="DownloadPlanner"/> decide (200, 206, 304, 412, 416), and then
-/// streams exactly the planned bytes through the copy loop.
+/// GET and HEAD on a storage route. A plain GET opens the object in one call, and so does a seek: one closed range,
+/// no conditionals, no longer than a slice (what players and download tools send). Anything else reads the
+/// metadata first, lets <see cref="DownloadPlanner"/> decide (200, 206, 304, 412, 416), and then streams exactly
+/// the planned bytes through the copy loop.
 /// </summary>
 internal sealed class ObjectDownloadHandler(
     GatewayMetrics metrics,
@@ -28,7 +29,11 @@ internal sealed class ObjectDownloadHandler(
         request.Context.Features.Get<AccessLogRecord>()?.UpstreamStarted();
         try
         {
-            if (DownloadPlanner.NeedsMetadataFirst(request.Context.Request))
+            if (DownloadPlanner.SingleSeek(request.Context.Request, request.Policy.Range) is { } seek)
+            {
+                await HandleSeekAsync(request, seek);
+            }
+            else if (DownloadPlanner.NeedsMetadataFirst(request.Context.Request))
             {
                 await HandlePlannedAsync(request);
             }
@@ -58,6 +63,54 @@ internal sealed class ObjectDownloadHandler(
         WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route);
         request.Context.Response.ContentLength = content.Info.Length;
         await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
+    }
+
+    /// <summary>
+    /// One storage call for a seek: the range read also brings the metadata, so there is no version to pin (the
+    /// planned path reads metadata, then the bytes with If-Match). Storage clamps the range as RFC 9110 section 14.1.2
+    /// does; one that starts past the end goes the planned way, which answers 416 with the length.
+    /// </summary>
+    private async Task HandleSeekAsync(StorageRequest request, ByteSpan seek)
+    {
+        var context = request.Context;
+        ObjectContent? content;
+        try
+        {
+            content = await request.Store.OpenRangeAsync(request.Key, seek.First, seek.Last, context.RequestAborted);
+        }
+        catch (StorageException ex) when (ex.Kind == StorageErrorKind.RangeNotSatisfiable)
+        {
+            await HandlePlannedAsync(request);
+            return;
+        }
+
+        await using (content)
+        {
+            UpstreamResponded(request);
+            if (content is null)
+            {
+                await NotFoundAsync(request);
+                return;
+            }
+
+            WriteEntityHeaders(context.Response, request.Key, content.Info, request.Route);
+            var length = content.Info.Length;
+            if (content.Span is { } span)
+            {
+                metrics.RangeRequest(request.RouteId, "single");
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = ContentRangeFormatter.Format(span, content.Info.Length);
+                length = span.Length;
+            }
+            else
+            {
+                // Storage ignored the range and sent the whole object, which a server may do (RFC 9110 section 14.2).
+                metrics.RangeRequest(request.RouteId, "full");
+            }
+
+            context.Response.ContentLength = length;
+            await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.Body, options with { ExpectedLength = length }, context.RequestAborted));
+        }
     }
 
     private async Task HandlePlannedAsync(StorageRequest request)

@@ -20,6 +20,7 @@ internal static class StorageErrorResponder
             StorageErrorKind.TooLarge => (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge),
             StorageErrorKind.Timeout => (StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout),
             StorageErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, ErrorCodes.InsufficientStorage),
+            StorageErrorKind.RangeNotSatisfiable => (StatusCodes.Status416RangeNotSatisfiable, ErrorCodes.RangeNotSatisfiable),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };
 

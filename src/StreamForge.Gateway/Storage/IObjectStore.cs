@@ -11,6 +11,14 @@ internal interface IObjectStore
     /// <param name="ifMatch">When set, the read fails with PreconditionFailed unless the object still has this ETag.</param>
     Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Opens bytes <paramref name="first"/> to <paramref name="last"/> (clamped to the object's end) in one call, learning
+    /// the object's metadata from the same answer: a seek then costs one storage round trip, not a metadata read and a
+    /// read. <see cref="ObjectContent.Span"/> holds the bytes delivered; null when the object does not exist; a
+    /// <see cref="StorageException"/> of kind <see cref="StorageErrorKind.RangeNotSatisfiable"/> when it starts at or after the end.
+    /// </summary>
+    Task<ObjectContent?> OpenRangeAsync(ObjectKey key, long first, long last, CancellationToken cancellationToken);
+
     /// <summary>Stores <paramref name="body"/> under <paramref name="key"/>; all or nothing.</summary>
     Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken);
 

@@ -16,5 +16,8 @@ internal enum StorageErrorKind
 
     /// <summary>The store's disk (or the writer's quota) is full: the server's problem, not the client's.</summary>
     InsufficientStorage,
+
+    /// <summary>A range read starts at or after the object's end (RFC 9110 section 15.5.17).</summary>
+    RangeNotSatisfiable,
     Failed,
 }

@@ -75,7 +75,8 @@ public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
 
         await Eventually.TrueAsync(() => aborted.Total > 0, "the gateway notices the client is gone");
         Assert.InRange(slices.Total, 1, 2);
-        Assert.InRange(sent.Total, MiB, 2 * MiB);
+        // The client read 1 MiB; the write in flight when it hung up (one 64 KiB chunk) may fail before it is counted.
+        Assert.InRange(sent.Total, MiB - (64 * 1024), 2 * MiB);
     }
 
     [Fact]

@@ -41,6 +41,30 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed (now {info.ETag})");
         }
 
+        return Task.FromResult<ObjectContent?>(Open(handle, info, span));
+    }
+
+    public Task<ObjectContent?> OpenRangeAsync(ObjectKey key, long first, long last, CancellationToken cancellationToken)
+    {
+        var path = paths.Resolve(key);
+        var handle = path is null || !File.Exists(path) ? null : OpenHandle(path);
+        if (handle is null)
+        {
+            return Task.FromResult<ObjectContent?>(null);
+        }
+
+        var info = Describe(handle);
+        if (first >= info.Length)
+        {
+            handle.Dispose();
+            throw new StorageException(StorageErrorKind.RangeNotSatisfiable, $"the range starts after the end of '{key}'");
+        }
+
+        return Task.FromResult<ObjectContent?>(Open(handle, info, new ByteSpan(first, Math.Min(last, info.Length - 1))));
+    }
+
+    private static ObjectContent Open(SafeFileHandle handle, ObjectInfo info, ByteSpan? span)
+    {
         // bufferSize 0: the copy loop's pooled buffer is the only one.
         Stream body = new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
         if (span is { } s)
@@ -49,7 +73,7 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
             body = new LengthLimitedReadStream(body, s.Length);
         }
 
-        return Task.FromResult<ObjectContent?>(new ObjectContent(info, body, span));
+        return new ObjectContent(info, body, span);
     }
 
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Net;
 using WrapperStream = Amazon.Runtime.Internal.Util.WrapperStream;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -44,16 +45,19 @@ internal sealed class S3ObjectStore(
         }
     }
 
-    public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
+    public Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken) =>
+        // Always a closed range: the gateway has normalised suffix and open ranges against the length.
+        OpenAsync(key, span is { } s ? new ByteRange(s.First, s.Last) : null, ifMatch, cancellationToken);
+
+    public Task<ObjectContent?> OpenRangeAsync(ObjectKey key, long first, long last, CancellationToken cancellationToken) =>
+        // S3 clamps the range to the object's end and says so in Content-Range (RFC 9110 section 14.1.2), as the gateway would.
+        OpenAsync(key, new ByteRange(first, last), ifMatch: null, cancellationToken);
+
+    private async Task<ObjectContent?> OpenAsync(ObjectKey key, ByteRange? range, string? ifMatch, CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("GetObject", address.Bucket, FullKey(key));
-        var request = new GetObjectRequest { BucketName = address.Bucket, Key = FullKey(key), EtagToMatch = ifMatch };
-        if (span is { } s)
-        {
-            // Always a closed range: the gateway has normalised suffix and open ranges against the length.
-            request.ByteRange = new ByteRange(s.First, s.Last);
-        }
-        else if (verifyDownloads != DownloadVerification.Off)
+        var request = new GetObjectRequest { BucketName = address.Bucket, Key = FullKey(key), EtagToMatch = ifMatch, ByteRange = range };
+        if (range is null && verifyDownloads != DownloadVerification.Off)
         {
             // S3 sends its stored full-object checksum only when asked, and only for whole-object reads.
             request.ChecksumMode = ChecksumMode.ENABLED;
@@ -73,6 +77,11 @@ internal sealed class S3ObjectStore(
             timer.Dispose();
             return null;
         }
+        catch (AmazonS3Exception ex) when (!timer.Expired && ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            timer.Dispose();
+            throw new StorageException(StorageErrorKind.RangeNotSatisfiable, $"the range starts after the end of '{key}'", ex);
+        }
         catch (Exception ex)
         {
             var expired = timer.Expired;
@@ -90,7 +99,15 @@ internal sealed class S3ObjectStore(
             throw S3ErrorTranslator.Translate(ex, $"opening '{key}'");
         }
 
-        var length = span is null ? response.ContentLength : TotalLength(response.ContentRange) ?? response.ContentLength;
+        ByteSpan? span = null;
+        var length = response.ContentLength;
+        if (range is not null && ContentRangeHeaderValue.TryParse(response.ContentRange, out var delivered)
+            && delivered is { From: { } from, To: { } to, Length: { } total })
+        {
+            span = new ByteSpan(from, to);
+            length = total;
+        }
+
         var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
         return new ObjectContent(info, OpenBody(response, span), span, new S3ReadLease(response, timer));
     }
@@ -140,8 +157,4 @@ internal sealed class S3ObjectStore(
 
     private static DateTimeOffset ToOffset(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
-
-    /// <summary>The object's full length from a Content-Range such as <c>bytes 0-99/1234</c>.</summary>
-    private static long? TotalLength(string? contentRange) =>
-        ContentRangeHeaderValue.TryParse(contentRange, out var parsed) ? parsed.Length : null;
 }
