@@ -7,7 +7,7 @@ public sealed partial class LayeringTests
 {
     private static readonly string[] BottomUp =
     [
-        "Throttling", "Ranges", "Streaming", "Diagnostics", "Errors", "Security", "Uploads", "Storage", "Resumable", "RateLimiting",
+        "Throttling", "Ranges", "Streaming", "Diagnostics", "Errors", "Security", "Uploads", "Storage", "Resumable", "Caching", "RateLimiting",
         "Configuration", "Routing", "Proxy", "Hosting",
     ];
 
