@@ -20,7 +20,9 @@
 // (conditional.js), key segments too long for a file name and non-atomic
 // object writes (store.js), and HTML entities in its error XML (below). It
 // also stores a checksum with every object and returns it like S3
-// (checksums.js, store.js).
+// (checksums.js, store.js). With --request-log FILE it appends one JSON line
+// per answered request to FILE (requestlog.js), so tests can count what the
+// S3 side served.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -42,6 +44,7 @@ const {
 } = require('./checksums');
 const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
+const { requestLogMiddleware } = require('./requestlog');
 const { LauncherStore } = require('./store');
 
 // fast-xml-parser and he as s3rver itself resolves them.
@@ -547,7 +550,7 @@ function usage(message) {
   process.stderr.write(
     'usage: node start.js [--port N] [--address ADDR] [--directory DIR] ' +
       '[--bucket NAME]... [--default-checksum crc32|crc64nvme|none] ' +
-      '[--ignore-stdin] [--verbose]\n',
+      '[--request-log FILE] [--ignore-stdin] [--verbose]\n',
   );
   process.exit(2);
 }
@@ -559,6 +562,7 @@ function parseArgs(argv) {
     directory: undefined,
     buckets: [],
     defaultChecksum: 'crc32',
+    requestLog: undefined,
     ignoreStdin: false,
     verbose: false,
   };
@@ -601,6 +605,9 @@ function parseArgs(argv) {
         opts.defaultChecksum = text;
         break;
       }
+      case '--request-log':
+        opts.requestLog = path.resolve(takeValue());
+        break;
       case '--ignore-stdin':
         opts.ignoreStdin = true;
         break;
@@ -662,6 +669,12 @@ async function main() {
   // If-Match / If-None-Match / If-(Un)Modified-Since and Range on GetObject /
   // HeadObject, evaluated like real S3; also right in front of the router.
   installConditionalMiddleware(server, { log });
+  // Last unshift, so first to run: it must wrap the response before anything
+  // can answer, including the aws-chunked middleware's 400s and s3rver's
+  // error handler.
+  if (opts.requestLog) {
+    server.middleware.unshift(requestLogMiddleware(opts.requestLog));
+  }
 
   let stopping = false;
   const shutdown = reason => {
