@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
@@ -20,8 +21,12 @@ internal sealed class GatewaySettings(
     MediaTypes mediaTypes,
     IReadOnlyDictionary<string, CorsPolicy> corsPolicies,
     CompressionSettings compression,
-    AccessLogSettings accessLog)
+    AccessLogSettings accessLog,
+    CacheSettings cache)
 {
+    /// <summary>Where the edge cache keeps slices and how much disk it may use (read at start-up).</summary>
+    public CacheSettings Cache { get; } = cache;
+
     /// <summary>Where and how the access log is written (read at start-up).</summary>
     public AccessLogSettings AccessLog { get; } = accessLog;
 

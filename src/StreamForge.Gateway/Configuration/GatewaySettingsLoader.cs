@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.RateLimiting;
 using StreamForge.Gateway.Security;
@@ -43,6 +44,7 @@ internal static class GatewaySettingsLoader
         var compression = new CompressionSettings(
             reader.Boolean(compressionSection, "Enabled", CompressionSettings.Default.Enabled),
             reader.Size(compressionSection, "MaxBodySize", CompressionSettings.Default.MaxBodySize, 0, 1L << 30));
+        var cache = ReadCache(root.GetSection("Cache"), reader, contentRoot, errors);
         var fileStore = new FileStoreSettings(reader.Duration(root.GetSection("FileStore"), "TempFileMaxAge",
             FileStoreSettings.DefaultTempFileMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365)));
 
@@ -53,7 +55,7 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, cors, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression, accessLog);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression, accessLog, cache);
     }
 
     private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
@@ -76,6 +78,15 @@ internal static class GatewaySettingsLoader
         }
 
         return configured.Count == 0 ? MediaTypes.Default : new MediaTypes(configured);
+    }
+
+    private static CacheSettings ReadCache(IConfigurationSection section, ConfigurationReader reader, string contentRoot, ConfigurationErrors errors)
+    {
+        errors.RejectUnknownKeys(section, ["Directory", "MaxSize"]);
+        var directory = section["Directory"] is { Length: > 0 } configured ? configured : "cache";
+        return new CacheSettings(
+            Path.GetFullPath(Path.Combine(contentRoot, directory)),
+            reader.Size(section, "MaxSize", CacheSettings.DefaultMaxSize, 64L * 1024 * 1024, long.MaxValue / 4));
     }
 
     private static AccessLogSettings ReadAccessLog(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Resumable;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Throttling;
@@ -18,6 +19,9 @@ internal sealed record StreamPolicy(
 
     /// <summary>tus 1.0 resumable uploads (<c>Resumable</c> section); disabled unless the section enables them.</summary>
     public ResumablePolicy Resumable { get; init; } = ResumablePolicy.Disabled;
+
+    /// <summary>The edge cache (<c>Cache</c> section); disabled unless the section enables it.</summary>
+    public CachePolicy Cache { get; init; } = CachePolicy.Disabled;
 
     /// <summary>The policy used by routes that name none.</summary>
     public const string DefaultName = "default";

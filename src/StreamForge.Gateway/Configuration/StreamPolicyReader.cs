@@ -1,4 +1,5 @@
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Resumable;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage.S3;
@@ -10,7 +11,7 @@ namespace StreamForge.Gateway.Configuration;
 /// <summary>Builds <see cref="StreamPolicy"/> records from <c>StreamForge:StreamPolicies</c>.</summary>
 internal static class StreamPolicyReader
 {
-    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers", "Access", "Resumable"];
+    private static readonly string[] KnownSections = ["Buffer", "Range", "Upload", "Throttle", "Headers", "Access", "Resumable", "Cache"];
 
     /// <summary>A chunked upload's buffered parts are per-upload memory; keep them well below the machine.</summary>
     private const long MaxChunkedUploadMemory = 1L << 30;
@@ -60,7 +61,18 @@ internal static class StreamPolicyReader
             Headers = ReadHeaders(section.GetSection("Headers"), errors),
             Access = ReadAccess(section.GetSection("Access"), reader, errors),
             Resumable = resumable,
+            Cache = ReadCache(section.GetSection("Cache"), reader, errors),
         };
+    }
+
+    private static CachePolicy ReadCache(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        errors.RejectUnknownKeys(section, "Enabled", "Ttl", "StaleIfError");
+        var defaults = CachePolicy.Disabled;
+        return new CachePolicy(
+            reader.Boolean(section, "Enabled", defaults.Enabled),
+            reader.Duration(section, "Ttl", defaults.Ttl, TimeSpan.Zero, TimeSpan.FromDays(365)),
+            reader.Duration(section, "StaleIfError", defaults.StaleIfError, TimeSpan.Zero, TimeSpan.FromDays(365)));
     }
 
     private static SignedUrlPolicy? ReadAccess(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
@@ -72,6 +73,10 @@ public static class GatewayApplication
         builder.Services.AddSingleton<StreamThrottles>();
         builder.Services.AddSingleton<CopyOutcomeResponder>();
         builder.Services.AddSingleton<RangedBodyWriter>();
+        builder.Services.AddSingleton(settings.Cache);
+        builder.Services.AddSingleton<CacheMetrics>();
+        builder.Services.AddSingleton<EdgeCache>();
+        builder.Services.AddSingleton<EdgeCacheBinder>();
         builder.Services.AddSingleton<ObjectDownloadHandler>();
         builder.Services.AddSingleton<PipeStage>();
         builder.Services.AddSingleton<ObjectUploadHandler>();
@@ -93,6 +98,12 @@ public static class GatewayApplication
 
         var app = builder.Build();
         ProxyConfigCheck.ThrowIfInvalid(app.Services);
+        if (settings.Policies.Values.Any(policy => policy.Cache.Enabled))
+        {
+            // Rebuild the cache's index now, not on the first request.
+            app.Services.GetRequiredService<EdgeCache>();
+        }
+
         // First: every request gets its access log line, including those the guards refuse.
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<RequestFramingGuardMiddleware>();
@@ -111,6 +122,7 @@ public static class GatewayApplication
         app.MapHealthChecks("/readyz", new() { Predicate = check => check.Tags.Contains("ready") });
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(AdminEndpointMetadata.Instance);
         app.MapGatewayStatus();
+        app.MapCachePurge();
         var routes = app.Services.GetRequiredService<RouteResolver>();
         app.MapReverseProxy(proxy =>
         {

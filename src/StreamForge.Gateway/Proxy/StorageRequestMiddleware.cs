@@ -16,6 +16,7 @@ internal sealed class StorageRequestMiddleware(
     ObjectUploadHandler uploads,
     FormUploadHandler forms,
     TusHandler tus,
+    EdgeCacheBinder edgeCache,
     TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
@@ -24,6 +25,11 @@ internal sealed class StorageRequestMiddleware(
         if (route.Store is not { } store)
         {
             return next(context);
+        }
+
+        if (route.Caches)
+        {
+            store = edgeCache.Bind(context, route, store);
         }
 
         var keyPath = KeyFromRoute(context);

@@ -11,4 +11,9 @@ namespace StreamForge.Gateway.Routing;
 /// </summary>
 /// <param name="Store">The store behind a storage cluster; null for an HTTP origin cluster.</param>
 /// <param name="MediaTypes">Content types by extension for objects stored without a meaningful one.</param>
-internal sealed record ResolvedRoute(string RouteId, StreamPolicy Policy, WriteAccess WriteAccess, IObjectStore? Store, MediaTypes MediaTypes);
+/// <param name="ClusterId">The route's YARP cluster: the edge cache's namespace, so routes onto one upstream share entries.</param>
+internal sealed record ResolvedRoute(string RouteId, StreamPolicy Policy, WriteAccess WriteAccess, IObjectStore? Store, MediaTypes MediaTypes, string ClusterId = "")
+{
+    /// <summary>The route's responses are kept in the edge cache (its policy's <c>Cache</c> section).</summary>
+    public bool Caches => Policy.Cache.Enabled;
+}

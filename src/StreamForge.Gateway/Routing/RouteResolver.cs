@@ -69,6 +69,6 @@ internal sealed class RouteResolver(
             throw error;
         }
 
-        return new ResolvedRoute(route.RouteId, policy, access, cluster is null ? null : stores.Find(cluster), current.MediaTypes);
+        return new ResolvedRoute(route.RouteId, policy, access, cluster is null ? null : stores.Find(cluster), current.MediaTypes, route.ClusterId ?? string.Empty);
     }
 }

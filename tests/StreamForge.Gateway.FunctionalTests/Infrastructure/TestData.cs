@@ -33,6 +33,8 @@ internal static class TestData
         return Convert.ToHexString(await sha.ComputeHashAsync(stream));
     }
 
+    public static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes));
+
     public static string Sha256OfFile(string path)
     {
         using var file = File.OpenRead(path);

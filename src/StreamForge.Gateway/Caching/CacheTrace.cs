@@ -1,0 +1,176 @@
+using System.Globalization;
+using Microsoft.Net.Http.Headers;
+
+namespace StreamForge.Gateway.Caching;
+
+/// <summary>
+/// What the cache did for one request, written as the response's <c>Cache-Status</c> (RFC 9211) and <c>Age</c>
+/// (RFC 9111 section 5.1) just before the headers go out, and counted by status.
+/// </summary>
+internal sealed class CacheTrace
+{
+    /// <summary>The cache's name in Cache-Status, as RFC 9211 section 2 asks (one member per cache on the path).</summary>
+    public const string CacheName = "StreamForge";
+
+    private string? _forward = "bypass";
+    private string? _detail;
+    private int? _forwardStatus;
+    private bool _stored;
+    private bool _collapsed;
+    private TimeSpan? _ttl;
+    private TimeSpan _age;
+    private bool _decided;
+
+    /// <summary>For the metric: hit, miss, partial, revalidated, stale, bypass.</summary>
+    public string Status { get; private set; } = "bypass";
+
+    /// <summary>Served from a fresh stored version (<see cref="Body"/> may still make it partial).</summary>
+    public void Hit(Freshness freshness, DateTimeOffset now)
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = null;
+        Status = "hit";
+        _ttl = freshness.TimeToLive(now);
+        _age = freshness.CurrentAge(now);
+    }
+
+    /// <summary>Nothing usable was stored: fetched, and stored when <paramref name="stored"/>.</summary>
+    public void Miss(bool stored)
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = "miss";
+        Status = "miss";
+        _stored = stored;
+        _age = TimeSpan.Zero;
+        _ttl = null;
+    }
+
+    /// <summary>A stale version was checked upstream and is still current (304, or the same validator).</summary>
+    public void Revalidated(Freshness freshness, DateTimeOffset now, int upstreamStatus)
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = "stale";
+        Status = "revalidated";
+        _forwardStatus = upstreamStatus;
+        _ttl = freshness.TimeToLive(now);
+        _age = freshness.CurrentAge(now);
+    }
+
+    /// <summary>A stale version was checked upstream and had changed: the new one is fetched and stored.</summary>
+    public void Replaced()
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = "stale";
+        Status = "miss";
+        _stored = true;
+        _age = TimeSpan.Zero;
+        _ttl = null;
+    }
+
+    /// <summary>A stale version served because upstream failed (RFC 5861 stale-if-error).</summary>
+    public void ServedStale(Freshness freshness, DateTimeOffset now, int? upstreamStatus)
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = "stale";
+        Status = "stale";
+        _forwardStatus = upstreamStatus;
+        _detail = "stale-if-error";
+        _ttl = freshness.TimeToLive(now);
+        _age = freshness.CurrentAge(now);
+    }
+
+    /// <summary>A stale version served at once while it is revalidated in the background (RFC 5861 stale-while-revalidate).</summary>
+    public void ServedWhileRevalidating(Freshness freshness, DateTimeOffset now)
+    {
+        if (!Decide())
+        {
+            return;
+        }
+
+        _forward = null;
+        Status = "stale";
+        _detail = "stale-while-revalidate";
+        _ttl = freshness.TimeToLive(now);
+        _age = freshness.CurrentAge(now);
+    }
+
+    /// <summary>The body's slices as the response starts: all on disk keeps a hit; some missing makes it a partial hit.</summary>
+    public void Body(bool allOnDisk, bool joinedFill)
+    {
+        _collapsed |= joinedFill;
+        if (!allOnDisk && _forward is null && Status == "hit")
+        {
+            _forward = "partial";
+            Status = "partial";
+        }
+    }
+
+    /// <summary>The first metadata answer of a request decides its status; later lookups (a planned read after a HEAD) repeat it.</summary>
+    private bool Decide()
+    {
+        if (_decided)
+        {
+            return false;
+        }
+
+        _decided = true;
+        return true;
+    }
+
+    /// <summary>RFC 9211 syntax, e.g. <c>StreamForge; hit; ttl=287</c> or <c>StreamForge; fwd=miss; stored; collapsed</c>.</summary>
+    public string HeaderValue()
+    {
+        var value = CacheName + (_forward is null ? "; hit" : $"; fwd={_forward}");
+        if (_forwardStatus is { } status)
+        {
+            value += string.Create(CultureInfo.InvariantCulture, $"; fwd-status={status}");
+        }
+
+        if (_ttl is { } ttl)
+        {
+            value += string.Create(CultureInfo.InvariantCulture, $"; ttl={(long)Math.Floor(ttl.TotalSeconds)}");
+        }
+
+        if (_stored)
+        {
+            value += "; stored";
+        }
+
+        if (_collapsed)
+        {
+            value += "; collapsed";
+        }
+
+        return _detail is null ? value : $"{value}; detail={_detail}";
+    }
+
+    /// <summary>Writes Cache-Status and, when a stored version answered, Age (whole seconds, RFC 9111 section 5.1).</summary>
+    public void WriteTo(IHeaderDictionary headers)
+    {
+        headers["Cache-Status"] = HeaderValue();
+        if (Status != "bypass")
+        {
+            headers[HeaderNames.Age] = ((long)Math.Max(0, _age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

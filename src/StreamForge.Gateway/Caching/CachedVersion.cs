@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using System.Text;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Caching;
+
+/// <summary>
+/// One version of one cached object: its metadata, validator and freshness, persisted next to its slices so that a
+/// restart keeps the cache. Slices carry the version's <see cref="Tag"/> in their names, so bytes of two versions
+/// can never be taken for each other.
+/// </summary>
+/// <param name="ETag">The quoted entity tag, or empty when the origin sent none (then Last-Modified and length identify the version).</param>
+/// <param name="SliceSize">The slice size the version is cut into (the policy's <c>Range:SliceSize</c> when it was first stored).</param>
+/// <param name="Headers">End-to-end origin response headers to replay on hits; null on storage routes.</param>
+/// <param name="WholeBodyOnly">The origin ignores ranges: a read of slice n gets the whole body and skips to n, and the fill goes on slice after slice.</param>
+internal sealed record CachedVersion(
+    CacheKey Key, string ETag, DateTimeOffset LastModified, long Length, string? ContentType, long SliceSize, Freshness Freshness, StoredHeaders? Headers = null, bool WholeBodyOnly = false)
+{
+    public string Tag { get; } = VersionTag(ETag, LastModified, Length);
+
+    public ObjectInfo Info => new(Length, ETag, LastModified, ContentType);
+
+    /// <summary>Whether <paramref name="other"/> is the same representation (the validator did not change).</summary>
+    public bool SameVersionAs(CachedVersion other) => Tag == other.Tag;
+
+    private static string VersionTag(string etag, DateTimeOffset lastModified, long length)
+    {
+        var validator = etag.Length > 0 ? etag : $"{lastModified.ToUnixTimeSeconds()}:{length}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(validator)))[..16];
+    }
+}

@@ -1,0 +1,442 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Caching;
+
+/// <summary>
+/// The gateway's disk cache of object versions cut into aligned slices. Layout under the cache directory:
+/// <c>ab/abcdef…/meta.json</c> (the version: validator, length, freshness, headers) and <c>ab/abcdef…/&lt;tag&gt;.&lt;n&gt;</c>
+/// (slice n of the version with that tag). The index is rebuilt from the directory at start, so a restart keeps
+/// the cache; temp files of fills a crash interrupted are deleted then. Disk trouble never fails a response:
+/// the cache stops storing for a while and readers go upstream.
+/// </summary>
+internal sealed class EdgeCache : IDisposable
+{
+    private const string MetaFile = "meta.json";
+    private static readonly TimeSpan PauseAfterDiskError = TimeSpan.FromSeconds(30);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _root;
+    private readonly SliceIndex _index;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger<EdgeCache> _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, CachedVersion> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SliceFill> _fills = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _lookups = new(StringComparer.Ordinal);
+    private readonly Lock _fillsGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private long _pausedUntilTicks;
+
+    public EdgeCache(CacheSettings settings, CacheMetrics metrics, ILogger<EdgeCache> logger, TimeProvider time)
+    {
+        _root = settings.Directory;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _index = new SliceIndex(settings.MaxSize, Evicted);
+        Load();
+        metrics.ObserveSize(() => _index.Bytes, () => _index.Count);
+    }
+
+    /// <summary>Bytes of slices on disk.</summary>
+    public long Size => _index.Bytes;
+
+    /// <summary>The stored version for <paramref name="key"/>, or null.</summary>
+    public CachedVersion? Find(CacheKey key) => _versions.TryGetValue(key.Id, out var version) && version.Key == key ? version : null;
+
+    /// <summary>Every stored version of one upstream, for purges and variant lookups.</summary>
+    public IEnumerable<CachedVersion> Versions(string ns) => _versions.Values.Where(v => v.Key.Namespace == ns);
+
+    /// <summary>
+    /// Runs <paramref name="fetch"/> once for all concurrent callers with the same <paramref name="id"/>: a cold
+    /// object opened by fifty clients costs upstream one metadata read, not fifty.
+    /// </summary>
+    public async Task<T> CollapseAsync<T>(string id, Func<Task<T>> fetch)
+    {
+        var lookup = _lookups.GetOrAdd(id, _ => new Lazy<Task<object?>>(async () => await fetch()));
+        try
+        {
+            return (T)(await lookup.Value)!;
+        }
+        finally
+        {
+            _lookups.TryRemove(new KeyValuePair<string, Lazy<Task<object?>>>(id, lookup));
+        }
+    }
+
+    /// <summary>Stores (or refreshes) a version; a different version of the same key drops the old one's slices.</summary>
+    public void Save(CachedVersion version)
+    {
+        var id = version.Key.Id;
+        var previous = _versions.TryGetValue(id, out var old) ? old : null;
+        _versions[id] = version;
+        if (previous is not null && !previous.SameVersionAs(version))
+        {
+            DropSlices(id, keepTag: version.Tag);
+        }
+
+        if (!IsStoring)
+        {
+            return;
+        }
+
+        try
+        {
+            var directory = EntryDirectory(id);
+            Directory.CreateDirectory(directory);
+            var temp = Path.Combine(directory, $"{MetaFile}.{Guid.NewGuid():N}.tmp");
+            File.WriteAllText(temp, JsonSerializer.Serialize(version, Json));
+            File.Move(temp, Path.Combine(directory, MetaFile), overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Pause(ex);
+        }
+    }
+
+    /// <summary>Forgets a key's version and deletes its slices (an upload replaced it, or a purge).</summary>
+    public bool Remove(CacheKey key)
+    {
+        if (!_versions.TryRemove(key.Id, out _))
+        {
+            return false;
+        }
+
+        DropSlices(key.Id, keepTag: null);
+        try
+        {
+            Directory.Delete(EntryDirectory(key.Id), recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file a reader still holds open is unlinked anyway on Linux; leftovers go at the next start.
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes one key (every variant) or every key under a prefix of one upstream; returns how many versions went.</summary>
+    public int Purge(string ns, string key, bool prefix) =>
+        Versions(ns)
+            .Where(v => prefix ? v.Key.Key.StartsWith(key, StringComparison.Ordinal) : v.Key.Key == key)
+            .ToList()
+            .Count(v => Remove(v.Key));
+
+    public SliceState Probe(CachedVersion version, long index)
+    {
+        var path = SlicePath(version, index);
+        return _index.Contains(path) ? SliceState.OnDisk : _fills.ContainsKey(path) ? SliceState.Filling : SliceState.Missing;
+    }
+
+    /// <summary>
+    /// Slice <paramref name="index"/> of <paramref name="version"/>: open on disk, or the fill that is bringing it in
+    /// (joined when one runs, started otherwise), or <see cref="SliceOpening.Bypass"/> when the cache cannot store now.
+    /// </summary>
+    public SliceOpening OpenSlice(CachedVersion version, long index, UpstreamRead upstream, FillOptions options)
+    {
+        var path = SlicePath(version, index);
+        if (_index.TryTouch(path))
+        {
+            try
+            {
+                return new SliceOpening(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), null, false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _index.Remove(path); // Deleted behind the cache's back: fill it again.
+            }
+        }
+
+        SliceFill fill;
+        lock (_fillsGate)
+        {
+            if (_fills.TryGetValue(path, out var running))
+            {
+                return new SliceOpening(null, running, true);
+            }
+
+            if (!IsStoring)
+            {
+                return SliceOpening.Bypass;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                fill = new SliceFill(path, SliceSpan(version, index));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Pause(ex);
+                return SliceOpening.Bypass;
+            }
+
+            _fills[path] = fill;
+        }
+
+        _ = RunFillAsync(fill, path, version, upstream, options);
+        return new SliceOpening(null, fill, false);
+    }
+
+    /// <summary>The bytes slice <paramref name="index"/> covers.</summary>
+    public static ByteSpan SliceSpan(CachedVersion version, long index)
+    {
+        var first = index * version.SliceSize;
+        return new ByteSpan(first, Math.Min(version.Length, first + version.SliceSize) - 1);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Runs a fill, and for a version read in one piece (an origin that ignores ranges) goes on into the next missing
+    /// slice from the same upstream body while someone still reads: the body is read once, not once per slice.
+    /// </summary>
+    private async Task RunFillAsync(SliceFill fill, string path, CachedVersion version, UpstreamRead upstream, FillOptions options)
+    {
+        ObjectContent? content = null;
+        try
+        {
+            var index = fill.Span.First / version.SliceSize;
+            while (true)
+            {
+                // Registered before this slice's last byte, so a reader moving on joins it rather than starting its own read.
+                var next = version.WholeBodyOnly && TryChain(version, index + 1, out var chained, out var chainedPath) ? (Fill: chained, Path: chainedPath) : default;
+                using var room = _index.Reserve(fill.Span.Length);
+                var upstreamSpan = version.WholeBodyOnly ? new ByteSpan(fill.Span.First, version.Length - 1) : fill.Span;
+                var committed = await fill.RunAsync(
+                    async token => (content ??= await upstream(upstreamSpan, token)).Body,
+                    options,
+                    keep: () => Find(version.Key)?.Tag == version.Tag,
+                    bytes => _metrics.UpstreamBytes(options.RouteId, bytes),
+                    _stopping.Token);
+                Finished(fill, path, version, committed);
+                if (next.Fill is null)
+                {
+                    return;
+                }
+
+                if (!committed || (fill.Readers == 0 && next.Fill.Readers == 0))
+                {
+                    next.Fill.Abandon();
+                    Finished(next.Fill, next.Path, version, committed: false);
+                    return;
+                }
+
+                (fill, path) = next;
+                index++;
+            }
+        }
+        finally
+        {
+            if (content is not null)
+            {
+                await content.DisposeAsync();
+            }
+        }
+    }
+
+    private void Finished(SliceFill fill, string path, CachedVersion version, bool committed)
+    {
+        if (committed)
+        {
+            _index.Add(path, fill.Span.Length);
+        }
+        else if (fill.DiskFailed)
+        {
+            Pause(fill.Failure!);
+        }
+        else if (fill.Failure is { } failure and not OperationCanceledException)
+        {
+            CacheLog.FillFailed(_logger, version.Key.Key, fill.Span.First, failure.Message);
+        }
+
+        _fills.TryRemove(new KeyValuePair<string, SliceFill>(path, fill));
+    }
+
+    /// <summary>Registers the fill of the next slice of a whole-body version, unless it is stored, filling, past the end, or the cache is paused.</summary>
+    private bool TryChain(CachedVersion version, long index, out SliceFill next, out string path)
+    {
+        next = null!;
+        path = SlicePath(version, index);
+        if (index * version.SliceSize >= version.Length)
+        {
+            return false;
+        }
+
+        lock (_fillsGate)
+        {
+            if (_fills.ContainsKey(path) || _index.Contains(path) || !IsStoring)
+            {
+                return false;
+            }
+
+            try
+            {
+                next = new SliceFill(path, SliceSpan(version, index));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Pause(ex);
+                return false;
+            }
+
+            _fills[path] = next;
+            return true;
+        }
+    }
+
+    private bool IsStoring => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _pausedUntilTicks);
+
+    /// <summary>Disk full or unwritable: stop storing for a while (readers go upstream) rather than fail responses.</summary>
+    private void Pause(Exception ex)
+    {
+        Interlocked.Exchange(ref _pausedUntilTicks, (_time.GetUtcNow() + PauseAfterDiskError).UtcTicks);
+        _metrics.DiskError();
+        CacheLog.DiskFailed(_logger, _root, PauseAfterDiskError.TotalSeconds, ex);
+    }
+
+    private void Evicted(string path, long length)
+    {
+        _metrics.Evicted(length);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or removed at the next start.
+        }
+    }
+
+    private void DropSlices(string id, string? keepTag)
+    {
+        var directory = EntryDirectory(id);
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            var name = Path.GetFileName(file);
+            if (name.StartsWith(MetaFile, StringComparison.Ordinal) || (keepTag is not null && name.StartsWith(keepTag + ".", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (!name.EndsWith(".tmp", StringComparison.Ordinal))
+            {
+                _index.Remove(file);
+                TryDelete(file);
+            }
+        }
+    }
+
+    /// <summary>Rebuilds the index from the directory: versions from meta.json, slices whose tag and length are right; the rest is deleted.</summary>
+    private void Load()
+    {
+        try
+        {
+            Directory.CreateDirectory(_root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Pause(ex);
+            return;
+        }
+
+        var slices = new List<(string Path, long Length, DateTime Written)>();
+        foreach (var directory in Directory.EnumerateDirectories(_root).SelectMany(Directory.EnumerateDirectories))
+        {
+            var version = ReadVersion(Path.Combine(directory, MetaFile));
+            if (version is null || version.Key.Id != Path.GetFileName(directory))
+            {
+                TryDeleteDirectory(directory);
+                continue;
+            }
+
+            _versions[version.Key.Id] = version;
+            foreach (var file in Directory.EnumerateFiles(directory))
+            {
+                var name = Path.GetFileName(file);
+                if (name == MetaFile)
+                {
+                    continue;
+                }
+
+                var info = new FileInfo(file);
+                if (IsSliceOf(version, name, info.Length))
+                {
+                    slices.Add((file, info.Length, info.LastWriteTimeUtc));
+                }
+                else
+                {
+                    TryDelete(file); // A fill's temp file left by a crash, or a slice of another version.
+                }
+            }
+        }
+
+        // Oldest first, so that eviction after a restart still starts with what was written longest ago.
+        foreach (var (path, length, _) in slices.OrderBy(s => s.Written))
+        {
+            _index.Add(path, length);
+        }
+
+        CacheLog.Loaded(_logger, _root, _versions.Count, slices.Count, _index.Bytes);
+    }
+
+    private static bool IsSliceOf(CachedVersion version, string name, long length)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && name[..dot] == version.Tag && long.TryParse(name[(dot + 1)..], out var index) && index >= 0
+            && index * version.SliceSize < version.Length && SliceSpan(version, index).Length == length;
+    }
+
+    private static CachedVersion? ReadVersion(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<CachedVersion>(File.ReadAllText(path), Json) : null;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private string EntryDirectory(string id) => Path.Combine(_root, id[..2], id);
+
+    private string SlicePath(CachedVersion version, long index) => Path.Combine(EntryDirectory(version.Key.Id), $"{version.Tag}.{index}");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Retried at the next start.
+        }
+    }
+
+    private static void TryDeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Retried at the next start.
+        }
+    }
+}

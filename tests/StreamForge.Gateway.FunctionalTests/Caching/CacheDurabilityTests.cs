@@ -1,0 +1,86 @@
+using System.Net;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Caching;
+
+/// <summary>
+/// The cache's disk under stress: a gateway killed (-9) in the middle of a fill leaves nothing that is served
+/// torn after a restart, and a full cache disk degrades to pass-through with a logged error, never a failed response.
+/// </summary>
+public sealed class CacheDurabilityTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new("cache-durability");
+    private DedicatedS3Server _s3 = null!;
+
+    public async Task InitializeAsync() => _s3 = await DedicatedS3Server.StartAsync();
+
+    [Fact]
+    public async Task A_gateway_killed_mid_fill_serves_byte_exact_objects_after_a_restart()
+    {
+        var file = _folder.Combine("objects", "big.bin");
+        var sha = TestData.CreateFile(file, 96L * TestData.MiB, seed: 31);
+        await _s3.PutAsync("big.bin", file);
+        var cache = _folder.Combine("cache");
+        var config = Config(cache);
+
+        using (var gateway = await GatewayProcess.StartAsync(config, _folder.Path))
+        using (var client = new HttpClient { BaseAddress = gateway.Address })
+        {
+            using var response = await client.GetAsync("/c/big.bin", HttpCompletionOption.ResponseHeadersRead);
+            var body = await response.Content.ReadAsStreamAsync();
+            await body.ReadExactlyAsync(new byte[TestData.MiB]);
+            // Freeze S3 so the first 64 MiB slice cannot complete, then kill the gateway in the middle of it.
+            _s3.Pause();
+            await Eventually.TrueAsync(() => TempFiles(cache).Count > 0, "a fill in progress");
+            gateway.Kill();
+            _s3.Resume();
+        }
+
+        using var restarted = await GatewayProcess.StartAsync(config, _folder.Path);
+        Assert.Empty(TempFiles(cache));
+        using var again = new HttpClient { BaseAddress = restarted.Address };
+        for (var read = 0; read < 2; read++)
+        {
+            using var response = await again.GetAsync("/c/big.bin", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(sha, await TestData.Sha256Async(await response.Content.ReadAsStreamAsync()));
+        }
+    }
+
+    [TmpfsFact]
+    public async Task A_full_cache_disk_degrades_to_pass_through_with_a_logged_error()
+    {
+        var file = _folder.Combine("objects", "large.bin");
+        var sha = TestData.CreateFile(file, 12L * TestData.MiB, seed: 32);
+        await _s3.PutAsync("large.bin", file);
+        using var disk = await TmpfsMount.MountAsync(_folder.Combine("tiny-cache"), "2m");
+        using var logs = new CapturedLogs();
+        await using var gateway = await GatewayHost.StartAsync(Config(disk.Path).Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "4MiB"), logs: logs);
+
+        for (var read = 0; read < 3; read++)
+        {
+            using var response = await gateway.Client.GetAsync("/c/large.bin", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(sha, await TestData.Sha256Async(await response.Content.ReadAsStreamAsync()));
+        }
+
+        Assert.Contains(logs.Errors, line => line.Contains("cannot write", StringComparison.Ordinal));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _s3.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private GatewayConfig Config(string cache) => new GatewayConfig()
+        .S3(_s3.ServiceUrl)
+        .Cluster("bucket", "s3://media/")
+        .Route("cached", "/c/{**key}", "bucket", policy: "edge")
+        .Set("StreamForge:Cache:Directory", cache)
+        .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "64MiB")
+        .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true");
+
+    private static List<string> TempFiles(string cache) =>
+        Directory.Exists(cache) ? [.. Directory.EnumerateFiles(cache, "*.tmp", SearchOption.AllDirectories)] : [];
+}

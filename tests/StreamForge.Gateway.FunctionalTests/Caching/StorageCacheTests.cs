@@ -1,0 +1,310 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Caching;
+
+/// <summary>
+/// The edge cache on an S3 route, counted on the S3 side (the launcher's request log): a cold stampede costs one
+/// read of each slice, a warm object survives S3 going down, a replaced object is picked up after its Ttl and never
+/// mixed with the old one, and uploads and purges drop what was stored.
+/// </summary>
+public sealed class StorageCacheTests : IAsyncLifetime
+{
+    private const string ApiKey = "purge-key-0123456789abcdef";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly TempFolder _folder = new("storage-cache");
+    private readonly ShiftedClock _clock = new();
+    private DedicatedS3Server _s3 = null!;
+    private GatewayHost _gateway = null!;
+    private HttpClient _client = null!;
+
+    private string CacheDirectory => _folder.Combine("cache");
+
+    public async Task InitializeAsync()
+    {
+        _s3 = await DedicatedS3Server.StartAsync();
+        _gateway = await StartGatewayAsync();
+        _client = new HttpClient { BaseAddress = _gateway.Address, Timeout = Bound };
+    }
+
+    [Fact]
+    public async Task Fifty_cold_clients_cost_S3_one_read_of_each_slice_and_all_get_the_right_bytes()
+    {
+        const long length = 256L * TestData.MiB;
+        var (path, sha) = await PutAsync("stampede.bin", length, seed: 3);
+
+        var hashes = await Task.WhenAll(Enumerable.Range(0, 50).Select(async _ =>
+        {
+            using var response = await _client.GetAsync("/c/stampede.bin", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await TestData.Sha256Async(await response.Content.ReadAsStreamAsync());
+        }));
+
+        Assert.All(hashes, hash => Assert.Equal(sha, hash));
+        var reads = _s3.Requests("stampede.bin").Where(r => r.Method == "GET").ToList();
+        Assert.Equal(length, reads.Sum(r => r.Bytes));
+        Assert.Equal(32, reads.Select(r => r.Range).Distinct().Count());
+        Assert.Equal(32, reads.Count);
+        Assert.Single(_s3.Requests("stampede.bin"), r => r.Method == "HEAD");
+        File.Delete(path);
+    }
+
+    [Fact]
+    public async Task A_warm_read_is_a_hit_with_Age_and_S3_is_not_asked_again()
+    {
+        var (_, sha) = await PutAsync("warm.bin", 3 * TestData.MiB, seed: 4);
+        using (var first = await _client.GetAsync("/c/warm.bin"))
+        {
+            Assert.Contains("fwd=miss", CacheStatus(first), StringComparison.Ordinal);
+            Assert.Equal(sha, TestData.Sha256(await first.Content.ReadAsByteArrayAsync()));
+        }
+
+        var before = _s3.Requests("warm.bin").Count;
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        using var second = await _client.GetAsync("/c/warm.bin");
+
+        Assert.Equal("StreamForge; hit; ttl=29", CacheStatus(second));
+        Assert.Equal(TimeSpan.FromSeconds(30), second.Headers.Age);
+        Assert.Equal(sha, TestData.Sha256(await second.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(before, _s3.Requests("warm.bin").Count);
+    }
+
+    [Fact]
+    public async Task Ranges_conditionals_and_HEAD_are_answered_from_the_cache()
+    {
+        var (path, _) = await PutAsync("ranges.bin", 5 * TestData.MiB, seed: 5);
+        var bytes = await File.ReadAllBytesAsync(path);
+        (await _client.GetAsync("/c/ranges.bin")).Dispose();
+        var before = _s3.Requests("ranges.bin").Count;
+
+        using var range = new HttpRequestMessage(HttpMethod.Get, "/c/ranges.bin") { Headers = { Range = new RangeHeaderValue(1_500_000, 3_700_000) } };
+        using var partial = await _client.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(bytes[1_500_000..3_700_001], await partial.Content.ReadAsByteArrayAsync());
+        Assert.StartsWith("StreamForge; hit", CacheStatus(partial), StringComparison.Ordinal);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/c/ranges.bin");
+        conditional.Headers.IfNoneMatch.Add(partial.Headers.ETag!);
+        using var notModified = await _client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/c/ranges.bin"));
+        Assert.Equal(bytes.Length, head.Content.Headers.ContentLength);
+        Assert.StartsWith("StreamForge; hit", CacheStatus(head), StringComparison.Ordinal);
+        Assert.Equal(before, _s3.Requests("ranges.bin").Count);
+    }
+
+    [Fact]
+    public async Task A_warm_object_is_served_stale_while_S3_is_down_within_StaleIfError_then_refused()
+    {
+        var (_, sha) = await PutAsync("stale.bin", 2 * TestData.MiB, seed: 6);
+        (await _client.GetAsync("/c/stale.bin")).Dispose();
+        _s3.Kill();
+
+        _clock.Advance(TimeSpan.FromMinutes(2)); // Past the 1-minute Ttl, within the 10-minute StaleIfError.
+        using (var stale = await _client.GetAsync("/c/stale.bin"))
+        {
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal(sha, TestData.Sha256(await stale.Content.ReadAsByteArrayAsync()));
+            Assert.Contains("fwd=stale", CacheStatus(stale), StringComparison.Ordinal);
+            Assert.Contains("detail=stale-if-error", CacheStatus(stale), StringComparison.Ordinal);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        using var tooOld = await _client.GetAsync("/c/stale.bin");
+        Assert.True((int)tooOld.StatusCode >= 500, $"got {tooOld.StatusCode}");
+    }
+
+    [Fact]
+    public async Task A_replaced_object_is_served_after_Ttl_and_no_response_mixes_the_two_versions()
+    {
+        var (oldPath, oldSha) = await PutAsync("replaced.bin", 16 * TestData.MiB, seed: 7);
+        var newPath = _folder.Combine("replaced-new.bin");
+        var newSha = TestData.CreateFile(newPath, 16 * TestData.MiB, seed: 8);
+
+        // A cold read that has taken only its first slice when the object is replaced: its later slices are pinned
+        // to the old ETag, so it either ends as the old object or fails, never as a mix.
+        using var reading = await _client.GetAsync("/c/replaced.bin", HttpCompletionOption.ResponseHeadersRead);
+        var body = await reading.Content.ReadAsStreamAsync();
+        var head = new byte[TestData.MiB];
+        await body.ReadExactlyAsync(head);
+        await _s3.PutAsync("replaced.bin", newPath);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        var rest = await ReadToEndOrNullAsync(body);
+        if (rest is not null)
+        {
+            Assert.Equal(oldSha, TestData.Sha256([.. head, .. rest]));
+        }
+
+        using var fresh = await _client.GetAsync("/c/replaced.bin");
+        Assert.Equal(newSha, TestData.Sha256(await fresh.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("fwd=", CacheStatus(fresh), StringComparison.Ordinal);
+        using var again = await _client.GetAsync("/c/replaced.bin");
+        Assert.Equal(newSha, TestData.Sha256(await again.Content.ReadAsByteArrayAsync()));
+        Assert.NotEqual(oldSha, newSha);
+        File.Delete(oldPath);
+    }
+
+    [Fact]
+    public async Task An_upload_through_the_gateway_replaces_the_cached_version_at_once()
+    {
+        await PutAsync("uploaded.bin", TestData.MiB, seed: 9);
+        (await _client.GetAsync("/c/uploaded.bin")).Dispose();
+        var replacement = new byte[300_000];
+        Random.Shared.NextBytes(replacement);
+
+        using (var put = await _client.PutAsync("/c/uploaded.bin", new ByteArrayContent(replacement)))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"PUT answered {put.StatusCode}");
+        }
+
+        using var read = await _client.GetAsync("/c/uploaded.bin");
+        Assert.Equal(replacement, await read.Content.ReadAsByteArrayAsync());
+        Assert.Contains("fwd=miss", CacheStatus(read), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_an_authenticated_caller_may_purge_and_a_purged_key_is_fetched_again()
+    {
+        await PutAsync("purged/a.bin", TestData.MiB, seed: 10);
+        await PutAsync("purged/b.bin", TestData.MiB, seed: 11);
+        (await _client.GetAsync("/c/purged/a.bin")).Dispose();
+        (await _client.GetAsync("/c/purged/b.bin")).Dispose();
+
+        using (var anonymous = await _client.DeleteAsync("/_streamforge/cache/cached/purged/a.bin"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("authentication_required", (await anonymous.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        }
+
+        using (var hit = await _client.GetAsync("/c/purged/a.bin"))
+        {
+            Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, await PurgeAsync("/_streamforge/cache/cached/purged/a.bin"));
+        var reads = _s3.Requests("purged/a.bin").Count(r => r.Method == "GET");
+        using (var miss = await _client.GetAsync("/c/purged/a.bin"))
+        {
+            Assert.Contains("fwd=miss", CacheStatus(miss), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(reads + 1, _s3.Requests("purged/a.bin").Count(r => r.Method == "GET"));
+        Assert.Equal(2, await PurgeAsync("/_streamforge/cache/cached/purged/?prefix=true"));
+        using var unknown = await SendPurgeAsync("/_streamforge/cache/no-such-route/x");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Eviction_keeps_the_cache_under_MaxSize_while_three_times_as_much_is_read()
+    {
+        const int objects = 24; // 8 MiB each: 192 MiB through a 64 MiB cache.
+        var hashes = new List<string>();
+        for (var i = 0; i < objects; i++)
+        {
+            hashes.Add((await PutAsync($"evict/{i}.bin", 8 * TestData.MiB, seed: 100 + i)).Sha);
+        }
+
+        for (var i = 0; i < objects; i++)
+        {
+            using var response = await _client.GetAsync($"/c/evict/{i}.bin");
+            Assert.Equal(hashes[i], TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.True(SliceBytes() <= 64L * TestData.MiB, $"the cache holds {SliceBytes()} bytes of slices after object {i}");
+        }
+
+        using var first = await _client.GetAsync("/c/evict/0.bin");
+        Assert.Equal(hashes[0], TestData.Sha256(await first.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("fwd=", CacheStatus(first), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_cache_survives_a_restart_of_the_gateway()
+    {
+        var (_, sha) = await PutAsync("restart.bin", 3 * TestData.MiB, seed: 12);
+        (await _client.GetAsync("/c/restart.bin")).Dispose();
+        await Eventually.TrueAsync(() => Directory.EnumerateFiles(CacheDirectory, "*.tmp", SearchOption.AllDirectories).Any() is false, "the fill committed");
+        var reads = _s3.Requests("restart.bin").Count;
+        await _gateway.DisposeAsync();
+
+        _gateway = await StartGatewayAsync();
+        using var client = new HttpClient { BaseAddress = _gateway.Address };
+        using var response = await client.GetAsync("/c/restart.bin");
+
+        Assert.StartsWith("StreamForge; hit", CacheStatus(response), StringComparison.Ordinal);
+        Assert.Equal(sha, TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(reads, _s3.Requests("restart.bin").Count);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _s3.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private Task<GatewayHost> StartGatewayAsync() =>
+        GatewayHost.StartAsync(
+            new GatewayConfig()
+                .S3(_s3.ServiceUrl)
+                .Set("StreamForge:S3:ResponseTimeout", "00:00:02")
+                .Cluster("bucket", "s3://media/")
+                .Route("cached", "/c/{**key}", "bucket", policy: "edge", writeAccess: "Anonymous")
+                .Set("StreamForge:Cache:Directory", CacheDirectory)
+                .Set("StreamForge:Cache:MaxSize", "64MiB")
+                .Set("StreamForge:Auth:ApiKeys:operator", ApiKey)
+                .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "8MiB")
+                .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
+                .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
+                .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00"),
+            services: services => services.AddSingleton<TimeProvider>(_clock));
+
+    private async Task<(string Path, string Sha)> PutAsync(string key, long length, int seed)
+    {
+        var path = _folder.Combine("objects", key.Replace('/', '_'));
+        var sha = TestData.CreateFile(path, length, seed);
+        await _s3.PutAsync(key, path);
+        return (path, sha);
+    }
+
+    private async Task<int> PurgeAsync(string path)
+    {
+        using var response = await SendPurgeAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<PurgeAnswer>())!.Purged;
+    }
+
+    private Task<HttpResponseMessage> SendPurgeAsync(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        request.Headers.Add("X-Api-Key", ApiKey);
+        return _client.SendAsync(request);
+    }
+
+    private long SliceBytes() =>
+        Directory.EnumerateFiles(CacheDirectory, "*", SearchOption.AllDirectories)
+            .Where(file => !Path.GetFileName(file).StartsWith("meta.json", StringComparison.Ordinal))
+            .Sum(file => new FileInfo(file).Length);
+
+    private static string CacheStatus(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "(none)";
+
+    private static async Task<byte[]?> ReadToEndOrNullAsync(Stream body)
+    {
+        try
+        {
+            using var rest = new MemoryStream();
+            await body.CopyToAsync(rest);
+            return rest.ToArray();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record PurgeAnswer(int Purged);
+}
