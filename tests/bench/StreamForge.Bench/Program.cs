@@ -8,7 +8,7 @@ using StreamForge.Bench.Options;
 using StreamForge.Bench.Report;
 using StreamForge.Bench.Results;
 
-// The benchmark suite: starts every contender on loopback, measures a. to f., writes the report and charts.
+// The benchmark suite: starts every contender on loopback, measures a. to g., writes the report and charts.
 // Run it through tests/bench/run.sh, which installs what it needs and builds first.
 BenchOptions options;
 try
@@ -68,6 +68,7 @@ using (var env = await BenchEnvironment.StartAsync(options, rawDir))
         (Phase.Seeks, new SeekBench(env, results).RunAsync),
         (Phase.Uploads, new UploadBench(env, results).RunAsync),
         (Phase.Throttle, new ThrottleBench(env, results).RunAsync),
+        (Phase.Cache, new CacheBench(env, results, rawDir).RunAsync),
     };
     foreach (var (phase, run) in phases.Where(p => options.Runs(p.Phase)))
     {

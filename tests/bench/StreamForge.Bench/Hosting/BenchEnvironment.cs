@@ -240,7 +240,8 @@ internal sealed class BenchEnvironment : IDisposable
         return (server, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    private async Task<(ChildProcess Process, Uri BaseUri)> StartGatewayAsync(string name, GatewayConfigBuilder config, int port)
+    /// <summary>Starts a gateway process on a given port (a contender restarted on the port it had).</summary>
+    public async Task<(ChildProcess Process, Uri BaseUri)> StartGatewayAsync(string name, GatewayConfigBuilder config, int port)
     {
         var folder = Path.Combine(WorkDir, name);
         Directory.CreateDirectory(folder);

@@ -15,6 +15,11 @@ internal static class ContenderKeys
     public const string S3Direct = "s3-direct";
     public const string BareUpload = "bare-upload";
 
+    /// <summary>g. Cache phase only: nginx proxy_cache + slice, and the gateway's origin and S3 routes with caching on.</summary>
+    public const string NginxCache = "nginx-cache";
+    public const string GatewayOriginCache = "gw-origin-cache";
+    public const string GatewayS3Cache = "gw-s3-cache";
+
     public static readonly IReadOnlyList<string> Gateway = [GatewayOrigin, GatewayFiles, GatewayS3];
 
     public static bool IsGateway(string key) => Gateway.Contains(key);

@@ -13,6 +13,7 @@ internal sealed class GatewayConfigBuilder
     private readonly JsonObject _clusters = [];
     private readonly JsonObject _policies = [];
     private JsonObject? _s3;
+    private JsonObject? _cache;
 
     public GatewayConfigBuilder Route(string id, string path, string clusterId, string? policy = null, string? writeAccess = null, string? removePrefix = null)
     {
@@ -72,12 +73,36 @@ internal sealed class GatewayConfigBuilder
         return this;
     }
 
+    /// <summary><c>StreamForge:Cache</c>: where the edge cache keeps its slices and how large it may grow (issue #12).</summary>
+    public GatewayConfigBuilder Cache(string directory, string maxSize)
+    {
+        _cache = new JsonObject { ["Directory"] = directory, ["MaxSize"] = maxSize };
+        return this;
+    }
+
+    /// <summary>A policy's <c>Cache</c> section (issue #12), merged into whatever else the policy sets.</summary>
+    public GatewayConfigBuilder CachePolicy(string name, string ttl, string staleIfError)
+    {
+        if (_policies[name] is not JsonObject policy)
+        {
+            _policies[name] = policy = [];
+        }
+
+        policy["Cache"] = new JsonObject { ["Enabled"] = true, ["Ttl"] = ttl, ["StaleIfError"] = staleIfError };
+        return this;
+    }
+
     public string Write(string path)
     {
         var streamForge = new JsonObject();
         if (_s3 is not null)
         {
             streamForge["S3"] = _s3.DeepClone();
+        }
+
+        if (_cache is not null)
+        {
+            streamForge["Cache"] = _cache.DeepClone();
         }
 
         if (_policies.Count > 0)

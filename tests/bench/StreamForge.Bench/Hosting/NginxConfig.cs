@@ -43,6 +43,51 @@ internal static class NginxConfig
             """);
     }
 
+    /// <summary>
+    /// g. The origin behind the cache contenders: the origin's configuration plus an access log of what it sends
+    /// (status, <c>$body_bytes_sent</c>, URI, Range: <see cref="Measuring.NginxUpstreamLog"/> sums it), and
+    /// <c>expires 1h</c>, so that both caches hold objects fresh for the whole phase on the origin's own word
+    /// (RFC 9111 section 4.2.1) rather than on a default. A separate instance: logging on the origin itself would
+    /// tax the direct contender in the other phases.
+    /// </summary>
+    public static string CacheOrigin(string prefix, int port, string root, string accessLog) => Common(prefix, $$"""
+            log_format bench_upstream '$status\t$body_bytes_sent\t$request_uri\t$http_range';
+            server {
+                listen 127.0.0.1:{{port}} backlog=4096;
+                root {{root}};
+                expires 1h;
+                access_log {{accessLog}} bench_upstream;
+            }
+        """);
+
+    /// <summary>
+    /// g. nginx as an edge cache: proxy_cache with the slice module (8 MiB slices, the gateway's default
+    /// <c>Range:SliceSize</c>), one upstream fill per slice (<c>proxy_cache_lock</c>), hits sent with sendfile from
+    /// the cache folder. <c>X-Cache-Status</c> says whether the response (its first slice) was a hit.
+    /// </summary>
+    public static string CacheProxy(string prefix, int port, int originPort, string cacheDir) => Common(prefix, $$"""
+                proxy_cache_path {{cacheDir}} levels=1:2 keys_zone=bench_cache:64m max_size=20g inactive=1d use_temp_path=off;
+                upstream origin {
+                    server 127.0.0.1:{{originPort}};
+                    keepalive 256;
+                }
+                server {
+                    listen 127.0.0.1:{{port}} backlog=4096;
+                    location / {
+                        slice 8m;
+                        proxy_cache bench_cache;
+                        proxy_cache_key $uri$is_args$args$slice_range;
+                        proxy_set_header Range $slice_range;
+                        proxy_cache_valid 200 206 1h;
+                        proxy_cache_lock on;
+                        proxy_pass http://origin;
+                        proxy_http_version 1.1;
+                        proxy_set_header Connection "";
+                        add_header X-Cache-Status $upstream_cache_status always;
+                    }
+                }
+            """);
+
     private static string Common(string prefix, string servers)
     {
         // As root, nginx would switch workers to "nobody", who cannot read the bench's private temp folder.

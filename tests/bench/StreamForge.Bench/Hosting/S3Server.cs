@@ -24,11 +24,13 @@ internal sealed class S3Server : IDisposable
 
     public Uri ServiceUrl { get; }
 
-    public static async Task<S3Server> StartAsync(string launcher, string dataDir, string logDir)
+    /// <param name="requestLog">A file for the launcher's <c>--request-log</c> (one JSON line per request); null for none.</param>
+    public static async Task<S3Server> StartAsync(string launcher, string dataDir, string logDir, string name = "s3rver", string? requestLog = null)
     {
         // stdin stays open (ChildProcess redirects it): the launcher exits when it closes, i.e. with the bench.
-        var process = ChildProcess.Start("s3rver", "node", [launcher, "--port", "0", "--directory", dataDir, "--bucket", Bucket],
-            Path.Combine(logDir, "s3rver.log"));
+        string[] extra = requestLog is null ? [] : ["--request-log", requestLog];
+        var process = ChildProcess.Start(name, "node", [launcher, "--port", "0", "--directory", dataDir, "--bucket", Bucket, .. extra],
+            Path.Combine(logDir, $"{name}.log"));
         var line = await process.WaitForLineAsync("S3RVER_LISTENING", TimeSpan.FromSeconds(30));
         var port = int.Parse(line.Split("port=")[1].Trim());
         return new S3Server(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -54,6 +54,14 @@ internal sealed class TestData
         return data;
     }
 
+    /// <summary>Adds an object of pseudo-random bytes to the folder (the cache phase's cold object) and returns its name.</summary>
+    public string AddRandom(string kind, long size, int seed)
+    {
+        var name = NameFor(kind, size);
+        WriteRandom(PathOf(name), size, seed);
+        return name;
+    }
+
     private static string NameFor(string kind, long size) => $"{kind}-{ByteSizeText.Format(size).Replace(" ", string.Empty)}.bin";
 
     private static void WriteRandom(string path, long size, int seed)

@@ -111,6 +111,7 @@ internal sealed class RawHttpConnection : IDisposable
         long? contentLength = null;
         var chunked = false;
         string? contentRange = null;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.Skip(1))
         {
             var colon = line.IndexOf(':');
@@ -121,6 +122,7 @@ internal sealed class RawHttpConnection : IDisposable
 
             var name = line[..colon].Trim();
             var value = line[(colon + 1)..].Trim();
+            headers[name] = headers.TryGetValue(name, out var earlier) ? $"{earlier}, {value}" : value;
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 contentLength = long.Parse(value);
@@ -135,6 +137,6 @@ internal sealed class RawHttpConnection : IDisposable
             }
         }
 
-        return new ResponseHead(code, contentLength, chunked, contentRange);
+        return new ResponseHead(code, contentLength, chunked, contentRange, headers);
     }
 }

@@ -1,3 +1,7 @@
 namespace StreamForge.Bench.Measuring;
 
-internal sealed record ResponseHead(int Status, long? ContentLength, bool Chunked, string? ContentRange);
+/// <param name="Headers">Every header by name (case-insensitive; repeated headers joined with ", ").</param>
+internal sealed record ResponseHead(int Status, long? ContentLength, bool Chunked, string? ContentRange, IReadOnlyDictionary<string, string> Headers)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

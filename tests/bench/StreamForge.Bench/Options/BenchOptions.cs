@@ -60,6 +60,12 @@ internal sealed record BenchOptions
 
     public TimeSpan ThrottleDuration { get; init; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>g. The object of the cold stampede, created for the cache phase (pseudo-random bytes).</summary>
+    public long CacheColdSize { get; init; } = 256 * MiB;
+
+    /// <summary>g. Clients of the cold stampede, all asking for the cold object at once.</summary>
+    public int CacheClients { get; init; } = 50;
+
     /// <summary>Upload the huge object to S3 too (about 30 s for 4 GiB into s3rver here).</summary>
     public bool S3Huge { get; init; } = true;
 
@@ -92,6 +98,7 @@ internal sealed record BenchOptions
         UploadSize = 16 * MiB,
         UploadRounds = 1,
         ThrottleDuration = TimeSpan.FromSeconds(1.5),
+        CacheColdSize = 32 * MiB,
     };
 
     public bool Runs(string phase) => Phases.Contains(phase, StringComparer.OrdinalIgnoreCase);
@@ -123,6 +130,8 @@ internal sealed record BenchOptions
         ("--upload-rounds", UploadRounds.ToString()),
         ("--throttle-rates", string.Join(",", ThrottleRates.Select(r => ByteSizeText.FormatRate(r).Replace(" ", "").Replace("/s", "")))),
         ("--throttle-duration", DurationText.Format(ThrottleDuration)),
+        ("--cache-cold-size", ByteSizeText.Format(CacheColdSize)),
+        ("--cache-clients", CacheClients.ToString()),
         ("--s3-huge", S3Huge ? "on" : "off"),
         ("--only", string.Join(",", Phases)),
         ("--contenders", Contenders is null ? "all" : string.Join(",", Contenders)),

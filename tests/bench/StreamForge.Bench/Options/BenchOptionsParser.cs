@@ -50,6 +50,8 @@ internal static class BenchOptionsParser
                 "--upload-rounds" => options with { UploadRounds = Positive(value) },
                 "--throttle-rates" => options with { ThrottleRates = value.Split(',').Select(ByteSizeText.Parse).ToArray() },
                 "--throttle-duration" => options with { ThrottleDuration = DurationText.Parse(value) },
+                "--cache-cold-size" => options with { CacheColdSize = ByteSizeText.Parse(value) },
+                "--cache-clients" => options with { CacheClients = Positive(value) },
                 "--s3-huge" => options with { S3Huge = OnOff(value) },
                 "--only" => options with { Phases = Phases(value) },
                 "--contenders" => options with { Contenders = value.Split(',', StringSplitOptions.RemoveEmptyEntries) },

@@ -9,6 +9,7 @@ internal static class Phase
     public const string Seeks = "seeks";
     public const string Uploads = "uploads";
     public const string Throttle = "throttle";
+    public const string Cache = "cache";
 
-    public static readonly IReadOnlyList<string> All = [Downloads, Small, Memory, Seeks, Uploads, Throttle];
+    public static readonly IReadOnlyList<string> All = [Downloads, Small, Memory, Seeks, Uploads, Throttle, Cache];
 }

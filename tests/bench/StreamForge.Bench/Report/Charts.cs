@@ -71,7 +71,47 @@ internal static class Charts
                 categories, [ratio], (1.0, "configured"))));
         }
 
+        if (data.HasCache)
+        {
+            written.AddRange(CacheCharts(data, folder));
+        }
+
         return written;
+    }
+
+    /// <summary>g. Hits (GB/s), small objects (req/s), and the stampede's upstream bytes as a multiple of the object (1.0 is ideal).</summary>
+    private static IEnumerable<string> CacheCharts(ReportData data, string folder)
+    {
+        var contenders = data.Results.Cache.Contenders;
+        var names = contenders.Select(c => c.Name).ToArray();
+        if (data.Results.Cache.Downloads.Count > 0)
+        {
+            var series = data.CacheStreams.Select(streams => Labelled($"{streams} stream{(streams == 1 ? string.Empty : "s")}", contenders,
+                c => data.CacheHit(c.Key, streams), "0.00")).ToArray();
+            yield return Write(folder, "cache-hits.png", p => ChartWriter.GroupedBars(p, "Cache-hit large downloads (higher is better)", "GB/s", names, series));
+        }
+
+        if (data.Results.Cache.SmallObjects.Count > 0)
+        {
+            var series = data.CacheSmallSizes.Select(size => Labelled(ByteSizeText.Format(size), contenders, c => data.CacheSmall(c.Key, size).Rps, "0")).ToArray();
+            yield return Write(folder, "cache-small.png", p => ChartWriter.GroupedBars(p, "Cache-hit small objects: requests/s (higher is better)", "requests/s", names, series));
+        }
+
+        var caches = contenders.Where(c => !c.IsReference).ToArray();
+        if (caches.Length > 0)
+        {
+            var multiple = Labelled("upstream bytes / object size", caches, c => data.Stampede(c.Key)?.UpstreamMultiple ?? double.NaN, "0.000");
+            yield return Write(folder, "cache-stampede.png", p => ChartWriter.GroupedBars(p, "Cold stampede: upstream bytes per object (lower is better)",
+                "x object size", caches.Select(c => c.Name).ToArray(), [multiple], (1.0, "the object once")));
+        }
+    }
+
+    /// <summary>Bars for the cache contenders; one that was not measured is labelled so rather than "failed".</summary>
+    private static ChartSeries Labelled(string name, IReadOnlyList<CacheContender> contenders, Func<CacheContender, double> value, string format)
+    {
+        var values = contenders.Select(c => c.Unavailable is null ? value(c) : double.NaN).ToArray();
+        return new ChartSeries(name, values, contenders.Select((c, i) => c.Unavailable is not null ? "not available"
+            : double.IsFinite(values[i]) ? values[i].ToString(format, CultureInfo.InvariantCulture) : "not measured").ToArray());
     }
 
     private static ChartSeries Series(string name, IEnumerable<double> values, string format)

@@ -73,6 +73,11 @@ internal static class MarkdownReport
             ThrottleSection.Write(md, data, options);
         }
 
+        if (data.HasCache)
+        {
+            CacheSection.Write(md, data, options);
+        }
+
         return md.ToString().TrimEnd() + Environment.NewLine;
     }
 }

@@ -7,6 +7,8 @@ internal sealed class MarkdownTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
+    public int RowCount => _rows.Count;
+
     public MarkdownTable Row(params string[] cells)
     {
         _rows.Add(cells);

@@ -50,4 +50,27 @@ internal sealed class ReportData(BenchResults results, IReadOnlyList<(string Key
         return (Stats.Median(samples.Select(s => s.GigabytesPerSecond)), samples.Length == 0 ? 0 : samples.Max(s => s.PeakRss),
             samples.FirstOrDefault(s => s.Error is not null)?.Error);
     }
+
+    public IEnumerable<int> CacheStreams => Results.Cache.Downloads.Select(d => d.Streams).Distinct().Order();
+
+    public IEnumerable<long> CacheSmallSizes => Results.Cache.SmallObjects.Select(s => s.Size).Distinct().Order();
+
+    public bool HasCache => Results.Cache.Contenders.Count > 0;
+
+    public double CacheHit(string contender, int streams) =>
+        Stats.Median(Results.Cache.Downloads.Where(d => d.Contender == contender && d.Streams == streams).Select(d => d.GigabytesPerSecond));
+
+    public IReadOnlyList<CacheHitDownloadSample> CacheHitSamples(string contender, int streams) =>
+        Results.Cache.Downloads.Where(d => d.Contender == contender && d.Streams == streams).ToArray();
+
+    public (double Rps, double P50, double P99, string? WarmStatus, long? UpstreamBytes, string? Error) CacheSmall(string contender, long size)
+    {
+        var samples = Results.Cache.SmallObjects.Where(s => s.Contender == contender && s.Size == size).ToArray();
+        var measured = samples.Where(s => s.Result is not null).Select(s => s.Result!).ToArray();
+        var upstream = samples.Where(s => s.UpstreamBytes is not null).Select(s => s.UpstreamBytes!.Value).ToArray();
+        return (Stats.Median(measured.Select(r => r.RequestsPerSecond)), Stats.Median(measured.Select(r => r.P50Ms)), Stats.Median(measured.Select(r => r.P99Ms)),
+            samples.FirstOrDefault()?.WarmStatus, upstream.Length == 0 ? null : upstream.Sum(), samples.FirstOrDefault(s => s.Error is not null)?.Error);
+    }
+
+    public StampedeResult? Stampede(string contender) => Results.Cache.Stampedes.FirstOrDefault(s => s.Contender == contender);
 }

@@ -14,9 +14,6 @@ internal static class S3RouteSection
             return;
         }
 
-        md.AppendLine("## S3 route against the S3 server itself").AppendLine();
-        md.AppendLine("The same client reads and writes the same objects on the same s3rver, once through the gateway's S3 route and once directly. " +
-            "Targets are shown, not asserted.").AppendLine();
         var table = new MarkdownTable("target", "gateway: S3", "S3 server (direct)", "ratio", "met");
         foreach (var streams in data.DownloadStreams)
         {
@@ -46,6 +43,15 @@ internal static class S3RouteSection
                 Format.Check(Targets.AtLeast(gateway.GBps, direct.GBps, Targets.S3UploadVsDirect)));
         }
 
+        // Phases that do not touch the S3 route (e.g. --only cache) leave nothing to compare.
+        if (table.RowCount == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## S3 route against the S3 server itself").AppendLine();
+        md.AppendLine("The same client reads and writes the same objects on the same s3rver, once through the gateway's S3 route and once directly. " +
+            "Targets are shown, not asserted.").AppendLine();
         table.WriteTo(md);
     }
 }

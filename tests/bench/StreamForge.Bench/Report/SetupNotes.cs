@@ -6,7 +6,20 @@ namespace StreamForge.Bench.Report;
 /// <summary>How each contender was configured, for the report's parameters section.</summary>
 internal static class SetupNotes
 {
-    public static IReadOnlyList<string> For(BenchEnvironment env) =>
+    public static IReadOnlyList<string> For(BenchEnvironment env) => [.. Common(env), .. env.Options.Runs(Phase.Cache) ? Cache : []];
+
+    /// <summary>g. How the cache phase's servers were set up.</summary>
+    private static readonly string[] Cache =
+    [
+        "Edge cache (g): its own servers, started for the phase: a second nginx origin (same root and settings, plus an access log of " +
+            "`$body_bytes_sent` and `expires 1h`), a second s3rver (large, small and cold objects; the launcher's request log when it has one), and the caches: " +
+            "nginx proxy_cache (Debian's nginx-light, built `--with-http_slice_module`; `slice 8m`, `proxy_cache_lock on`, `proxy_cache_valid 200 206 1h`, " +
+            "`keepalive 256`, `max_size=20g`) and the gateway's origin and S3 routes with `StreamForge:Cache` " +
+            $"(`MaxSize` {CacheRig.MaxSize}; default policy `Cache`: `Enabled` true, `Ttl` {CacheRig.Ttl}, `StaleIfError` {CacheRig.StaleIfError}). " +
+            "Each cache starts on an empty folder of its own, and on a new empty one for the cold stampede.",
+    ];
+
+    private static IReadOnlyList<string> Common(BenchEnvironment env) =>
     [
         "Everything on 127.0.0.1, started by the bench; contenders measured one at a time, alternating round-robin (each round starts one contender further along).",
         "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request: a .NET server keeps " +

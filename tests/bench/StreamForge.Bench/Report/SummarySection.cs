@@ -9,7 +9,7 @@ internal static class SummarySection
     public static void Write(StringBuilder md, ReportData data)
     {
         var gateways = data.Contenders.Where(c => ContenderKeys.IsGateway(c.Key)).ToArray();
-        if (gateways.Length == 0)
+        if (gateways.Length == 0 && !data.HasCache)
         {
             return;
         }
@@ -66,7 +66,12 @@ internal static class SummarySection
                 })]);
         }
 
-        table.WriteTo(md);
+        if (gateways.Length > 0 && table.RowCount > 0)
+        {
+            table.WriteTo(md);
+        }
+
+        CacheSection.WriteTargets(md, data);
     }
 
     private static string Cell(string figure, bool? met) => met is null ? figure : $"{figure} {Format.Check(met)}";

@@ -16,6 +16,14 @@ internal static class Targets
     public const double S3SeekP99VsDirect = 2.0;
     public const double S3UploadVsDirect = 0.8;
 
+    /// <summary>g. Issue #12: cache hits at least as fast as nginx proxy_cache hits, and 0.9x the file store.</summary>
+    public const double CacheHitVsNginxCache = 1.0;
+    public const double CacheHitVsFileStore = 0.9;
+    public const double CacheSmallVsFileStore = 0.9;
+
+    /// <summary>g. Cold stampede: the upstream sends the object once, plus at most one slice (the gateway's default <c>Range:SliceSize</c>).</summary>
+    public const long StampedeExtraSlice = 8L << 20;
+
     /// <summary>"Flat from 1 GiB to 4 GiB": the peak may grow by this fraction (noise), not with the size.</summary>
     public const double FlatGrowth = 0.10;
 

@@ -19,6 +19,8 @@ internal sealed class BenchResults
 
     public List<ThrottleResult> Throttle { get; } = [];
 
+    public CacheResults Cache { get; } = new();
+
     /// <summary>Set-up facts the report must mention (e.g. an object not uploaded to S3).</summary>
     public List<string> Notes { get; } = [];
 }
