@@ -2,5 +2,9 @@ namespace StreamForge.Gateway.Caching;
 
 /// <summary>What one request on a caching route brings to the cache: its upstream, its route's policy and how it copies.</summary>
 /// <param name="Namespace">The route's cluster id.</param>
-/// <param name="RequireValidation">The client asked not to be served a stored copy unchecked (request <c>no-cache</c> or <c>max-age=0</c>, RFC 9111 section 5.2.1).</param>
-internal sealed record CacheBinding(string Namespace, CachePolicy Policy, long SliceSize, FillOptions Fill, bool RequireValidation);
+/// <param name="Directives">The request's Cache-Control (and Pragma), which may refuse a stored copy unchecked (RFC 9111 section 5.2.1).</param>
+internal sealed record CacheBinding(string Namespace, CachePolicy Policy, long SliceSize, FillOptions Fill, CacheControlDirectives Directives)
+{
+    /// <summary>Whether this request may be answered with <paramref name="stored"/> without asking upstream.</summary>
+    public bool Accepts(CachedVersion stored, DateTimeOffset now) => OriginCacheRules.RequestAcceptsStored(Directives, stored.Freshness, now);
+}

@@ -18,7 +18,7 @@ internal sealed record CachedVersion(
 {
     public string Tag { get; } = VersionTag(ETag, LastModified, Length);
 
-    public ObjectInfo Info => new(Length, ETag, LastModified, ContentType);
+    public ObjectInfo Info => new(Length, ETag, LastModified, ContentType, Headers?.Fields);
 
     /// <summary>Whether <paramref name="other"/> is the same representation (the validator did not change).</summary>
     public bool SameVersionAs(CachedVersion other) => Tag == other.Tag;

@@ -27,6 +27,8 @@ internal sealed class EdgeCache : IDisposable
     private readonly ConcurrentDictionary<string, CachedVersion> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SliceFill> _fills = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _lookups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Namespace, string Key), IReadOnlyList<string>> _vary = new();
+    private readonly ConcurrentDictionary<(string Namespace, string Key), DateTimeOffset> _uncacheable = new();
     private readonly Lock _fillsGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _pausedUntilTicks;
@@ -68,12 +70,39 @@ internal sealed class EdgeCache : IDisposable
         }
     }
 
+    /// <summary>The request headers a key's origin responses vary on (RFC 9111 section 4.1); empty when they vary on none.</summary>
+    public IReadOnlyList<string> VaryOf(string ns, string key) => _vary.TryGetValue((ns, key), out var names) ? names : [];
+
+    /// <summary>
+    /// Remembers that a key's origin response could not be stored (no-store, private, no validator, ...) so that
+    /// requests go straight through until <paramref name="until"/>, without probing the origin first each time.
+    /// </summary>
+    public void MarkUncacheable(string ns, string key, DateTimeOffset until) => _uncacheable[(ns, key)] = until;
+
+    public bool IsUncacheable(string ns, string key, DateTimeOffset now)
+    {
+        if (!_uncacheable.TryGetValue((ns, key), out var until))
+        {
+            return false;
+        }
+
+        if (until > now)
+        {
+            return true;
+        }
+
+        _uncacheable.TryRemove((ns, key), out _);
+        return false;
+    }
+
     /// <summary>Stores (or refreshes) a version; a different version of the same key drops the old one's slices.</summary>
     public void Save(CachedVersion version)
     {
         var id = version.Key.Id;
         var previous = _versions.TryGetValue(id, out var old) ? old : null;
         _versions[id] = version;
+        RememberVary(version);
+        _uncacheable.TryRemove((version.Key.Namespace, version.Key.Key), out _);
         if (previous is not null && !previous.SameVersionAs(version))
         {
             DropSlices(id, keepTag: version.Tag);
@@ -120,11 +149,18 @@ internal sealed class EdgeCache : IDisposable
     }
 
     /// <summary>Removes one key (every variant) or every key under a prefix of one upstream; returns how many versions went.</summary>
-    public int Purge(string ns, string key, bool prefix) =>
-        Versions(ns)
+    public int Purge(string ns, string key, bool prefix)
+    {
+        foreach (var marked in _uncacheable.Keys.Where(k => k.Namespace == ns && (prefix ? k.Key.StartsWith(key, StringComparison.Ordinal) : k.Key == key)))
+        {
+            _uncacheable.TryRemove(marked, out _);
+        }
+
+        return Versions(ns)
             .Where(v => prefix ? v.Key.Key.StartsWith(key, StringComparison.Ordinal) : v.Key.Key == key)
             .ToList()
             .Count(v => Remove(v.Key));
+    }
 
     public SliceState Probe(CachedVersion version, long index)
     {
@@ -223,7 +259,7 @@ internal sealed class EdgeCache : IDisposable
                     return;
                 }
 
-                if (!committed || (fill.Readers == 0 && next.Fill.Readers == 0))
+                if (!committed || (fill.Readers == 0 && next.Fill.Readers == 0 && !fill.ReadThrough))
                 {
                     next.Fill.Abandon();
                     Finished(next.Fill, next.Path, version, committed: false);
@@ -364,6 +400,7 @@ internal sealed class EdgeCache : IDisposable
             }
 
             _versions[version.Key.Id] = version;
+            RememberVary(version);
             foreach (var file in Directory.EnumerateFiles(directory))
             {
                 var name = Path.GetFileName(file);
@@ -391,6 +428,16 @@ internal sealed class EdgeCache : IDisposable
         }
 
         CacheLog.Loaded(_logger, _root, _versions.Count, slices.Count, _index.Bytes);
+    }
+
+    private void RememberVary(CachedVersion version)
+    {
+        var names = version.Headers?.GetAll("Vary").SelectMany(value => value.Split(',')).Select(name => name.Trim().ToLowerInvariant())
+            .Where(name => name.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (names is { Count: > 0 })
+        {
+            _vary[(version.Key.Namespace, version.Key.Key)] = names;
+        }
     }
 
     private static bool IsSliceOf(CachedVersion version, string name, long length)

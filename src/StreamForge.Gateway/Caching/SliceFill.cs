@@ -83,6 +83,11 @@ internal sealed class SliceFill
 
     public void RemoveReader() => Interlocked.Decrement(ref _readers);
 
+    /// <summary>A reader took this slice to its last byte: it is most likely about to read the next one.</summary>
+    public bool ReadThrough { get; private set; }
+
+    public void MarkReadThrough() => ReadThrough = true;
+
     /// <summary>
     /// Copies <see cref="Span"/>'s bytes from <paramref name="source"/> (positioned at the span's first byte) into the
     /// temp file, then commits it when <paramref name="keep"/> still holds. The source is the caller's to dispose: a

@@ -49,6 +49,11 @@ internal sealed class SliceReader : IDisposable
 
         _offset += read;
         _remaining -= read;
+        if (_remaining == 0 && _fill is not null && _offset == _fill.Span.Length)
+        {
+            _fill.MarkReadThrough();
+        }
+
         return read;
     }
 

@@ -127,6 +127,7 @@ public static class GatewayApplication
         app.MapReverseProxy(proxy =>
         {
             proxy.UseMiddleware<StorageRequestMiddleware>();
+            proxy.UseMiddleware<OriginCacheMiddleware>();
             proxy.UseMiddleware<OriginStreamMiddleware>();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

@@ -17,6 +17,49 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
 
     public IObjectStore Bind(HttpContext context, ResolvedRoute route, IObjectStore store)
     {
+        var (binding, trace) = Start(context, route);
+        return new CachingObjectStore(Cache, store, binding, trace, metrics, time, logger);
+    }
+
+    /// <summary>
+    /// The cache in front of an origin route's GET or HEAD, with the upstream URL YARP would use (the route's
+    /// transforms applied) and the cache key that URL's path and query make; null when no destination is available.
+    /// </summary>
+    public async Task<(IObjectStore Store, ObjectKey Key)?> BindOriginAsync(HttpContext context, ResolvedRoute route)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var destinations = proxy.AvailableDestinations.Count > 0 ? proxy.AvailableDestinations : proxy.AllDestinations;
+        if (destinations.Count == 0)
+        {
+            return null;
+        }
+
+        var destination = destinations[0];
+        using var transformed = new HttpRequestMessage();
+        await proxy.Route.Transformer.TransformRequestAsync(context, transformed, destination.Model.Config.Address, context.RequestAborted);
+        if (transformed.RequestUri is not { } uri)
+        {
+            return null;
+        }
+
+        var headers = transformed.Headers
+            .Where(header => !CacheDecidedHeaders.Contains(header.Key))
+            .SelectMany(header => header.Value.Select(value => new KeyValuePair<string, string>(header.Key, value)))
+            .ToList();
+        var target = new OriginTarget(proxy.Cluster.HttpClient, uri, headers, proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100));
+        var (binding, trace) = Start(context, route);
+        var requestHeaders = context.Request.Headers;
+        var store = new OriginCachingStore(
+            Cache, target, name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null, requestHeaders.Authorization.Count > 0,
+            binding, trace, metrics, time, logger);
+        return (store, ObjectKey.ForOriginTarget(uri.PathAndQuery.TrimStart('/')));
+    }
+
+    /// <summary>Unsafe methods through an origin route invalidate the stored responses for their URL (RFC 9111 section 4.4).</summary>
+    public void Invalidate(ResolvedRoute route, string key) => Cache.Purge(route.ClusterId, key, prefix: false);
+
+    private (CacheBinding Binding, CacheTrace Trace) Start(HttpContext context, ResolvedRoute route)
+    {
         var policy = route.Policy;
         var trace = new CacheTrace();
         var binding = new CacheBinding(
@@ -24,26 +67,20 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
             policy.Cache,
             policy.Range.SliceSize,
             new FillOptions(route.RouteId, policy.Buffer.ChunkSize, policy.Buffer.StallTimeout),
-            RequiresValidation(context.Request));
+            CacheControlDirectives.ParseRequest(context.Request.Headers.CacheControl, context.Request.Headers.Pragma));
         context.Response.OnStarting(() =>
         {
             trace.WriteTo(context.Response.Headers);
             metrics.Request(route.RouteId, trace.Status);
             return Task.CompletedTask;
         });
-        return new CachingObjectStore(Cache, store, binding, trace, metrics, time, logger);
+        return (binding, trace);
     }
 
-    /// <summary>RFC 9111 section 5.2.1.4 (no-cache), 5.2.1.1 (max-age=0) and 5.4 (Pragma when there is no Cache-Control).</summary>
-    private static bool RequiresValidation(HttpRequest request)
+    /// <summary>Headers the cache sets on its own origin requests, or that must not reach a shared fill.</summary>
+    private static readonly HashSet<string> CacheDecidedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        var cacheControl = request.Headers.CacheControl.ToString();
-        if (cacheControl.Length == 0)
-        {
-            return request.Headers.Pragma.ToString().Contains("no-cache", StringComparison.OrdinalIgnoreCase);
-        }
-
-        return cacheControl.Contains("no-cache", StringComparison.OrdinalIgnoreCase)
-            || cacheControl.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("max-age=0", StringComparison.OrdinalIgnoreCase);
-    }
+        "Range", "If-Range", "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "Accept-Encoding", "Cache-Control", "Pragma",
+        "Content-Length", "Transfer-Encoding", "Expect",
+    };
 }

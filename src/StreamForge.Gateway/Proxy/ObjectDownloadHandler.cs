@@ -213,12 +213,36 @@ internal sealed class ObjectDownloadHandler(
             response.Headers.CacheControl = cacheControl;
         }
 
-        response.Headers.ETag = info.ETag;
+        ReplayOriginHeaders(response, info);
+        if (info.ETag.Length > 0)
+        {
+            response.Headers.ETag = info.ETag;
+        }
+
         response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
         response.Headers.AcceptRanges = "bytes";
         // Stored types come from uploaders: never let a browser sniff an object into something more active.
         response.Headers.XContentTypeOptions = "nosniff";
     }
+
+    /// <summary>A cached origin response's own end-to-end headers (Cache-Control, Expires, Vary, ...); the route policy's Cache-Control wins.</summary>
+    private static void ReplayOriginHeaders(HttpResponse response, ObjectInfo info)
+    {
+        foreach (var (name, value) in info.Headers ?? [])
+        {
+            if (!GatewayWritten.Contains(name) && !(response.Headers.ContainsKey(name) && name.Equals(HeaderNames.CacheControl, StringComparison.OrdinalIgnoreCase)))
+            {
+                response.Headers.Append(name, value);
+            }
+        }
+    }
+
+    /// <summary>Headers this handler writes itself for every response, cached or not.</summary>
+    private static readonly HashSet<string> GatewayWritten = new(StringComparer.OrdinalIgnoreCase)
+    {
+        HeaderNames.ContentType, HeaderNames.ContentLength, HeaderNames.ContentRange, HeaderNames.ETag, HeaderNames.LastModified,
+        HeaderNames.AcceptRanges, HeaderNames.XContentTypeOptions, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, "Cache-Status",
+    };
 
     /// <summary>The per-part Content-Type of a multipart/byteranges body; a stored type that could inject header lines is dropped.</summary>
     private static string? SafePartContentType(StorageRequest request, ObjectInfo info)

@@ -16,6 +16,12 @@ internal readonly record struct ObjectKey
 
     public IEnumerable<string> Segments => Value.Split('/');
 
+    /// <summary>
+    /// An origin request's upstream path and query, as the edge cache's key on origin routes: it is sent to the origin
+    /// as a URL and never reaches a store's file system, so the storage key rules do not apply.
+    /// </summary>
+    public static ObjectKey ForOriginTarget(string pathAndQuery) => new(pathAndQuery);
+
     public static bool TryCreate(string? text, out ObjectKey key, out string problem)
     {
         key = default;

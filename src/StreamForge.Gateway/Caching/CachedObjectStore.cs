@@ -1,0 +1,90 @@
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Caching;
+
+/// <summary>
+/// A store seen through the edge cache for one request: metadata comes from <see cref="LookupAsync"/> (stored,
+/// revalidated or fetched), bodies from slices (<see cref="CachedBodyStream"/>). The download handler above plans
+/// 200/206/304/412/416 from this metadata as for any store, and its pinned reads (If-Match) hold against the cached
+/// version, so no response mixes two.
+/// </summary>
+internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding, CacheTrace trace, CacheMetrics metrics) : IObjectStore
+{
+    protected EdgeCache Cache => cache;
+
+    protected CacheBinding Binding => binding;
+
+    protected CacheTrace Trace => trace;
+
+    public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken) => (await LookupAsync(key))?.Info;
+
+    public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var version = await LookupAsync(key);
+        if (version is null)
+        {
+            return null;
+        }
+
+        if (ifMatch is not null && ifMatch != version.ETag)
+        {
+            throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed (now {version.ETag})");
+        }
+
+        return Open(key, version, span ?? (version.Length == 0 ? null : new ByteSpan(0, version.Length - 1)), span);
+    }
+
+    public async Task<ObjectContent?> OpenRangeAsync(ObjectKey key, long first, long last, CancellationToken cancellationToken)
+    {
+        var version = await LookupAsync(key);
+        if (version is null)
+        {
+            return null;
+        }
+
+        if (first >= version.Length)
+        {
+            throw new StorageException(StorageErrorKind.RangeNotSatisfiable, $"'{key}' has {version.Length} bytes");
+        }
+
+        var span = new ByteSpan(first, Math.Min(last, version.Length - 1));
+        return Open(key, version, span, span);
+    }
+
+    public abstract Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken);
+
+    public abstract Task CheckReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>The version to answer with, or null when upstream has no such object.</summary>
+    protected abstract Task<CachedVersion?> LookupAsync(ObjectKey key);
+
+    /// <summary>Reads a span of <paramref name="version"/> from upstream, pinned to it.</summary>
+    protected abstract UpstreamRead Upstream(ObjectKey key, CachedVersion version);
+
+    private ObjectContent Open(ObjectKey key, CachedVersion version, ByteSpan? bodySpan, ByteSpan? reported)
+    {
+        if (bodySpan is not { } span)
+        {
+            return new ObjectContent(version.Info, Stream.Null, reported);
+        }
+
+        var allOnDisk = true;
+        var joined = false;
+        for (var index = span.First / version.SliceSize; index <= span.Last / version.SliceSize; index++)
+        {
+            var state = cache.Probe(version, index);
+            allOnDisk &= state == SliceState.OnDisk;
+            joined |= state == SliceState.Filling;
+        }
+
+        trace.Body(allOnDisk, joined);
+        if (joined)
+        {
+            metrics.Collapsed(binding.Fill.RouteId);
+        }
+
+        return new ObjectContent(version.Info, new CachedBodyStream(cache, version, span, Upstream(key, version), binding.Fill, metrics), reported);
+    }
+}

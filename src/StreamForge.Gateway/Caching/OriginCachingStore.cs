@@ -1,0 +1,245 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Storage;
+
+namespace StreamForge.Gateway.Caching;
+
+/// <summary>
+/// An HTTP origin through the edge cache, for one GET or HEAD, with RFC 9111 shared-cache rules
+/// (<see cref="OriginCacheRules"/>). A miss first sends a one-byte probe (<c>Range: bytes=0-0</c>): its headers
+/// decide whether and how long to store, its Content-Range gives the length, and a 200 instead of a 206 marks an
+/// origin that ignores ranges (its body is then read once, slice after slice). A stale copy is revalidated with
+/// the same probe made conditional; a 304 refreshes the stored headers. Slices are fetched with ranged GETs pinned
+/// to the version (If-Match on a strong ETag, else If-Unmodified-Since), so no response mixes two versions;
+/// responses without either validator are not stored. What cannot be stored goes through YARP unchanged.
+/// </summary>
+internal sealed class OriginCachingStore(
+    EdgeCache cache, OriginTarget target, Func<string, string?> requestHeader, bool requestHasAuthorization,
+    CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
+    : CachedObjectStore(cache, binding, trace, metrics)
+{
+    public override Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("writes to an origin route are forwarded by YARP");
+
+    public override Task CheckReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    protected override async Task<CachedVersion?> LookupAsync(ObjectKey key)
+    {
+        var now = time.GetUtcNow();
+        if (Cache.IsUncacheable(Binding.Namespace, key.Value, now))
+        {
+            Trace.Miss(stored: false);
+            throw new OriginNotCacheableException("not storable");
+        }
+
+        var cacheKey = KeyFor(key.Value, Cache.VaryOf(Binding.Namespace, key.Value));
+        var stored = Cache.Find(cacheKey);
+        if (stored is not null && Binding.Accepts(stored, now))
+        {
+            Trace.Hit(stored.Freshness, now);
+            return stored;
+        }
+
+        if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now) && !Binding.Directives.NoCache)
+        {
+            Trace.ServedWhileRevalidating(stored.Freshness, now);
+            _ = RevalidateInBackgroundAsync(key, cacheKey, stored);
+            return stored;
+        }
+
+        var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored));
+        now = time.GetUtcNow();
+        switch (probe.Outcome)
+        {
+            case OriginProbeOutcome.Stored:
+                Trace.Miss(stored: true);
+                return probe.Version;
+            case OriginProbeOutcome.Replaced:
+                Trace.Replaced();
+                return probe.Version;
+            case OriginProbeOutcome.Revalidated:
+                Trace.Revalidated(probe.Version!.Freshness, now, StatusCodes.Status304NotModified);
+                return probe.Version;
+            case OriginProbeOutcome.Failed when stored is not null && stored.Freshness.MayServeOnError(now):
+                CacheLog.ServedStale(logger, key.Value, probe.Reason ?? "unreachable");
+                Trace.ServedStale(stored.Freshness, now, probe.UpstreamStatus);
+                return stored;
+            default:
+                Trace.Miss(stored: false);
+                throw new OriginNotCacheableException(probe.Reason ?? "not storable");
+        }
+    }
+
+    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
+    {
+        using var request = target.NewRequest();
+        if (!version.WholeBodyOnly)
+        {
+            request.Headers.Range = new RangeHeaderValue(span.First, span.Last);
+        }
+
+        Pin(request, version);
+        var response = await target.Client.SendAsync(request, token);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(token);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == span.First:
+                    break;
+                case HttpStatusCode.OK:
+                    await SkipAsync(body, span.First, token); // An origin that ignores ranges: its body from the start.
+                    break;
+                case HttpStatusCode.PreconditionFailed:
+                    throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin");
+                default:
+                    throw new StorageException(StorageErrorKind.Unavailable, $"the origin answered {(int)response.StatusCode} to a slice read of '{key}'");
+            }
+
+            return new ObjectContent(version.Info, body, span, response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    };
+
+    private CacheKey KeyFor(string key, IReadOnlyList<string> vary) =>
+        new(Binding.Namespace, key, vary.Count == 0 ? string.Empty : OriginCacheRules.VariantKey(vary, requestHeader));
+
+    private async Task RevalidateInBackgroundAsync(ObjectKey key, CacheKey cacheKey, CachedVersion stored)
+    {
+        try
+        {
+            await Task.Yield();
+            await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            CacheLog.FillFailed(logger, key.Value, 0, ex.Message);
+        }
+    }
+
+    /// <summary>One look at the origin: a one-byte ranged GET, conditional when a stored version is being revalidated.</summary>
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored)
+    {
+        using var request = target.NewRequest();
+        request.Headers.Range = new RangeHeaderValue(0, 0);
+        if (stored is not null)
+        {
+            if (stored.ETag.Length > 0)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", stored.ETag);
+            }
+            else
+            {
+                request.Headers.IfModifiedSince = stored.LastModified;
+            }
+        }
+
+        var requestTime = time.GetUtcNow();
+        HttpResponseMessage response;
+        using var timeout = new CancellationTokenSource(target.Timeout);
+        try
+        {
+            response = await target.Client.SendAsync(request, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return new OriginProbe(OriginProbeOutcome.Failed, null, null, ex.Message);
+        }
+
+        using (response)
+        {
+            var responseTime = time.GetUtcNow();
+            var policy = Binding.Policy;
+            if (response.StatusCode == HttpStatusCode.NotModified && stored?.Headers is { } headers)
+            {
+                var merged = headers.UpdatedBy(response);
+                var refreshed = stored with { Headers = merged, Freshness = OriginCacheRules.Revalidated(merged, requestTime, responseTime, policy.Ttl, policy.StaleIfError) };
+                Cache.Save(refreshed);
+                return new OriginProbe(OriginProbeOutcome.Revalidated, refreshed, 304);
+            }
+
+            if ((int)response.StatusCode >= 500)
+            {
+                return new OriginProbe(OriginProbeOutcome.Failed, null, (int)response.StatusCode, $"origin answered {(int)response.StatusCode}");
+            }
+
+            var version = StorableVersion(key, response, requestTime, responseTime, out var reason);
+            if (version is null)
+            {
+                Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
+            }
+
+            Cache.Save(version);
+            return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode);
+        }
+    }
+
+    private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
+    {
+        var wholeBody = response.StatusCode == HttpStatusCode.OK;
+        var length = wholeBody ? response.Content.Headers.ContentLength : response.Content.Headers.ContentRange?.Length;
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.PartialContent) || length is null)
+        {
+            reason = $"status {(int)response.StatusCode}" + (length is null ? " without a known length" : string.Empty);
+            return null;
+        }
+
+        var decision = OriginCacheRules.Evaluate(response, requestHasAuthorization, Binding.Directives, requestTime, responseTime, Binding.Policy.Ttl, Binding.Policy.StaleIfError);
+        if (!decision.Storable)
+        {
+            reason = decision.Reason ?? "not storable";
+            return null;
+        }
+
+        var etag = response.Headers.ETag;
+        var lastModified = response.Content.Headers.LastModified;
+        if ((etag is null || etag.IsWeak) && lastModified is null)
+        {
+            // Without a validator, slices fetched at different times could belong to different versions.
+            reason = "no_validator";
+            return null;
+        }
+
+        reason = string.Empty;
+        return new CachedVersion(
+            KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified ?? DateTimeOffset.UnixEpoch, length.Value,
+            response.Content.Headers.ContentType?.ToString(), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody);
+    }
+
+    /// <summary>If-Match on a strong ETag (RFC 9110 section 13.1.1 compares strongly), else If-Unmodified-Since.</summary>
+    private static void Pin(HttpRequestMessage request, CachedVersion version)
+    {
+        if (version.ETag.Length > 0 && !version.ETag.StartsWith("W/", StringComparison.Ordinal))
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", version.ETag);
+        }
+        else
+        {
+            request.Headers.IfUnmodifiedSince = version.LastModified;
+        }
+    }
+
+    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (count > 0)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken);
+                count -= read > 0 ? read : throw new IOException("the origin's body ended before the slice");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using StreamForge.Gateway.Caching;
+using StreamForge.Gateway.Routing;
+
+namespace StreamForge.Gateway.Proxy;
+
+/// <summary>
+/// Step of YARP's proxy pipeline before the origin forwarder: on a caching origin route, GET and HEAD are answered
+/// from the edge cache through the same download handler as storage routes (ranges, conditionals, multipart),
+/// with the origin behind the cache. What the cache cannot store goes on to the forwarder unchanged; unsafe methods
+/// are forwarded and, when they succeed, drop the stored responses for their URL (RFC 9111 section 4.4).
+/// </summary>
+internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownloadHandler downloads, EdgeCacheBinder edgeCache)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var route = context.GetResolvedRoute();
+        if (!route.Caches || route.Store is not null)
+        {
+            await next(context);
+            return;
+        }
+
+        var method = context.Request.Method;
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
+        {
+            await next(context);
+            if (context.Response.StatusCode < 400 && await edgeCache.BindOriginAsync(context, route) is { } written)
+            {
+                edgeCache.Invalidate(route, written.Key.Value);
+            }
+
+            return;
+        }
+
+        if (await edgeCache.BindOriginAsync(context, route) is not { } bound)
+        {
+            await next(context);
+            return;
+        }
+
+        try
+        {
+            await downloads.HandleAsync(new StorageRequest(context, bound.Store, bound.Key, route));
+        }
+        catch (OriginNotCacheableException)
+        {
+            await next(context);
+        }
+    }
+}

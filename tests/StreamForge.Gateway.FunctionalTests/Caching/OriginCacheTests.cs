@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Caching;
+
+/// <summary>
+/// The edge cache on an origin route, with RFC 9111 shared-cache rules, counted on the origin side
+/// (<see cref="CachingOrigin"/> records every request it answered).
+/// </summary>
+public sealed class OriginCacheTests : IAsyncLifetime
+{
+    private const long Size = 4L * 1024 * 1024;
+    private readonly TempFolder _folder = new("origin-cache");
+    private readonly ShiftedClock _clock = new();
+    private CachingOrigin _origin = null!;
+    private GatewayHost _gateway = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _origin = await CachingOrigin.StartAsync();
+        _gateway = await GatewayHost.StartAsync(
+            new GatewayConfig()
+                .Cluster("origin", _origin.Address.ToString())
+                .Route("cached-web", "/o/{**rest}", "origin", policy: "edge")
+                .Set("ReverseProxy:Routes:cached-web:Transforms:0:PathRemovePrefix", "/o")
+                .Set("StreamForge:Cache:Directory", _folder.Combine("cache"))
+                .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "1MiB")
+                .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
+                .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
+                .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00"),
+            services: services => services.AddSingleton<TimeProvider>(_clock));
+        _client = _gateway.Client;
+    }
+
+    [Fact]
+    public async Task A_max_age_response_is_stored_in_slices_and_served_from_disk_while_fresh()
+    {
+        var resource = Serve("/fresh.bin", "public, max-age=300");
+
+        using (var first = await _client.GetAsync("/o/fresh.bin"))
+        {
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await first.Content.ReadAsByteArrayAsync()));
+            Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(first));
+            Assert.Equal("public, max-age=300", first.Headers.CacheControl?.ToString());
+        }
+
+        var served = _origin.Requests("/fresh.bin").Count;
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        using var second = await _client.GetAsync("/o/fresh.bin");
+
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await second.Content.ReadAsByteArrayAsync()));
+        Assert.StartsWith("StreamForge; hit; ttl=", CacheStatus(second), StringComparison.Ordinal);
+        Assert.True(second.Headers.Age >= TimeSpan.FromSeconds(100), $"Age {second.Headers.Age}");
+        Assert.Equal(served, _origin.Requests("/fresh.bin").Count);
+        Assert.Equal(Size, _origin.Requests("/fresh.bin").Where(r => r.Range != "bytes=0-0").Sum(r => r.BodyBytes));
+    }
+
+    [Theory]
+    [InlineData("no-store")]
+    [InlineData("private, max-age=300")]
+    public async Task Responses_a_shared_cache_may_not_store_go_to_the_origin_every_time(string cacheControl)
+    {
+        var resource = Serve("/personal.bin", cacheControl);
+
+        for (var read = 0; read < 3; read++)
+        {
+            using var response = await _client.GetAsync("/o/personal.bin");
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.Equal("StreamForge; fwd=miss", CacheStatus(response));
+        }
+
+        Assert.Equal(3, _origin.Requests("/personal.bin").Count(r => r.Range is null && r.Status == 200 && r.BodyBytes == Size));
+        Assert.Empty(Directory.EnumerateFiles(_folder.Combine("cache"), "*.0", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_request_with_Authorization_is_stored_only_when_the_response_says_public()
+    {
+        Serve("/secret.bin", "max-age=300");
+        Serve("/shared.bin", "public, max-age=300");
+
+        for (var read = 0; read < 2; read++)
+        {
+            Assert.Equal("StreamForge; fwd=miss", CacheStatus(await GetWithAuthorizationAsync("/o/secret.bin")));
+        }
+
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(await GetWithAuthorizationAsync("/o/shared.bin")));
+        Assert.StartsWith("StreamForge; hit", CacheStatus(await GetWithAuthorizationAsync("/o/shared.bin")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_variant_named_by_Vary_is_stored_apart()
+    {
+        var resource = Serve("/vary.bin", "public, max-age=300");
+        resource.VaryBy = "X-Variant";
+
+        foreach (var variant in new[] { "a", "b", "a", "b" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/o/vary.bin") { Headers = { { "X-Variant", variant } } };
+            using var response = await _client.SendAsync(request);
+            Assert.Equal(resource.Sha256(variant), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+        }
+
+        Assert.Equal(2, _origin.Requests("/vary.bin").Count(r => r.Range == "bytes=0-0"));
+        Assert.NotEqual(resource.Sha256("a"), resource.Sha256("b"));
+    }
+
+    [Fact]
+    public async Task A_stale_response_is_revalidated_with_a_304_that_refreshes_it_without_refetching_the_body()
+    {
+        var resource = Serve("/revalidate.bin", "public, max-age=60");
+        (await _client.GetAsync("/o/revalidate.bin")).Dispose();
+        var bodyBytes = _origin.Requests("/revalidate.bin").Sum(r => r.BodyBytes);
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        using var response = await _client.GetAsync("/o/revalidate.bin");
+
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+        // The ttl is not checked: the test clock runs ahead of the origin's Date, which the age calculation trusts.
+        Assert.StartsWith("StreamForge; fwd=stale; fwd-status=304", CacheStatus(response), StringComparison.Ordinal);
+        var revalidation = _origin.Requests("/revalidate.bin")[^1];
+        Assert.Equal((304, resource.ETag), (revalidation.Status, revalidation.IfNoneMatch));
+        Assert.Equal(bodyBytes, _origin.Requests("/revalidate.bin").Sum(r => r.BodyBytes));
+    }
+
+    [Fact]
+    public async Task A_failing_origin_gets_the_stale_copy_served_within_stale_if_error()
+    {
+        var resource = Serve("/fallback.bin", "public, max-age=60, stale-if-error=600");
+        (await _client.GetAsync("/o/fallback.bin")).Dispose();
+        resource.Unavailable = true;
+
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        using (var stale = await _client.GetAsync("/o/fallback.bin"))
+        {
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await stale.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith("StreamForge; fwd=stale; fwd-status=503; ttl=-6", CacheStatus(stale), StringComparison.Ordinal);
+            Assert.EndsWith("; detail=stale-if-error", CacheStatus(stale), StringComparison.Ordinal);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(20));
+        using var expired = await _client.GetAsync("/o/fallback.bin");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, expired.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_non_range_origin_is_read_once_and_later_seeks_come_from_disk()
+    {
+        var resource = Serve("/no-ranges.bin", "public, max-age=300");
+        resource.Ranges = false;
+        using (var whole = await _client.GetAsync("/o/no-ranges.bin"))
+        {
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await whole.Content.ReadAsByteArrayAsync()));
+        }
+
+        var requests = _origin.Requests("/no-ranges.bin").Count;
+        foreach (var first in new long[] { 3_000_000, 10, 2_097_152, Size - 100 })
+        {
+            using var seek = new HttpRequestMessage(HttpMethod.Get, "/o/no-ranges.bin") { Headers = { Range = new RangeHeaderValue(first, first + 99) } };
+            using var response = await _client.SendAsync(seek);
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            Assert.Equal(SeededBytes.Bytes(resource.Seed, first, 100), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(2, requests); // The probe (answered whole, cut short) and one read of the body for every slice.
+        Assert.Equal(requests, _origin.Requests("/no-ranges.bin").Count);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _origin.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    private CachingOriginResource Serve(string path, string cacheControl)
+    {
+        var resource = _origin.Serve(path, Size, seed: path.Length);
+        resource.Headers["Cache-Control"] = cacheControl;
+        return resource;
+    }
+
+    private async Task<HttpResponseMessage> GetWithAuthorizationAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "t") } };
+        var response = await _client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return response;
+    }
+
+    private static string CacheStatus(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : "(none)";
+}
