@@ -27,6 +27,27 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
     /// </summary>
     public async Task<(IObjectStore Store, ObjectKey Key)?> BindOriginAsync(HttpContext context, ResolvedRoute route)
     {
+        if (await OriginTargetAsync(context) is not { } target)
+        {
+            return null;
+        }
+
+        var (binding, trace) = Start(context, route);
+        var requestHeaders = context.Request.Headers;
+        var store = new OriginCachingStore(
+            Cache, target, name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null, requestHeaders.Authorization.Count > 0,
+            binding, trace, metrics, time, logger);
+        return (store, KeyOf(target.Uri));
+    }
+
+    /// <summary>The cache key an origin request's URL makes (its upstream path and query), without binding the cache.</summary>
+    public static async Task<ObjectKey?> OriginKeyAsync(HttpContext context) => await OriginTargetAsync(context) is { } target ? KeyOf(target.Uri) : null;
+
+    private static ObjectKey KeyOf(Uri upstream) => ObjectKey.ForOriginTarget(upstream.PathAndQuery.TrimStart('/'));
+
+    /// <summary>The URL YARP would forward to (the route's transforms applied) and the client's headers a fill may send.</summary>
+    private static async Task<OriginTarget?> OriginTargetAsync(HttpContext context)
+    {
         var proxy = context.GetReverseProxyFeature();
         var destinations = proxy.AvailableDestinations.Count > 0 ? proxy.AvailableDestinations : proxy.AllDestinations;
         if (destinations.Count == 0)
@@ -34,9 +55,8 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
             return null;
         }
 
-        var destination = destinations[0];
         using var transformed = new HttpRequestMessage();
-        await proxy.Route.Transformer.TransformRequestAsync(context, transformed, destination.Model.Config.Address, context.RequestAborted);
+        await proxy.Route.Transformer.TransformRequestAsync(context, transformed, destinations[0].Model.Config.Address, context.RequestAborted);
         if (transformed.RequestUri is not { } uri)
         {
             return null;
@@ -46,13 +66,7 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
             .Where(header => !CacheDecidedHeaders.Contains(header.Key))
             .SelectMany(header => header.Value.Select(value => new KeyValuePair<string, string>(header.Key, value)))
             .ToList();
-        var target = new OriginTarget(proxy.Cluster.HttpClient, uri, headers, proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100));
-        var (binding, trace) = Start(context, route);
-        var requestHeaders = context.Request.Headers;
-        var store = new OriginCachingStore(
-            Cache, target, name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null, requestHeaders.Authorization.Count > 0,
-            binding, trace, metrics, time, logger);
-        return (store, ObjectKey.ForOriginTarget(uri.PathAndQuery.TrimStart('/')));
+        return new OriginTarget(proxy.Cluster.HttpClient, uri, headers, proxy.Cluster.Config.HttpRequest?.ActivityTimeout ?? TimeSpan.FromSeconds(100));
     }
 
     /// <summary>Unsafe methods through an origin route invalidate the stored responses for their URL (RFC 9111 section 4.4).</summary>

@@ -23,10 +23,12 @@ internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownload
         var method = context.Request.Method;
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
+            // The key before forwarding: the transforms read the request, which the forwarder consumes.
+            var written = await EdgeCacheBinder.OriginKeyAsync(context);
             await next(context);
-            if (context.Response.StatusCode < 400 && await edgeCache.BindOriginAsync(context, route) is { } written)
+            if (context.Response.StatusCode < 400 && written is { } key)
             {
-                edgeCache.Invalidate(route, written.Key.Value);
+                edgeCache.Invalidate(route, key.Value);
             }
 
             return;

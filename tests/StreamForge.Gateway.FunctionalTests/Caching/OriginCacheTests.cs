@@ -12,6 +12,7 @@ namespace StreamForge.Gateway.FunctionalTests.Caching;
 public sealed class OriginCacheTests : IAsyncLifetime
 {
     private const long Size = 4L * 1024 * 1024;
+    private const string ApiKey = "purge-key-0123456789abcdef";
     private readonly TempFolder _folder = new("origin-cache");
     private readonly ShiftedClock _clock = new();
     private CachingOrigin _origin = null!;
@@ -27,6 +28,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
                 .Route("cached-web", "/o/{**rest}", "origin", policy: "edge")
                 .Set("ReverseProxy:Routes:cached-web:Transforms:0:PathRemovePrefix", "/o")
                 .Set("StreamForge:Cache:Directory", _folder.Combine("cache"))
+                .Set("StreamForge:Auth:ApiKeys:operator", ApiKey)
                 .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "1MiB")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
@@ -168,6 +170,46 @@ public sealed class OriginCacheTests : IAsyncLifetime
 
         Assert.Equal(2, requests); // The probe (answered whole, cut short) and one read of the body for every slice.
         Assert.Equal(requests, _origin.Requests("/no-ranges.bin").Count);
+    }
+
+    [Fact]
+    public async Task A_successful_unsafe_method_drops_the_stored_response_for_its_URL()
+    {
+        Serve("/changed.bin", "public, max-age=300");
+        (await _client.GetAsync("/o/changed.bin")).Dispose();
+        using (var hit = await _client.GetAsync("/o/changed.bin"))
+        {
+            Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        }
+
+        using (var post = await _client.PostAsync("/o/changed.bin", new ByteArrayContent([1, 2, 3])))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, post.StatusCode);
+        }
+
+        using var after = await _client.GetAsync("/o/changed.bin");
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(after));
+    }
+
+    [Fact]
+    public async Task A_purge_by_an_authenticated_caller_drops_an_origin_URL_with_every_variant()
+    {
+        var resource = Serve("/purged.bin", "public, max-age=300");
+        resource.VaryBy = "X-Variant";
+        foreach (var variant in new[] { "a", "b" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/o/purged.bin") { Headers = { { "X-Variant", variant } } };
+            (await _client.SendAsync(request)).Dispose();
+        }
+
+        using var purge = new HttpRequestMessage(HttpMethod.Delete, "/_streamforge/cache/cached-web/purged.bin") { Headers = { { "X-Api-Key", ApiKey } } };
+        using var purged = await _client.SendAsync(purge);
+
+        Assert.Equal(HttpStatusCode.OK, purged.StatusCode);
+        Assert.Contains("\"purged\":2", await purged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/o/purged.bin") { Headers = { { "X-Variant", "a" } } };
+        using var miss = await _client.SendAsync(again);
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(miss));
     }
 
     public async Task DisposeAsync()

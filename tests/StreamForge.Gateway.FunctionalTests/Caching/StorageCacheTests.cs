@@ -167,6 +167,22 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_completed_resumable_upload_replaces_the_cached_version_at_once()
+    {
+        await PutAsync("resumed.bin", TestData.MiB, seed: 13);
+        (await _client.GetAsync("/c/resumed.bin")).Dispose();
+        var file = _folder.Combine("resumed-new.bin");
+        var sha = TestData.CreateFile(file, 600_000, seed: 14);
+
+        var upload = await TusClient.UploadAsync(new Uri(_gateway.Address, "/c/resumed.bin"), file, 256 * 1024);
+
+        Assert.Equal(600_000, upload.Offset);
+        using var read = await _client.GetAsync("/c/resumed.bin");
+        Assert.Equal(sha, TestData.Sha256(await read.Content.ReadAsByteArrayAsync()));
+        Assert.Contains("fwd=miss", CacheStatus(read), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Only_an_authenticated_caller_may_purge_and_a_purged_key_is_fetched_again()
     {
         await PutAsync("purged/a.bin", TestData.MiB, seed: 10);
@@ -258,6 +274,7 @@ public sealed class StorageCacheTests : IAsyncLifetime
                 .Set("StreamForge:Auth:ApiKeys:operator", ApiKey)
                 .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "8MiB")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
+                .Set("StreamForge:StreamPolicies:edge:Resumable:Enabled", "true")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
                 .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00"),
             services: services => services.AddSingleton<TimeProvider>(_clock));

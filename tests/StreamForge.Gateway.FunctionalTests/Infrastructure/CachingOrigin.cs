@@ -185,6 +185,13 @@ internal sealed class CachingOrigin : IAsyncDisposable
         }
 
         var isGet = HttpMethods.IsGet(request.Method);
+        if (HttpMethods.IsPost(request.Method) || HttpMethods.IsDelete(request.Method))
+        {
+            // Accepted and ignored: enough for a cache in front to see a successful unsafe method (RFC 9111 section 4.4).
+            Empty(response, entry, StatusCodes.Status204NoContent);
+            return;
+        }
+
         if (!isGet && !HttpMethods.IsHead(request.Method))
         {
             response.Headers.Allow = "GET, HEAD";
