@@ -16,10 +16,15 @@ namespace StreamForge.Gateway.Caching;
 /// responses without either validator are not stored. What cannot be stored goes through YARP unchanged.
 /// </summary>
 internal sealed class OriginCachingStore(
-    EdgeCache cache, OriginTarget target, Func<string, string?> requestHeader, bool requestHasAuthorization,
+    EdgeCache cache, Func<Task<OriginTarget>> findTarget, Func<string, string?> requestHeader, bool requestHasAuthorization,
     CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
     : CachedObjectStore(cache, binding, trace, metrics)
 {
+    private Task<OriginTarget>? _target;
+
+    /// <summary>Worked out once per request, and only when the origin must be asked.</summary>
+    private Task<OriginTarget> TargetAsync() => _target ??= findTarget();
+
     public override Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken) =>
         throw new NotSupportedException("writes to an origin route are forwarded by YARP");
 
@@ -74,6 +79,7 @@ internal sealed class OriginCachingStore(
 
     protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
     {
+        var target = await TargetAsync();
         using var request = target.NewRequest();
         if (!version.WholeBodyOnly)
         {
@@ -126,6 +132,7 @@ internal sealed class OriginCachingStore(
     /// <summary>One look at the origin: a one-byte ranged GET, conditional when a stored version is being revalidated.</summary>
     private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored)
     {
+        var target = await TargetAsync();
         using var request = target.NewRequest();
         request.Headers.Range = new RangeHeaderValue(0, 0);
         if (stored is not null)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Proxy;
 using StreamForge.Gateway.Security;
 using Yarp.ReverseProxy;
 
@@ -40,7 +41,9 @@ internal static class CachePurgeEndpoint
             return;
         }
 
-        var purged = services.GetRequiredService<EdgeCache>().Purge(clusterId, key ?? string.Empty, prefix);
+        // Storage routes share their cluster's entries; origin routes have their own (EdgeCacheBinder.OriginNamespace).
+        var cache = services.GetRequiredService<EdgeCache>();
+        var purged = cache.Purge(clusterId, key ?? string.Empty, prefix) + cache.Purge(EdgeCacheBinder.OriginNamespace(clusterId, routeId), key ?? string.Empty, prefix);
         CacheLog.Purged(logger, routeId, key ?? string.Empty, prefix, purged);
         context.Response.Headers.CacheControl = "no-store";
         await context.Response.WriteAsJsonAsync(new PurgeResult(routeId, key ?? string.Empty, prefix, purged), context.RequestAborted);

@@ -17,51 +17,48 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
 
     public IObjectStore Bind(HttpContext context, ResolvedRoute route, IObjectStore store)
     {
-        var (binding, trace) = Start(context, route);
+        var (binding, trace) = Start(context, route, route.ClusterId);
         return new CachingObjectStore(Cache, store, binding, trace, metrics, time, logger);
     }
 
     /// <summary>
-    /// The cache in front of an origin route's GET or HEAD, with the upstream URL YARP would use (the route's
-    /// transforms applied) and the cache key that URL's path and query make; null when no destination is available.
+    /// The cache in front of an origin route's GET or HEAD. The upstream URL (the route's transforms applied) is worked
+    /// out only when the origin must be asked: a hit costs no transform.
     /// </summary>
-    public async Task<(IObjectStore Store, ObjectKey Key)?> BindOriginAsync(HttpContext context, ResolvedRoute route)
+    public (IObjectStore Store, ObjectKey Key) BindOrigin(HttpContext context, ResolvedRoute route)
     {
-        if (await OriginTargetAsync(context) is not { } target)
-        {
-            return null;
-        }
-
-        var (binding, trace) = Start(context, route);
+        var (binding, trace) = Start(context, route, OriginNamespace(route));
         var requestHeaders = context.Request.Headers;
         var store = new OriginCachingStore(
-            Cache, target, name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null, requestHeaders.Authorization.Count > 0,
-            binding, trace, metrics, time, logger);
-        return (store, KeyOf(target.Uri));
+            Cache, () => OriginTargetAsync(context), name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null,
+            requestHeaders.Authorization.Count > 0, binding, trace, metrics, time, logger);
+        return (store, OriginKey(context));
     }
 
-    /// <summary>The cache key an origin request's URL makes (its upstream path and query), without binding the cache.</summary>
-    public static async Task<ObjectKey?> OriginKeyAsync(HttpContext context) => await OriginTargetAsync(context) is { } target ? KeyOf(target.Uri) : null;
+    /// <summary>
+    /// An origin route's cache key: the request's path and query as the client sent them, without the leading slash,
+    /// within a namespace of the route (its cluster and id), since the route's transforms decide the upstream URL.
+    /// </summary>
+    public static ObjectKey OriginKey(HttpContext context) =>
+        ObjectKey.ForOriginTarget((context.Request.Path.Value ?? "/").TrimStart('/') + context.Request.QueryString.Value);
 
-    private static ObjectKey KeyOf(Uri upstream) => ObjectKey.ForOriginTarget(upstream.PathAndQuery.TrimStart('/'));
+    public static string OriginNamespace(ResolvedRoute route) => OriginNamespace(route.ClusterId, route.RouteId);
+
+    public static string OriginNamespace(string clusterId, string routeId) => $"{clusterId}#{routeId}";
 
     /// <summary>The URL YARP would forward to (the route's transforms applied) and the client's headers a fill may send.</summary>
-    private static async Task<OriginTarget?> OriginTargetAsync(HttpContext context)
+    private static async Task<OriginTarget> OriginTargetAsync(HttpContext context)
     {
         var proxy = context.GetReverseProxyFeature();
         var destinations = proxy.AvailableDestinations.Count > 0 ? proxy.AvailableDestinations : proxy.AllDestinations;
         if (destinations.Count == 0)
         {
-            return null;
+            throw new OriginNotCacheableException("no destination available");
         }
 
         using var transformed = new HttpRequestMessage();
         await proxy.Route.Transformer.TransformRequestAsync(context, transformed, destinations[0].Model.Config.Address, context.RequestAborted);
-        if (transformed.RequestUri is not { } uri)
-        {
-            return null;
-        }
-
+        var uri = transformed.RequestUri ?? throw new OriginNotCacheableException("the route's transforms gave no URL");
         var headers = transformed.Headers
             .Where(header => !CacheDecidedHeaders.Contains(header.Key))
             .SelectMany(header => header.Value.Select(value => new KeyValuePair<string, string>(header.Key, value)))
@@ -70,14 +67,14 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
     }
 
     /// <summary>Unsafe methods through an origin route invalidate the stored responses for their URL (RFC 9111 section 4.4).</summary>
-    public void Invalidate(ResolvedRoute route, string key) => Cache.Purge(route.ClusterId, key, prefix: false);
+    public void Invalidate(ResolvedRoute route, ObjectKey key) => Cache.Purge(OriginNamespace(route), key.Value, prefix: false);
 
-    private (CacheBinding Binding, CacheTrace Trace) Start(HttpContext context, ResolvedRoute route)
+    private (CacheBinding Binding, CacheTrace Trace) Start(HttpContext context, ResolvedRoute route, string ns)
     {
         var policy = route.Policy;
         var trace = new CacheTrace();
         var binding = new CacheBinding(
-            route.ClusterId,
+            ns,
             policy.Cache,
             policy.Range.SliceSize,
             new FillOptions(route.RouteId, policy.Buffer.ChunkSize, policy.Buffer.StallTimeout),

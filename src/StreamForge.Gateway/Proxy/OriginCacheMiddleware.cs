@@ -23,23 +23,16 @@ internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownload
         var method = context.Request.Method;
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
-            // The key before forwarding: the transforms read the request, which the forwarder consumes.
-            var written = await EdgeCacheBinder.OriginKeyAsync(context);
             await next(context);
-            if (context.Response.StatusCode < 400 && written is { } key)
+            if (context.Response.StatusCode < 400)
             {
-                edgeCache.Invalidate(route, key.Value);
+                edgeCache.Invalidate(route, EdgeCacheBinder.OriginKey(context));
             }
 
             return;
         }
 
-        if (await edgeCache.BindOriginAsync(context, route) is not { } bound)
-        {
-            await next(context);
-            return;
-        }
-
+        var bound = edgeCache.BindOrigin(context, route);
         try
         {
             await downloads.HandleAsync(new StorageRequest(context, bound.Store, bound.Key, route));

@@ -202,7 +202,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
             (await _client.SendAsync(request)).Dispose();
         }
 
-        using var purge = new HttpRequestMessage(HttpMethod.Delete, "/_streamforge/cache/cached-web/purged.bin") { Headers = { { "X-Api-Key", ApiKey } } };
+        using var purge = new HttpRequestMessage(HttpMethod.Delete, "/_streamforge/cache/cached-web/o/purged.bin") { Headers = { { "X-Api-Key", ApiKey } } };
         using var purged = await _client.SendAsync(purge);
 
         Assert.Equal(HttpStatusCode.OK, purged.StatusCode);
