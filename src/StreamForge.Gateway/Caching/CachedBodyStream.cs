@@ -18,6 +18,7 @@ internal sealed class CachedBodyStream(
     private long _pieceLast = -1;
     private SliceReader? _slice;
     private ObjectContent? _direct;
+    private readonly IDisposable _reading = cache.BeginRead(version);
     private long _fromCache;
     private long _fromUpstream;
 
@@ -67,6 +68,7 @@ internal sealed class CachedBodyStream(
     public override async ValueTask DisposeAsync()
     {
         await ClosePieceAsync();
+        _reading.Dispose();
         metrics.BytesServed(options.RouteId, _fromCache, _fromUpstream);
         _fromCache = _fromUpstream = 0;
         await base.DisposeAsync();
@@ -77,6 +79,7 @@ internal sealed class CachedBodyStream(
         if (disposing)
         {
             ClosePiece();
+            _reading.Dispose();
         }
 
         base.Dispose(disposing);

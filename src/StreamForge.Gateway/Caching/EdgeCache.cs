@@ -29,6 +29,7 @@ internal sealed class EdgeCache : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _lookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string Key), IReadOnlyList<string>> _vary = new();
     private readonly ConcurrentDictionary<(string Namespace, string Key), DateTimeOffset> _uncacheable = new();
+    private readonly ConcurrentDictionary<string, int> _bodyReaders = new(StringComparer.Ordinal);
     private readonly Lock _fillsGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _pausedUntilTicks;
@@ -162,6 +163,20 @@ internal sealed class EdgeCache : IDisposable
             .Count(v => Remove(v.Key));
     }
 
+    /// <summary>Whether every slice of the version is on disk, so that serving it cannot need upstream (barring eviction).</summary>
+    public bool IsComplete(CachedVersion version)
+    {
+        for (var index = 0L; index * version.SliceSize < version.Length; index++)
+        {
+            if (Probe(version, index) != SliceState.OnDisk)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public SliceState Probe(CachedVersion version, long index)
     {
         var path = SlicePath(version, index);
@@ -218,6 +233,38 @@ internal sealed class EdgeCache : IDisposable
         return new SliceOpening(null, fill, false);
     }
 
+    /// <summary>
+    /// Counts a response reading <paramref name="version"/>'s body until disposed. A chained fill (an origin that
+    /// ignores ranges) goes on into the next slice only while someone reads the version, wherever they are in it.
+    /// </summary>
+    public IDisposable BeginRead(CachedVersion version)
+    {
+        var id = ReaderId(version);
+        _bodyReaders.AddOrUpdate(id, 1, (_, count) => count + 1);
+        return new BodyRead(this, id);
+    }
+
+    private static string ReaderId(CachedVersion version) => version.Key.Id + "." + version.Tag;
+
+    private bool IsBeingRead(CachedVersion version) => _bodyReaders.TryGetValue(ReaderId(version), out var count) && count > 0;
+
+    private sealed class BodyRead(EdgeCache cache, string id) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                var left = cache._bodyReaders.AddOrUpdate(id, 0, (_, count) => count - 1);
+                if (left <= 0)
+                {
+                    cache._bodyReaders.TryRemove(new KeyValuePair<string, int>(id, 0));
+                }
+            }
+        }
+    }
+
     /// <summary>The bytes slice <paramref name="index"/> covers.</summary>
     public static ByteSpan SliceSpan(CachedVersion version, long index)
     {
@@ -259,7 +306,7 @@ internal sealed class EdgeCache : IDisposable
                     return;
                 }
 
-                if (!committed || (fill.Readers == 0 && next.Fill.Readers == 0 && !fill.ReadThrough))
+                if (!committed || !IsBeingRead(version))
                 {
                     next.Fill.Abandon();
                     Finished(next.Fill, next.Path, version, committed: false);

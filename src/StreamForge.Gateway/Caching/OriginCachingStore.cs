@@ -32,6 +32,19 @@ internal sealed class OriginCachingStore(
 
     protected override async Task<CachedVersion?> LookupAsync(ObjectKey key)
     {
+        var version = await FindVersionAsync(key);
+        if (version is not null && !Cache.IsComplete(version))
+        {
+            // Now, before the response's status is set: YARP's transforms give no URL once a response is under way
+            // (they take it for one a transform produced), and the slices still missing will need the origin.
+            await TargetAsync();
+        }
+
+        return version;
+    }
+
+    private async Task<CachedVersion?> FindVersionAsync(ObjectKey key)
+    {
         var now = time.GetUtcNow();
         if (Cache.IsUncacheable(Binding.Namespace, key.Value, now))
         {
@@ -50,6 +63,7 @@ internal sealed class OriginCachingStore(
         if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now) && !Binding.Directives.NoCache)
         {
             Trace.ServedWhileRevalidating(stored.Freshness, now);
+            await TargetAsync(); // While the request can still work out the URL (see LookupAsync).
             _ = RevalidateInBackgroundAsync(key, cacheKey, stored);
             return stored;
         }

@@ -20,7 +20,6 @@ internal sealed class SliceFill
     private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SafeFileHandle? _writer;
     private long _published;
-    private int _readers;
     private int _stateValue;
 
     /// <summary>Creates the temp file at once, so a waiter that joins can always open what the fill writes.</summary>
@@ -75,18 +74,6 @@ internal sealed class SliceFill
             }
         }
     }
-
-    /// <summary>Readers following this fill now; a chained fill (an origin that ignores ranges) goes on only while someone reads.</summary>
-    public int Readers => Volatile.Read(ref _readers);
-
-    public void AddReader() => Interlocked.Increment(ref _readers);
-
-    public void RemoveReader() => Interlocked.Decrement(ref _readers);
-
-    /// <summary>A reader took this slice to its last byte: it is most likely about to read the next one.</summary>
-    public bool ReadThrough { get; private set; }
-
-    public void MarkReadThrough() => ReadThrough = true;
 
     /// <summary>
     /// Copies <see cref="Span"/>'s bytes from <paramref name="source"/> (positioned at the span's first byte) into the

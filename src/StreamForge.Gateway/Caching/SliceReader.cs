@@ -12,7 +12,6 @@ internal sealed class SliceReader : IDisposable
     private readonly SliceFill? _fill;
     private long _offset;
     private long _remaining;
-    private bool _disposed;
 
     public SliceReader(SafeFileHandle file, SliceFill? fill, long offset, long count)
     {
@@ -20,7 +19,6 @@ internal sealed class SliceReader : IDisposable
         _fill = fill;
         _offset = offset;
         _remaining = count;
-        fill?.AddReader();
     }
 
 
@@ -49,11 +47,6 @@ internal sealed class SliceReader : IDisposable
 
         _offset += read;
         _remaining -= read;
-        if (_remaining == 0 && _fill is not null && _offset == _fill.Span.Length)
-        {
-            _fill.MarkReadThrough();
-        }
-
         return read;
     }
 
@@ -78,14 +71,5 @@ internal sealed class SliceReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (!_disposed)
-        {
-            _disposed = true;
-            _fill?.RemoveReader();
-        }
-
-        _file.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 }

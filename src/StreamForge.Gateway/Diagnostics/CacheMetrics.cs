@@ -13,6 +13,8 @@ internal sealed class CacheMetrics
     private readonly Counter<long> _evictions;
     private readonly Counter<long> _evictedBytes;
     private readonly Counter<long> _diskErrors;
+    private Func<long>? _size;
+    private Func<int>? _slices;
 
     public CacheMetrics(IMeterFactory meterFactory, GatewayInstance instance)
     {
@@ -30,17 +32,30 @@ internal sealed class CacheMetrics
         _diskErrors = _meter.CreateCounter<long>("streamforge.cache.disk_errors", "{error}", "Cache disk failures (full, unwritable) that paused storing.");
     }
 
+    /// <summary>The same figures summed per route since start, for the status page.</summary>
+    public CacheTotals Totals { get; } = new();
+
+    /// <summary>Bytes and slices on disk, once a cache exists (null before).</summary>
+    public (long Bytes, int Slices)? Size => _size is { } bytes && _slices is { } slices ? (bytes(), slices()) : null;
+
     /// <summary>Registers the cache's size gauges (bytes and slices on disk).</summary>
     public void ObserveSize(Func<long> bytes, Func<int> slices)
     {
+        _size = bytes;
+        _slices = slices;
         _meter.CreateObservableGauge("streamforge.cache.size", bytes, "By", "Bytes of slices in the edge cache.");
         _meter.CreateObservableGauge("streamforge.cache.slices", slices, "{slice}", "Slices in the edge cache.");
     }
 
-    public void Request(string route, string status) => _requests.Add(1, new("route", route), new("status", status));
+    public void Request(string route, string status)
+    {
+        _requests.Add(1, new("route", route), new("status", status));
+        Totals.For(route).Request(status);
+    }
 
     public void BytesServed(string route, long fromCache, long fromUpstream)
     {
+        Totals.For(route).Served(fromCache, fromUpstream);
         if (fromCache > 0)
         {
             _bytes.Add(fromCache, new("route", route), new("source", "cache"));
@@ -52,12 +67,21 @@ internal sealed class CacheMetrics
         }
     }
 
-    public void UpstreamBytes(string route, long bytes) => _upstreamBytes.Add(bytes, new KeyValuePair<string, object?>("route", route));
+    public void UpstreamBytes(string route, long bytes)
+    {
+        _upstreamBytes.Add(bytes, new KeyValuePair<string, object?>("route", route));
+        Totals.For(route).Fetched(bytes);
+    }
 
-    public void Collapsed(string route) => _collapsed.Add(1, new KeyValuePair<string, object?>("route", route));
+    public void Collapsed(string route)
+    {
+        _collapsed.Add(1, new KeyValuePair<string, object?>("route", route));
+        Totals.For(route).Joined();
+    }
 
     public void Evicted(long bytes)
     {
+        Totals.Evicted();
         _evictions.Add(1);
         _evictedBytes.Add(bytes);
     }

@@ -6,7 +6,7 @@ namespace StreamForge.Gateway.Diagnostics;
 /// The status page's data (<c>/_streamforge/status.json</c>), written straight to the response. With many streams
 /// in flight it lists the busiest <see cref="MaxListed"/> of each kind and gives the total, so a refresh stays cheap.
 /// </summary>
-internal sealed class StatusReport(LiveStreams live, ErrorTally errors, AccessLogWriter accessLog, TimeProvider time)
+internal sealed class StatusReport(LiveStreams live, ErrorTally errors, AccessLogWriter accessLog, CacheMetrics cache, TimeProvider time)
 {
     public const int MaxListed = 200;
 
@@ -25,8 +25,7 @@ internal sealed class StatusReport(LiveStreams live, ErrorTally errors, AccessLo
         }
 
         json.WriteEndObject();
-        // The edge cache fills this in once it exists; until then the page says there is none.
-        json.WriteNull("cache");
+        WriteCache(json);
         json.WriteStartObject("access_log");
         json.WriteBoolean("enabled", accessLog.Enabled);
         json.WriteNumber("written", accessLog.Written);
@@ -34,6 +33,42 @@ internal sealed class StatusReport(LiveStreams live, ErrorTally errors, AccessLo
         json.WriteEndObject();
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>The edge cache's size and per-route totals; null while no route caches (the cache is created on first use).</summary>
+    private void WriteCache(Utf8JsonWriter json)
+    {
+        if (cache.Size is not { } size)
+        {
+            json.WriteNull("cache");
+            return;
+        }
+
+        json.WriteStartObject("cache");
+        json.WriteNumber("bytes", size.Bytes);
+        json.WriteNumber("slices", size.Slices);
+        json.WriteNumber("evictions", cache.Totals.Evictions);
+        json.WriteStartArray("routes");
+        foreach (var (route, totals) in cache.Totals.Routes.OrderBy(r => r.Route, StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            json.WriteString("route", route);
+            json.WriteStartObject("requests");
+            foreach (var (status, count) in totals.Requests.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                json.WriteNumber(status, count);
+            }
+
+            json.WriteEndObject();
+            json.WriteNumber("bytes_from_cache", totals.BytesFromCache);
+            json.WriteNumber("bytes_from_upstream", totals.BytesFromUpstream);
+            json.WriteNumber("bytes_fetched", totals.BytesFetched);
+            json.WriteNumber("collapsed", totals.Collapsed);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private void WriteStreams(Utf8JsonWriter json, string name, List<LiveStream> streams)

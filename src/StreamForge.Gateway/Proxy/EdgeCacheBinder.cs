@@ -58,7 +58,11 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
 
         using var transformed = new HttpRequestMessage();
         await proxy.Route.Transformer.TransformRequestAsync(context, transformed, destinations[0].Model.Config.Address, context.RequestAborted);
-        var uri = transformed.RequestUri ?? throw new OriginNotCacheableException("the route's transforms gave no URL");
+        // YARP's transforms build no URL once the response is under way; OriginCachingStore asks before that, but a
+        // slice evicted under a response being sent can still need the origin then: that response is cut.
+        var uri = transformed.RequestUri ?? throw (context.Response.HasStarted || context.Response.StatusCode != StatusCodes.Status200OK
+            ? new StorageException(StorageErrorKind.Unavailable, "an evicted slice cannot be read again once the response is under way")
+            : new OriginNotCacheableException("the route's transforms gave no URL"));
         var headers = transformed.Headers
             .Where(header => !CacheDecidedHeaders.Contains(header.Key))
             .SelectMany(header => header.Value.Select(value => new KeyValuePair<string, string>(header.Key, value)))

@@ -60,6 +60,29 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(Size, _origin.Requests("/fresh.bin").Where(r => r.Range != "bytes=0-0").Sum(r => r.BodyBytes));
     }
 
+    [Fact]
+    public async Task Concurrent_cold_readers_and_seeks_share_one_read_of_each_slice()
+    {
+        var resource = Serve("/stampede.bin", "public, max-age=300");
+        var bytes = SeededBytes.Bytes(resource.Seed, 0, (int)Size);
+
+        var whole = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await _client.GetAsync("/o/stampede.bin");
+            return TestData.Sha256(await response.Content.ReadAsByteArrayAsync()) == resource.Sha256();
+        });
+        var seeks = Enumerable.Range(0, 4).Select(async i =>
+        {
+            var first = 700_000L * i + 12_345;
+            using var seek = new HttpRequestMessage(HttpMethod.Get, "/o/stampede.bin") { Headers = { Range = new RangeHeaderValue(first, first + 1_500_000) } };
+            using var response = await _client.SendAsync(seek);
+            return response.StatusCode == HttpStatusCode.PartialContent && (await response.Content.ReadAsByteArrayAsync()).AsSpan().SequenceEqual(bytes.AsSpan((int)first, 1_500_001));
+        });
+
+        Assert.All(await Task.WhenAll(whole.Concat(seeks)), Assert.True);
+        Assert.Equal(Size, _origin.Requests("/stampede.bin").Where(r => r.Range != "bytes=0-0").Sum(r => r.BodyBytes));
+    }
+
     [Theory]
     [InlineData("no-store")]
     [InlineData("private, max-age=300")]

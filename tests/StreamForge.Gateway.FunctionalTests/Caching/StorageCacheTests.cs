@@ -70,6 +70,16 @@ public sealed class StorageCacheTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(30), second.Headers.Age);
         Assert.Equal(sha, TestData.Sha256(await second.Content.ReadAsByteArrayAsync()));
         Assert.Equal(before, _s3.Requests("warm.bin").Count);
+
+        // The status page's JSON counts the same (loopback is admin surface by default).
+        using var status = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/_streamforge/status.json"));
+        var cache = status.RootElement.GetProperty("cache");
+        Assert.Equal(3 * TestData.MiB, cache.GetProperty("bytes").GetInt64());
+        var route = Assert.Single(cache.GetProperty("routes").EnumerateArray());
+        Assert.Equal("cached", route.GetProperty("route").GetString());
+        Assert.Equal(1, route.GetProperty("requests").GetProperty("hit").GetInt64());
+        Assert.Equal(1, route.GetProperty("requests").GetProperty("miss").GetInt64());
+        Assert.Equal(3 * TestData.MiB, route.GetProperty("bytes_fetched").GetInt64());
     }
 
     [Fact]

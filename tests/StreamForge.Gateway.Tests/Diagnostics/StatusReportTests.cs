@@ -95,7 +95,8 @@ public sealed class StatusReportTests : IDisposable
         await using var writer = new AccessLogWriter(AccessLogSettings.Default with { Enabled = false }, environment, _time,
             _live.Metrics, NullLogger<AccessLogWriter>.Instance);
         await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 4096, FileOptions.DeleteOnClose);
-        await new StatusReport(_live, new ErrorTally(), writer, _time).WriteAsync(file, CancellationToken.None);
+        await new StatusReport(_live, new ErrorTally(), writer, new CacheMetrics(_services.GetRequiredService<IMeterFactory>(), new GatewayInstance()), _time)
+            .WriteAsync(file, CancellationToken.None);
         file.Position = 0;
         return await JsonDocument.ParseAsync(file);
     }
