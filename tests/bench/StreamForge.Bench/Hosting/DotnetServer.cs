@@ -3,10 +3,16 @@ namespace StreamForge.Bench.Hosting;
 /// <summary>Starts an ASP.NET Core app from its Release build (<c>dotnet app.dll</c>) on a loopback port.</summary>
 internal static class DotnetServer
 {
+    /// <summary>The gateway image's runtime setting (deploy/Dockerfile), given to every .NET contender alike; the shell's own value wins.</summary>
+    public const string Gen0Budget = "DOTNET_GCgen0size";
+
+    public static string Gen0BudgetValue { get; } = System.Environment.GetEnvironmentVariable(Gen0Budget) ?? "0x400000";
+
     private static readonly Dictionary<string, string> Environment = new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_NOLOGO"] = "1",
+        [Gen0Budget] = Gen0BudgetValue,
     };
 
     /// <param name="readyPath">A path that answers below 500 once the app is up.</param>

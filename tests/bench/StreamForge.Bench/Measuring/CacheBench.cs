@@ -134,12 +134,12 @@ internal sealed class CacheBench(BenchEnvironment env, BenchResults results, str
         var wrkDir = Path.Combine(rawDir, "wrk");
         Directory.CreateDirectory(wrkDir);
         var warmStatus = new Dictionary<(string, long), string?>();
-        foreach (var size in options.SmallSizes)
+        foreach (var (size, index) in options.SmallSizes.Select((size, index) => (size, index)))
         {
             foreach (var contender in contenders)
             {
                 // JIT, connection pools and page cache, as phase b warms up; then what the cache says now.
-                await RunWrkAsync(contender, size, TimeSpan.FromSeconds(1), cancellationToken);
+                await RunWrkAsync(contender, size, index == 0 ? options.SmallWarmup : TimeSpan.FromSeconds(1), cancellationToken);
                 try
                 {
                     warmStatus[(contender.Contender.Key, size)] = (await CachedGet.WholeAsync(contender.Contender.UriFor(TestData.SmallName(size)),

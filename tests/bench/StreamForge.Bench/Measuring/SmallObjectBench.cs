@@ -15,12 +15,13 @@ internal sealed class SmallObjectBench(BenchEnvironment env, BenchResults result
         var wrkDir = Path.Combine(rawDir, "wrk");
         Directory.CreateDirectory(wrkDir);
 
-        // Warm-up (JIT, connection pools, page cache) once per contender and size; not recorded.
-        foreach (var size in options.SmallSizes)
+        // Warm-up (JIT, connection pools, page cache) once per contender and size; not recorded. The first size
+        // gets the long warm-up (the JIT's work is shared by the sizes), the others one second for their page cache.
+        foreach (var (size, index) in options.SmallSizes.Select((size, index) => (size, index)))
         {
             foreach (var contender in env.Contenders)
             {
-                await RunWrkAsync(contender, size, TimeSpan.FromSeconds(1), cancellationToken);
+                await RunWrkAsync(contender, size, index == 0 ? options.SmallWarmup : TimeSpan.FromSeconds(1), cancellationToken);
             }
         }
 

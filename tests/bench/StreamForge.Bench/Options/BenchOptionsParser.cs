@@ -37,6 +37,7 @@ internal static class BenchOptionsParser
                 "--wrk-connections" => options with { WrkConnections = Positive(value) },
                 "--wrk-threads" => options with { WrkThreads = Positive(value) },
                 "--wrk-duration" => options with { WrkDuration = DurationText.Parse(value) },
+                "--small-warmup" => options with { SmallWarmup = DurationText.Parse(value) },
                 "--small-rounds" => options with { SmallRounds = Positive(value) },
                 "--slow-clients" => options with { SlowClients = Positive(value) },
                 "--slow-rate" => options with { SlowRate = ByteSizeText.Parse(value) },
