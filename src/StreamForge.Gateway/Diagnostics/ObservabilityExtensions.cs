@@ -17,10 +17,6 @@ internal static class ObservabilityExtensions
         builder.Services.AddSingleton<GatewayMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddSource(GatewayTelemetry.SourceName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
@@ -34,9 +30,15 @@ internal static class ObservabilityExtensions
             logging.IncludeScopes = true;
         });
 
-        // Without an endpoint the exporter would retry localhost:4317 forever; export only when asked to.
+        // Without an endpoint the exporter would retry localhost:4317 forever; export only when asked to. Spans are
+        // recorded only then too: with nobody to send them to, a recorded request span and its upstream span were
+        // per-request work for nothing (W3C trace context still reaches upstreams from the client's traceparent).
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddSource(GatewayTelemetry.SourceName));
             telemetry.UseOtlpExporter();
         }
 
