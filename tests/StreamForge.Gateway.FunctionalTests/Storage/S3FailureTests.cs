@@ -212,6 +212,26 @@ public sealed class S3FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_hangs_up_mid_single_put_leaves_the_previous_object()
+    {
+        const string key = "hangup/single.bin";
+        var previous = await SeedAsync(key, 1000);
+        _s3.ClearRequests();
+
+        // 4 MiB announced (one streamed PutObject, not more than SinglePutMaxSize), 2 MiB sent, then the client leaves:
+        // the gateway's PutObject to S3 is cut off mid-body, which S3 must not commit.
+        await RawHttp.SendAsync(_gateway.Address, "PUT /fail/" + key + " HTTP/1.1\nHost: x\nContent-Length: 4194304\nConnection: close\n\n",
+            new byte[2 * TestData.MiB], closeAfterBody: true);
+
+        await Eventually.TrueAsync(() => _s3.Requests(Prefix + key).Any(r => r.Method == "PUT"), "the gateway's PutObject ends");
+        var put = Assert.Single(_s3.Requests(Prefix + key), r => r.Method == "PUT");
+        Assert.NotEqual(200, put.Status);
+        using var stored = await _s3.Client.GetObjectAsync(S3ServerFixture.Bucket, Prefix + key);
+        Assert.Equal(previous, await TestData.Sha256Async(stored.ResponseStream));
+        Assert.Equal(0, await _s3.OpenUploadsAsync(Prefix + key));
+    }
+
+    [Fact]
     public async Task A_chunked_upload_that_stops_sending_is_cut_off_with_408_upload_stalled()
     {
         // 24 KB first would buy Kestrel's average-rate check (240 B/s) 100 s of silence; the stall timer gives none.

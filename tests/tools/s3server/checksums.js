@@ -311,6 +311,22 @@ function hasSubresource(ctx) {
   return Object.keys(ctx.query).some(name => SUBRESOURCES.has(name));
 }
 
+/**
+ * A PutObject: a PUT of /bucket/key that is not UploadPart (partNumber /
+ * uploadId), CopyObject or a subresource such as ?tagging. Path-style only:
+ * before s3rver's vhost middleware a vhost-style PutObject of a key without
+ * `/` is not recognised (callers must treat that as the safe case).
+ */
+function isPutObject(ctx) {
+  return (
+    ctx.method === 'PUT' &&
+    objectRequest(ctx) &&
+    !hasSubresource(ctx) &&
+    !('partNumber' in ctx.query) &&
+    ctx.get('x-amz-copy-source') === ''
+  );
+}
+
 function removeChecksumHeaders(ctx) {
   for (const name of ctx.res.getHeaderNames()) {
     if (name.toLowerCase().startsWith(CHECKSUM_PREFIX)) {
@@ -388,14 +404,7 @@ function checksumMiddleware() {
       }
       return next();
     }
-    if (
-      method === 'PUT' &&
-      !hasSubresource(ctx) &&
-      !('partNumber' in query) &&
-      ctx.get('x-amz-copy-source') === ''
-    ) {
-      return checksumOnPut(ctx, next);
-    }
+    if (isPutObject(ctx)) return checksumOnPut(ctx, next);
     return next();
   };
 }
@@ -422,6 +431,7 @@ module.exports = {
   checksumMiddleware,
   compositeValue,
   installChecksumMiddleware,
+  isPutObject,
   isStoredChecksum,
   requestedUploadChecksum,
   uploadChecksumPlan,

@@ -28,7 +28,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { Transform } = require('stream');
+const { Transform, pipeline: streamPipeline } = require('stream');
 const { pipeline } = require('stream/promises');
 
 const S3rver = require('s3rver');
@@ -41,6 +41,7 @@ const {
   REQUEST_CHECKSUM,
   checksumAlgorithmOf,
   installChecksumMiddleware,
+  isPutObject,
 } = require('./checksums');
 const { installConditionalMiddleware } = require('./conditional');
 const { installMultipartMiddleware } = require('./multipart');
@@ -122,7 +123,9 @@ const LF = 0x0a;
  * A framing error does not abort the stream: the rest of the body is read
  * and discarded, and the error is reported at the end (so the client gets
  * its 400 answer instead of a reset connection). Framing, length and
- * checksum errors all surface as an S3Error from _flush.
+ * checksum errors all surface as an S3Error from _flush, so whatever reads
+ * the decoded bytes sees the stream fail before it ends and must not keep
+ * what it has read (see awsChunkedMiddleware).
  */
 class AwsChunkedDecoder extends Transform {
   constructor({ chunked, expectedLength, algorithms, headerChecksums }) {
@@ -137,7 +140,9 @@ class AwsChunkedDecoder extends Transform {
     this.line = '';
     this.remaining = 0;
     this.decodedLength = 0;
-    this.trailers = new Map();
+    // Not `trailers`: a streamed PutObject hands this decoder to s3rver as
+    // its request, with IncomingMessage's `trailers` copied onto it.
+    this.trailerValues = new Map();
     this.failure = null;
     this.verifiedChecksums = new Map(); // alg -> base64, filled by _flush
   }
@@ -254,7 +259,7 @@ class AwsChunkedDecoder extends Transform {
           if (colon <= 0) {
             throw malformedChunk(`invalid trailer line "${line}"`);
           }
-          this.trailers.set(
+          this.trailerValues.set(
             line.slice(0, colon).trim().toLowerCase(),
             line.slice(colon + 1).trim(),
           );
@@ -295,7 +300,7 @@ class AwsChunkedDecoder extends Transform {
       );
     }
 
-    for (const name of this.trailers.keys()) {
+    for (const name of this.trailerValues.keys()) {
       const alg = checksumAlgorithmOf(name);
       if (alg !== undefined && !this.hashers.has(alg)) {
         throw s3Error(
@@ -307,8 +312,8 @@ class AwsChunkedDecoder extends Transform {
 
     for (const [alg, hasher] of this.hashers) {
       const name = CHECKSUM_PREFIX + alg;
-      const expected = this.trailers.has(name)
-        ? this.trailers.get(name)
+      const expected = this.trailerValues.has(name)
+        ? this.trailerValues.get(name)
         : this.headerChecksums.get(alg);
       if (expected === undefined) {
         throw s3Error(
@@ -367,151 +372,260 @@ async function removeQuietly(file) {
 }
 
 /**
- * Must be the first middleware. For a PUT (PutObject / UploadPart) whose body
- * is `aws-chunked` (x-amz-content-sha256: STREAMING-* or Content-Encoding
- * containing aws-chunked), or which carries x-amz-checksum-* headers, it
- * decodes + verifies the whole body into a temp file first, and only then
- * lets s3rver see the request, with ctx.req replaced by a read stream of the
- * decoded bytes and headers rewritten as real S3 would interpret them.
+ * What a PUT's headers say about its body: null when it needs no decoding
+ * (not aws-chunked and no x-amz-checksum-* header), else the options of its
+ * AwsChunkedDecoder plus `encodings` (Content-Encoding, split). Throws the
+ * S3 error for an unsupported checksum algorithm or an invalid
+ * x-amz-decoded-content-length, before any of the body is read.
+ */
+function describeUploadBody(headers) {
+  const contentSha = String(headers['x-amz-content-sha256'] || '');
+  const encodings = String(headers['content-encoding'] || '')
+    .split(',')
+    .map(e => e.trim())
+    .filter(Boolean);
+  const chunked =
+    contentSha.toUpperCase().startsWith('STREAMING-') ||
+    encodings.some(e => e.toLowerCase() === 'aws-chunked');
+
+  const headerChecksums = new Map();
+  for (const [name, value] of Object.entries(headers)) {
+    const alg = checksumAlgorithmOf(name);
+    if (alg !== undefined) headerChecksums.set(alg, String(value).trim());
+  }
+
+  if (!chunked && headerChecksums.size === 0) return null;
+
+  const algorithms = new Set(headerChecksums.keys());
+  if (chunked && headers['x-amz-trailer']) {
+    for (const name of String(headers['x-amz-trailer']).split(',')) {
+      const alg = checksumAlgorithmOf(name);
+      if (alg !== undefined) algorithms.add(alg);
+    }
+  }
+  for (const alg of algorithms) {
+    if (!Object.prototype.hasOwnProperty.call(CHECKSUM_ALGORITHMS, alg)) {
+      throw s3Error(
+        'InvalidRequest',
+        `Unsupported checksum algorithm: ${CHECKSUM_PREFIX}${alg}`,
+      );
+    }
+  }
+
+  let expectedLength;
+  const decodedLengthHeader = headers['x-amz-decoded-content-length'];
+  if (chunked && decodedLengthHeader !== undefined) {
+    if (!/^\d+$/.test(String(decodedLengthHeader).trim())) {
+      throw s3Error(
+        'InvalidArgument',
+        `Invalid x-amz-decoded-content-length: ${decodedLengthHeader}`,
+      );
+    }
+    expectedLength = Number(decodedLengthHeader);
+  }
+
+  return { chunked, encodings, algorithms, headerChecksums, expectedLength };
+}
+
+/**
+ * The decoded length, if the headers give it before the body is read:
+ * x-amz-decoded-content-length of an aws-chunked body, Content-Length of a
+ * plain one; else undefined.
+ */
+function knownDecodedLength(upload, headers) {
+  if (upload.chunked) return upload.expectedLength;
+  if (headers['transfer-encoding'] !== undefined) return undefined;
+  const text = String(headers['content-length'] || '').trim();
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * The request headers as real S3 interprets them once the body is decoded:
+ * Content-Length is the decoded length, `aws-chunked` leaves
+ * Content-Encoding (dropped if nothing else is left), and the framing
+ * headers go.
+ */
+function decodedHeaders(headers, upload, decodedLength) {
+  const result = { ...headers };
+  result['content-length'] = String(decodedLength);
+  delete result['transfer-encoding'];
+  delete result['x-amz-decoded-content-length'];
+  delete result['x-amz-trailer'];
+  if (upload.chunked) {
+    const remaining = upload.encodings.filter(
+      e => e.toLowerCase() !== 'aws-chunked',
+    );
+    if (remaining.length) {
+      result['content-encoding'] = remaining.join(', ');
+    } else {
+      delete result['content-encoding'];
+    }
+  }
+  return result;
+}
+
+/** Makes `body` the request s3rver reads, with `headers` as its headers. */
+function substituteRequest(ctx, body, headers) {
+  const req = ctx.req;
+  for (const prop of FORWARDED_REQ_PROPS) {
+    if (req[prop] !== undefined) body[prop] = req[prop];
+  }
+  body.connection = req.socket;
+  body.headers = headers;
+  body.rawHeaders = headersToRaw(headers);
+  body.originalRequest = req;
+  // s3rver pipes ctx.req; Koa's ctx.headers / ctx.get() read
+  // ctx.request.req.headers.
+  ctx.req = body;
+  ctx.request.req = body;
+  ctx.response.req = body;
+}
+
+/**
+ * The store keeps the checksum the request carried with the object (S3
+ * stores the one a PutObject carried). A function, because when the body is
+ * streamed the value is verified only at its end: the store calls it once
+ * the whole body is written, which means the decoder has verified it (a
+ * failed check fails the write first). S3 accepts one checksum per request;
+ * should a client send several, the first is kept.
+ */
+function attachRequestChecksum(body, upload, decoder) {
+  const [algorithm] = upload.algorithms;
+  if (algorithm === undefined) return;
+  body[REQUEST_CHECKSUM] = {
+    algorithm,
+    value: () => decoder.verifiedChecksums.get(algorithm),
+  };
+}
+
+/** Real S3 echoes the verified checksum on PutObject / UploadPart. */
+function echoVerifiedChecksums(ctx, decoder) {
+  if (ctx.status !== 200) return;
+  for (const [alg, value] of decoder.verifiedChecksums) {
+    ctx.set(CHECKSUM_PREFIX + alg, value);
+  }
+}
+
+function logRejected(req, err, log) {
+  if (err) {
+    log(`rejected ${req.method} ${req.url}: ${err.code || ''} ${err.message}`);
+  }
+}
+
+/**
+ * Pipes the request into the decoder. Resolves, never rejects, once the
+ * decoder has seen the whole body: with undefined, or with the error that
+ * ended it (a decoding error raised at the end of the body, or the client's
+ * abort, which destroys the decoder and so fails whatever reads it).
+ */
+function decodeRequest(req, decoder) {
+  return new Promise(resolve => streamPipeline(req, decoder, resolve));
+}
+
+/**
+ * A PutObject whose decoded length is known: s3rver reads the decoder
+ * itself, so the body is decoded on the fly and written once. This is safe
+ * because s3rver's putObject controller hands ctx.req straight to
+ * LauncherStore.putObject (store.js), which writes it to a temp file with
+ * stream/promises pipeline (so an error of the stream rejects) and renames
+ * it into place only after the whole stream has ended without one.
+ */
+async function streamDecodedPut(ctx, next, { upload, decodedLength, log }) {
+  const req = ctx.req;
+  const decoder = new AwsChunkedDecoder(upload);
+  const decoded = decodeRequest(req, decoder);
+  substituteRequest(
+    ctx,
+    decoder,
+    decodedHeaders(req.headers, upload, decodedLength),
+  );
+  attachRequestChecksum(decoder, upload, decoder);
+  try {
+    await next();
+  } finally {
+    // s3rver may answer without reading the body (403, 404 NoSuchBucket):
+    // read and discard the rest first, so that the client, still sending,
+    // gets that answer, as when the whole body was decoded first.
+    decoder.resume();
+    logRejected(req, await decoded, log);
+  }
+  echoVerifiedChecksums(ctx, decoder);
+}
+
+/**
+ * Any other upload (UploadPart, or a body of unknown decoded length):
+ * decoded and verified into a temp file first, then s3rver reads the file.
+ * s3rver's own FilesystemStore.putPart truncates the part file in place and
+ * pipe()s its content without listening for the stream's errors, so a body
+ * stream failing at the end would leave a partial part behind and the
+ * request hanging; it must only ever get a stream that cannot fail.
+ */
+async function bufferDecodedPut(ctx, next, { upload, tmpDir, log }) {
+  const req = ctx.req;
+  const decoder = new AwsChunkedDecoder(upload);
+  const tmpFile = path.join(
+    tmpDir,
+    `streamforge-s3rver-${process.pid}-${crypto
+      .randomBytes(8)
+      .toString('hex')}.upload`,
+  );
+
+  let body;
+  try {
+    try {
+      await pipeline(
+        req,
+        decoder,
+        fs.createWriteStream(tmpFile, { flags: 'wx' }),
+      );
+    } catch (err) {
+      logRejected(req, err, log);
+      throw err;
+    }
+    body = fs.createReadStream(tmpFile);
+    substituteRequest(
+      ctx,
+      body,
+      decodedHeaders(req.headers, upload, decoder.decodedLength),
+    );
+    attachRequestChecksum(body, upload, decoder);
+    await next();
+    echoVerifiedChecksums(ctx, decoder);
+  } finally {
+    if (body) body.destroy();
+    await removeQuietly(tmpFile);
+  }
+}
+
+/**
+ * Must be the first middleware. For a PUT whose body is `aws-chunked`
+ * (x-amz-content-sha256: STREAMING-* or Content-Encoding containing
+ * aws-chunked), or which carries x-amz-checksum-* headers, s3rver gets a
+ * request whose body is the decoded bytes, verified (framing, decoded length,
+ * checksum), with the headers rewritten as real S3 would interpret them.
  *
- * Why a temp file and not a streaming Transform handed straight to s3rver:
- * s3rver's FilesystemStore.putObject / putPart open the destination file with
- * fs.createWriteStream(objectPath) (truncating any existing object at once)
- * and do `content.pipe(transform).on('error', reject)`: an error emitted by
- * the content stream is never seen (pipe() does not forward errors), so the
- * request would hang forever and the object would be left truncated/partial.
- * Verifying before s3rver touches the store makes a bad upload a clean 400
- * that leaves any existing object untouched, with constant memory use.
+ * A PutObject whose decoded length is known up front
+ * (x-amz-decoded-content-length, or Content-Length of a plain body) is
+ * decoded on the fly into the store's write, with constant memory, and
+ * written to disk once (streamDecodedPut). The decoder reports a bad framing,
+ * a decoded length mismatch or a wrong / missing checksum when the body ends;
+ * that error, or a client abort, fails the store's write before it commits,
+ * so the client still there gets its 400 and no object is written or
+ * replaced. Everything else, UploadPart in particular, is decoded into a
+ * temp file first (bufferDecodedPut), because s3rver's part store would not
+ * notice such an error.
  */
 function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
   return async function awsChunkedDecoding(ctx, next) {
-    const req = ctx.req;
-    if (req.method !== 'PUT') return next();
-
-    const headers = req.headers;
-    const contentSha = String(headers['x-amz-content-sha256'] || '');
-    const encodings = String(headers['content-encoding'] || '')
-      .split(',')
-      .map(e => e.trim())
-      .filter(Boolean);
-    const chunked =
-      contentSha.toUpperCase().startsWith('STREAMING-') ||
-      encodings.some(e => e.toLowerCase() === 'aws-chunked');
-
-    const headerChecksums = new Map();
-    for (const [name, value] of Object.entries(headers)) {
-      const alg = checksumAlgorithmOf(name);
-      if (alg !== undefined) headerChecksums.set(alg, String(value).trim());
+    if (ctx.req.method !== 'PUT') return next();
+    const headers = ctx.req.headers;
+    const upload = describeUploadBody(headers);
+    if (!upload) return next();
+    const decodedLength = knownDecodedLength(upload, headers);
+    if (isPutObject(ctx) && decodedLength !== undefined) {
+      return streamDecodedPut(ctx, next, { upload, decodedLength, log });
     }
-
-    if (!chunked && headerChecksums.size === 0) return next();
-
-    const algorithms = new Set(headerChecksums.keys());
-    if (chunked && headers['x-amz-trailer']) {
-      for (const name of String(headers['x-amz-trailer']).split(',')) {
-        const alg = checksumAlgorithmOf(name);
-        if (alg !== undefined) algorithms.add(alg);
-      }
-    }
-    for (const alg of algorithms) {
-      if (!Object.prototype.hasOwnProperty.call(CHECKSUM_ALGORITHMS, alg)) {
-        throw s3Error(
-          'InvalidRequest',
-          `Unsupported checksum algorithm: ${CHECKSUM_PREFIX}${alg}`,
-        );
-      }
-    }
-
-    let expectedLength;
-    const decodedLengthHeader = headers['x-amz-decoded-content-length'];
-    if (chunked && decodedLengthHeader !== undefined) {
-      if (!/^\d+$/.test(String(decodedLengthHeader).trim())) {
-        throw s3Error(
-          'InvalidArgument',
-          `Invalid x-amz-decoded-content-length: ${decodedLengthHeader}`,
-        );
-      }
-      expectedLength = Number(decodedLengthHeader);
-    }
-
-    const decoder = new AwsChunkedDecoder({
-      chunked,
-      expectedLength,
-      algorithms,
-      headerChecksums,
-    });
-    const tmpFile = path.join(
-      tmpDir,
-      `streamforge-s3rver-${process.pid}-${crypto
-        .randomBytes(8)
-        .toString('hex')}.upload`,
-    );
-
-    let body;
-    try {
-      try {
-        await pipeline(
-          req,
-          decoder,
-          fs.createWriteStream(tmpFile, { flags: 'wx' }),
-        );
-      } catch (err) {
-        log(
-          `rejected ${req.method} ${req.url}: ${err.code || ''} ${err.message}`,
-        );
-        throw err;
-      }
-
-      const newHeaders = { ...headers };
-      newHeaders['content-length'] = String(decoder.decodedLength);
-      delete newHeaders['transfer-encoding'];
-      delete newHeaders['x-amz-decoded-content-length'];
-      delete newHeaders['x-amz-trailer'];
-      if (chunked) {
-        const remaining = encodings.filter(
-          e => e.toLowerCase() !== 'aws-chunked',
-        );
-        if (remaining.length) {
-          newHeaders['content-encoding'] = remaining.join(', ');
-        } else {
-          delete newHeaders['content-encoding'];
-        }
-      }
-
-      body = fs.createReadStream(tmpFile);
-      for (const prop of FORWARDED_REQ_PROPS) {
-        if (req[prop] !== undefined) body[prop] = req[prop];
-      }
-      body.connection = req.socket;
-      body.headers = newHeaders;
-      body.rawHeaders = headersToRaw(newHeaders);
-      body.originalRequest = req;
-      // The store keeps the verified checksum with the object (S3 stores the
-      // one a PutObject carried). S3 accepts one checksum per request; should
-      // a client send several, the first is kept.
-      const [verified] = decoder.verifiedChecksums;
-      if (verified) {
-        body[REQUEST_CHECKSUM] = { algorithm: verified[0], value: verified[1] };
-      }
-
-      // s3rver pipes ctx.req; Koa's ctx.headers / ctx.get() read
-      // ctx.request.req.headers.
-      ctx.req = body;
-      ctx.request.req = body;
-      ctx.response.req = body;
-
-      await next();
-
-      // Real S3 echoes the verified checksum on PutObject / UploadPart.
-      if (ctx.status === 200) {
-        for (const [alg, value] of decoder.verifiedChecksums) {
-          ctx.set(CHECKSUM_PREFIX + alg, value);
-        }
-      }
-    } finally {
-      if (body) body.destroy();
-      await removeQuietly(tmpFile);
-    }
+    return bufferDecodedPut(ctx, next, { upload, tmpDir, log });
   };
 }
 
