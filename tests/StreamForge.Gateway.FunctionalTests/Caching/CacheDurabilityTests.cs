@@ -18,7 +18,9 @@ public sealed class CacheDurabilityTests : IAsyncLifetime
     public async Task A_gateway_killed_mid_fill_serves_byte_exact_objects_after_a_restart()
     {
         var file = _folder.Combine("objects", "big.bin");
-        var sha = TestData.CreateFile(file, 96L * TestData.MiB, seed: 31);
+        // One slice as large as the object: the fill runs at the S3 server's speed whatever the client reads, so it
+        // must take long (about a second here) against the moment between the client's first MiB and the pause.
+        var sha = TestData.CreateFile(file, 192L * TestData.MiB, seed: 31);
         await _s3.PutAsync("big.bin", file);
         var cache = _folder.Combine("cache");
         var config = Config(cache);
@@ -29,7 +31,7 @@ public sealed class CacheDurabilityTests : IAsyncLifetime
             using var response = await client.GetAsync("/c/big.bin", HttpCompletionOption.ResponseHeadersRead);
             var body = await response.Content.ReadAsStreamAsync();
             await body.ReadExactlyAsync(new byte[TestData.MiB]);
-            // Freeze S3 so the first 64 MiB slice cannot complete, then kill the gateway in the middle of it.
+            // Freeze S3 so the slice cannot complete, then kill the gateway in the middle of it.
             _s3.Pause();
             await Eventually.TrueAsync(() => TempFiles(cache).Count > 0, "a fill in progress");
             gateway.Kill();
@@ -78,7 +80,7 @@ public sealed class CacheDurabilityTests : IAsyncLifetime
         .Cluster("bucket", "s3://media/")
         .Route("cached", "/c/{**key}", "bucket", policy: "edge")
         .Set("StreamForge:Cache:Directory", cache)
-        .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "64MiB")
+        .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "256MiB")
         .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true");
 
     private static List<string> TempFiles(string cache) =>
