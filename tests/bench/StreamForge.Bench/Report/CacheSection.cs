@@ -129,7 +129,7 @@ internal static class CacheSection
     {
         md.AppendLine("### g.2 Cache-hit small objects").AppendLine();
         md.AppendLine($"wrk -t{options.WrkThreads} -c{options.WrkConnections} -d{DurationText.Format(options.WrkDuration).Replace(" ", string.Empty)} --latency on each small object, " +
-            $"warmed (two GETs, then a 1 s wrk run), medians over {options.SmallRounds} rounds. **cache status**: what a GET said right after the warm-up; " +
+            $"warmed (two GETs, then wrk: {DurationText.Format(options.SmallWarmup)} on the first size, 1 s on the others), medians over {options.SmallRounds} rounds. **cache status**: what a GET said right after the warm-up; " +
             $"**upstream KB**: what the upstream sent for the object during the wrk runs. Goal for the gateway's caches: at least {Targets.CacheSmallVsFileStore:0.0}x the file store's requests/s.").AppendLine();
         md.AppendLine("![cache-hit small objects](cache-small.png)").AppendLine();
         var table = new MarkdownTable("contender", "object", "req/s", "x file store", "p50 ms", "p99 ms", "cache status", "upstream KB", "target");

@@ -10,7 +10,7 @@ internal static class SmallObjectSection
     {
         md.AppendLine("## b. Small objects").AppendLine();
         md.AppendLine($"wrk -t{options.WrkThreads} -c{options.WrkConnections} -d{DurationText.Format(options.WrkDuration).Replace(" ", string.Empty)} --latency, " +
-            $"after a 1 s warm-up per contender; medians over {options.SmallRounds} rounds. wrk shares the 2 cores with the contender (and the origin behind it). " +
+            $"after a warm-up per contender ({DurationText.Format(options.SmallWarmup)} of wrk on the first size, 1 s on the others); medians over {options.SmallRounds} rounds. wrk shares the 2 cores with the contender (and the origin behind it). " +
             $"Target for the gateway: at least {Targets.SmallRpsVsBareYarp:0.0}x bare YARP's requests/s, p99 at most {Targets.SmallP99OverDirectMs:0} ms above direct.").AppendLine();
         md.AppendLine("![small objects: requests per second](small-objects.png)").AppendLine();
         md.AppendLine("![small objects: p99 latency](small-objects-p99.png)").AppendLine();
