@@ -31,6 +31,9 @@ internal sealed class DedicatedS3Server : IAsyncDisposable
     /// <summary>A direct client, to seed and inspect objects without going through the gateway.</summary>
     public IAmazonS3 Client { get; private set; } = null!;
 
+    /// <summary>A plain HTTP client on the bucket's URL, for requests the SDK would not send (raw framing, anonymous access).</summary>
+    public HttpClient NewBucketHttpClient() => new() { BaseAddress = new Uri(ServiceUrl + "/" + S3ServerFixture.Bucket + "/") };
+
     private DedicatedS3Server(string[] options) => _options = options;
 
     /// <summary>Starts the launcher; <paramref name="options"/> are extra ones such as <c>--default-checksum none</c>.</summary>

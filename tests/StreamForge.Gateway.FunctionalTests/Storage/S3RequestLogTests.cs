@@ -19,7 +19,7 @@ public sealed class S3RequestLogTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _s3 = await DedicatedS3Server.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_s3.ServiceUrl + "/" + S3ServerFixture.Bucket + "/") };
+        _http = _s3.NewBucketHttpClient();
     }
 
     [Fact]
