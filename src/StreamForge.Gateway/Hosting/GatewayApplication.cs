@@ -1,4 +1,5 @@
 using Amazon.S3;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Configuration;
@@ -45,6 +46,7 @@ public static class GatewayApplication
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxResponseBufferSize = BufferPolicy.ServerResponseBufferBytes;
         });
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlockMemoryPoolFactory>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
