@@ -25,6 +25,16 @@ internal sealed class SeekBench(BenchEnvironment env, BenchResults results)
         var states = env.Contenders.ToDictionary(c => c.Key, c => new SeekState(c));
         try
         {
+            // Other offsets than the measured ones; a contender that fails here is reported as it would be below.
+            var warmup = new Random(11);
+            foreach (var contender in env.Contenders)
+            {
+                for (var i = 0; i < options.SeekWarmup && states[contender.Key] is { Unsupported: null, Error: null }; i++)
+                {
+                    await SeekAsync(states[contender.Key], warmup.NextInt64(0, env.Data.LargeSize - options.SeekSize), cancellationToken, record: false);
+                }
+            }
+
             foreach (var (round, contender) in RoundRobin.Schedule(env.Contenders, options.SeekRounds))
             {
                 var state = states[contender.Key];
@@ -57,7 +67,7 @@ internal sealed class SeekBench(BenchEnvironment env, BenchResults results)
         }
     }
 
-    private async Task SeekAsync(SeekState state, long offset, CancellationToken cancellationToken)
+    private async Task SeekAsync(SeekState state, long offset, CancellationToken cancellationToken, bool record = true)
     {
         var size = env.Options.SeekSize;
         using var request = new HttpRequestMessage(HttpMethod.Get, state.Contender.UriFor(env.Data.LargeName));
@@ -93,7 +103,10 @@ internal sealed class SeekBench(BenchEnvironment env, BenchResults results)
                 return;
             }
 
-            state.Latencies.Add(clock.Elapsed.TotalMilliseconds);
+            if (record)
+            {
+                state.Latencies.Add(clock.Elapsed.TotalMilliseconds);
+            }
         }
         catch (HttpRequestException ex)
         {

@@ -46,6 +46,7 @@ internal static class BenchOptionsParser
                 "--seeks" => options with { Seeks = Positive(value) },
                 "--seek-size" => options with { SeekSize = ByteSizeText.Parse(value) },
                 "--seek-rounds" => options with { SeekRounds = Positive(value) },
+                "--seek-warmup" => options with { SeekWarmup = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) },
                 "--upload-size" => options with { UploadSize = ByteSizeText.Parse(value) },
                 "--upload-streams" => options with { UploadStreams = Ints(value) },
                 "--upload-rounds" => options with { UploadRounds = Positive(value) },

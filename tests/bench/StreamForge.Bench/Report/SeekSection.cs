@@ -10,7 +10,7 @@ internal static class SeekSection
     {
         md.AppendLine("## d. Seeks").AppendLine();
         md.AppendLine($"{options.Seeks} random closed ranges (`Range: bytes=a-b`) of {ByteSizeText.Format(options.SeekSize)} in the large object, the same offsets " +
-            $"for every contender, over one keep-alive connection each (HttpClient), interleaved in {options.SeekRounds} batches. Latency: request sent to last " +
+            $"for every contender, over one keep-alive connection each (HttpClient), interleaved in {options.SeekRounds} batches, after {options.SeekWarmup} unmeasured ranges per contender at other offsets (tiered compilation). Latency: request sent to last " +
             "byte read. A contender that answers 200 to a Range request has **no range support** (its body is not read).").AppendLine();
         md.AppendLine("![seek latency](seeks.png)").AppendLine();
         var table = new MarkdownTable("contender", "p50 ms", "p99 ms", "ranges");
