@@ -12,6 +12,14 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
     {
         var options = env.Options;
         Live.Heading($"a. large downloads: {ByteSizeText.Format(env.Data.LargeSize)}, {string.Join(" and ", options.Streams)} streams, {options.DownloadRounds} rounds");
+        // One unmeasured GET each first: this is the bench's first phase, and a .NET contender's first GET runs on
+        // code that tiered compilation has not promoted yet.
+        foreach (var contender in env.Contenders)
+        {
+            var warmup = await MeasureAsync(contender, streams: 1, round: -1, cancellationToken);
+            Live.Print("download", $"warm-up {contender.Name,-32}: " + (warmup.Error ?? $"{warmup.GigabytesPerSecond:0.000} GB/s (not counted)"));
+        }
+
         foreach (var (round, contender) in RoundRobin.Schedule(env.Contenders, options.DownloadRounds))
         {
             foreach (var streams in options.Streams)
