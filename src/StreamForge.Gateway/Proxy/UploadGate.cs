@@ -67,7 +67,16 @@ internal static class UploadGate
         if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
         {
             var upload = route.Policy.Upload;
-            rateFeature.MinDataRate = upload.MinBytesPerSecond > 0 ? new MinDataRate(upload.MinBytesPerSecond, upload.MinRateGracePeriod) : null;
+            if (upload.MinBytesPerSecond == 0)
+            {
+                rateFeature.MinDataRate = null;
+            }
+            else if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+            {
+                // Kestrel takes a per-request rate on HTTP/1.x only (anything but null throws on HTTP/2 and 3); there it
+                // measures the rate per connection, with its server-wide limit (config/README.md, Upload).
+                rateFeature.MinDataRate = new MinDataRate(upload.MinBytesPerSecond, upload.MinRateGracePeriod);
+            }
         }
 
         return true;
