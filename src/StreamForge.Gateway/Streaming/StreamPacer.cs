@@ -13,9 +13,12 @@ namespace StreamForge.Gateway.Streaming;
 /// <param name="stallTimeout">A read or write that moves nothing for this long throws <see cref="StreamStalledException"/>; infinite turns it off.</param>
 internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? observer, TimeSpan stallTimeout) : IDisposable
 {
-    // One timer per stream, re-armed per operation and linked once per caller token (callers pass the same token
-    // to every call of a body; a linked source and timer per write showed up in the origin-route benchmark).
+    // One timer per stream, re-armed per operation, and one source linking it to the caller's token, made once per
+    // caller token (callers pass the same token to every call of a body; a linked source and timer per write showed
+    // up in the origin-route benchmark). The timer has a source of its own so that a stall is known for certain,
+    // whatever else cancelled the caller's token meanwhile.
     private CancellationTokenSource? _stallTimer;
+    private CancellationTokenSource? _linked;
     private CancellationToken _linkedTo;
 
     /// <summary>Writes <paramref name="bytes"/> in throttle-sized steps, each paced, timed and reported.</summary>
@@ -55,7 +58,11 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
     public ValueTask<int> TimedReadAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken) =>
         TimedAsync(ReadStep, source, buffer, whileReading: true, cancellationToken);
 
-    public void Dispose() => _stallTimer?.Dispose();
+    public void Dispose()
+    {
+        _linked?.Dispose();
+        _stallTimer?.Dispose();
+    }
 
     private async ValueTask<int> ThrottleAsync(int wanted, CancellationToken cancellationToken)
     {
@@ -95,24 +102,23 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
             return await operation(stream, memory, cancellationToken);
         }
 
-        if (_stallTimer is null || _linkedTo != cancellationToken)
+        _stallTimer ??= new CancellationTokenSource();
+        if (_linked is null || _linkedTo != cancellationToken)
         {
-            _stallTimer?.Dispose();
-            _stallTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _linked?.Dispose();
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stallTimer.Token);
             _linkedTo = cancellationToken;
         }
 
         // Time spent throttled is outside the timer, so a paced stream never looks stalled.
-        var started = Stopwatch.GetTimestamp();
         _stallTimer.CancelAfter(stallTimeout);
         try
         {
-            var moved = await operation(stream, memory, _stallTimer.Token);
+            var moved = await operation(stream, memory, _linked.Token);
             _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
             return moved;
         }
-        catch (OperationCanceledException) when (_stallTimer.IsCancellationRequested
-            && (!cancellationToken.IsCancellationRequested || Stopwatch.GetElapsedTime(started) >= stallTimeout))
+        catch (OperationCanceledException) when (_stallTimer.IsCancellationRequested)
         {
             // A stall even when the caller's token is cancelled by now: Kestrel aborts a request whose write was
             // cancelled, and that abort can reach the token before this filter runs.

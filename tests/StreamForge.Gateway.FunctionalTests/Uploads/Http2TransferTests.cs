@@ -6,7 +6,8 @@ namespace StreamForge.Gateway.FunctionalTests.Uploads;
 /// <summary>
 /// Browsers and players reach the gateway over HTTP/2 (TLS with ALPN). The same request paths run here over
 /// cleartext HTTP/2 with prior knowledge (the endpoint speaks HTTP/2 only): uploads to storage once failed with 500
-/// because the per-request minimum upload rate is an HTTP/1.x feature in Kestrel.
+/// because the per-request minimum upload rate is an HTTP/1.x feature in Kestrel. A download that fails mid-body must
+/// reach the client as a stream error there too, never as a clean end.
 /// </summary>
 [Collection(S3Collection.Name)]
 public sealed class Http2TransferTests(S3ServerFixture s3) : IAsyncLifetime
@@ -58,6 +59,32 @@ public sealed class Http2TransferTests(S3ServerFixture s3) : IAsyncLifetime
         using var ranged = await _http2.SendAsync(request);
         Assert.Equal(HttpStatusCode.PartialContent, ranged.StatusCode);
         Assert.Equal(body[1000..201_000], await ranged.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_download_that_fails_mid_body_over_http2_resets_the_stream_so_it_cannot_look_complete()
+    {
+        Directory.CreateDirectory(_folder.Combine("root"));
+        var path = _folder.Combine("root", "replaced.bin");
+        TestData.CreateFile(path, 64 * TestData.MiB, seed: 1);
+        // An open-ended range, as players send: served slice by slice, each pinned to the first slice's version.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/files/replaced.bin")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Headers = { Range = new(0, null) },
+        };
+        using var response = await _http2.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsStreamAsync();
+        await body.ReadAtLeastAsync(new byte[TestData.MiB], TestData.MiB);
+
+        // A later slice finds another version: the gateway aborts, which HTTP/2 carries as RST_STREAM.
+        var replacement = _folder.Combine("replacement.bin");
+        TestData.CreateFile(replacement, 64 * TestData.MiB, seed: 2);
+        File.Move(replacement, path, overwrite: true);
+
+        await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
+        Assert.Equal(HttpVersion.Version20, response.Version);
     }
 
     public async Task DisposeAsync()
