@@ -68,4 +68,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(26, LogLevel.Warning, "Resumable upload {UploadId} on route {RouteId} failed")]
     public static partial void ResumableFailed(ILogger logger, string routeId, string uploadId, Exception error);
+
+    [LoggerMessage(27, LogLevel.Error, "s3://{Bucket}/{Key} holds other bytes than were sent and could not be removed")]
+    public static partial void CorruptObjectNotRemoved(ILogger logger, string bucket, string key, Exception error);
 }

@@ -1,4 +1,3 @@
-using Amazon.S3;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Caching;
@@ -67,7 +66,7 @@ public static class GatewayApplication
             });
         builder.Services.AddSingleton<RouteResolver>();
         builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());
-        builder.Services.AddSingleton(new Lazy<IAmazonS3>(() => S3ClientFactory.Create(settings.S3)));
+        builder.Services.AddSingleton(new Lazy<S3Clients>(() => S3ClientFactory.CreateClients(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
         // Try: a test may have put in a clock of its own (an upload's expiry is hours away).
         builder.Services.TryAddSingleton(TimeProvider.System);

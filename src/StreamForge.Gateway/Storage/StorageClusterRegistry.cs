@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Amazon.S3;
 using StreamForge.Gateway.Storage.FileSystem;
 using StreamForge.Gateway.Storage.S3;
 using Yarp.ReverseProxy.Configuration;
@@ -10,7 +9,7 @@ namespace StreamForge.Gateway.Storage;
 /// Finds the object store behind a YARP cluster whose destination is <c>s3://</c> or <c>file:</c>.
 /// Stores are cached by address, so a configuration reload that keeps an address keeps its store.
 /// </summary>
-internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, S3Settings s3Settings, IHostEnvironment environment, ILoggerFactory loggers)
+internal sealed class StorageClusterRegistry(Lazy<S3Clients> s3Clients, S3Settings s3Settings, IHostEnvironment environment, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, IObjectStore> _stores = new(StringComparer.Ordinal);
 
@@ -33,7 +32,7 @@ internal sealed class StorageClusterRegistry(Lazy<IAmazonS3> s3Client, S3Setting
             ?? throw new InvalidOperationException(problem);
         return parsed switch
         {
-            S3StorageAddress s3 => new S3ObjectStore(s3Client.Value, s3, s3Settings.ResponseTimeout, s3Settings.VerifyDownloads, loggers.CreateLogger<S3ObjectStore>()),
+            S3StorageAddress s3 => new S3ObjectStore(s3Clients.Value, s3, s3Settings.ResponseTimeout, s3Settings.VerifyDownloads, loggers.CreateLogger<S3ObjectStore>()),
             FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
             _ => throw new InvalidOperationException($"no store for '{address}'"),
         };

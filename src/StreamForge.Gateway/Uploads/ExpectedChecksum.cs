@@ -40,7 +40,10 @@ internal sealed record ExpectedChecksum(string Header, byte[] Digest)
         return found;
     }
 
-    public NonCryptographicHashAlgorithm? CreateCrc() => Header switch
+    public NonCryptographicHashAlgorithm? CreateCrc() => CreateCrc(Header);
+
+    /// <summary>A fresh CRC for a checksum header, or null when the header names no CRC.</summary>
+    public static NonCryptographicHashAlgorithm? CreateCrc(string header) => header switch
     {
         "x-amz-checksum-crc32" => new Crc32(),
         "x-amz-checksum-crc32c" => new Crc32(Crc32ParameterSet.Crc32C),

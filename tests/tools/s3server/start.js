@@ -630,6 +630,35 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
 }
 
 /**
+ * --corrupt-put-bodies (a fault for tests): flips the first byte of every
+ * plain PutObject body before the store sees it, as if it had been damaged
+ * on the way. The store then computes and reports the checksum of what it
+ * got, as S3 would, so a client that hashed what it sent can tell. Bodies in
+ * aws-chunked framing or with a checksum header are left alone: the decoder
+ * already verifies those.
+ */
+function corruptPutBodiesMiddleware() {
+  return async function corruptPutBodies(ctx, next) {
+    if (!isPutObject(ctx) || describeUploadBody(ctx.req.headers)) return next();
+    const req = ctx.req;
+    let flipped = false;
+    const damaged = new Transform({
+      transform(chunk, encoding, callback) {
+        if (!flipped && chunk.length > 0) {
+          chunk = Buffer.from(chunk);
+          chunk[0] ^= 0xff;
+          flipped = true;
+        }
+        callback(null, chunk);
+      },
+    });
+    streamPipeline(req, damaged, () => {});
+    substituteRequest(ctx, damaged, req.headers);
+    return next();
+  };
+}
+
+/**
  * CopyObject's `x-amz-copy-source` is `bucket/key`, URL-encoded; AWSSDK.S3
  * encodes the `/` too (`media%2Fdir%2Fa.bin`), which S3 accepts. s3rver
  * decodes the header with decodeURI, which leaves `%2F` alone, and then
@@ -664,7 +693,7 @@ function usage(message) {
   process.stderr.write(
     'usage: node start.js [--port N] [--address ADDR] [--directory DIR] ' +
       '[--bucket NAME]... [--default-checksum crc32|crc64nvme|none] ' +
-      '[--request-log FILE] [--ignore-stdin] [--verbose]\n',
+      '[--request-log FILE] [--corrupt-put-bodies] [--ignore-stdin] [--verbose]\n',
   );
   process.exit(2);
 }
@@ -677,6 +706,7 @@ function parseArgs(argv) {
     buckets: [],
     defaultChecksum: 'crc32',
     requestLog: undefined,
+    corruptPutBodies: false,
     ignoreStdin: false,
     verbose: false,
   };
@@ -725,6 +755,9 @@ function parseArgs(argv) {
       case '--ignore-stdin':
         opts.ignoreStdin = true;
         break;
+      case '--corrupt-put-bodies':
+        opts.corruptPutBodies = true;
+        break;
       case '--verbose':
         opts.verbose = true;
         break;
@@ -771,6 +804,9 @@ async function main() {
   // raw request first. Koa composes app.middleware when run() -> listen()
   // calls app.callback(), so inserting here is enough.
   server.middleware.unshift(awsChunkedMiddleware({ log }));
+  if (opts.corruptPutBodies) {
+    server.middleware.unshift(corruptPutBodiesMiddleware());
+  }
   // CopyObject sources as AWSSDK.S3 encodes them (any position before the
   // router will do).
   server.middleware.unshift(copySourceMiddleware());

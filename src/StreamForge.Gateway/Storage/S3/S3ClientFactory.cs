@@ -1,16 +1,38 @@
 using Amazon;
 using Amazon.Runtime;
+using System.Net;
 using Amazon.S3;
 
 namespace StreamForge.Gateway.Storage.S3;
 
-/// <summary>Creates the one AmazonS3Client the gateway shares across S3 clusters (it pools its connections).</summary>
+/// <summary>Creates the S3 clients the gateway shares across S3 clusters (both pool their connections).</summary>
 internal static class S3ClientFactory
 {
+    /// <summary>
+    /// Below the 5 s after which Node's HTTP server (and so the test S3 server) drops an idle connection: a PUT
+    /// sent on a connection the server is closing fails, and its streamed body cannot be sent again.
+    /// </summary>
+    private static readonly TimeSpan BodyConnectionIdleTimeout = TimeSpan.FromSeconds(4);
+
+    public static S3Clients CreateClients(S3Settings settings)
+    {
+        var sdk = Create(settings);
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = settings.ResponseTimeout,
+            PooledConnectionIdleTimeout = BodyConnectionIdleTimeout,
+        };
+        var protocol = settings.ServiceUrl is { } url && url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? Protocol.HTTP : Protocol.HTTPS;
+        return new S3Clients(sdk, new S3BodyClient(sdk, new HttpMessageInvoker(handler), protocol));
+    }
+
     /// <summary>The data of one aws-chunked chunk as AWSSDK signs it (80 KiB).</summary>
     private const int SignedChunkSize = 80 * 1024;
 
-    public static IAmazonS3 Create(S3Settings settings)
+    private static AmazonS3Client Create(S3Settings settings)
     {
         var config = new AmazonS3Config
         {

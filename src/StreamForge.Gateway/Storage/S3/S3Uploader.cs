@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using StreamForge.Gateway.Diagnostics;
@@ -11,8 +12,10 @@ namespace StreamForge.Gateway.Storage.S3;
 /// upload (with its storage bill) is left behind.
 /// </summary>
 /// <remarks>Every S3 call runs under an <see cref="S3CallTimer"/>, so a hung S3 fails the upload instead of holding it.</remarks>
-internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan responseTimeout, ILogger logger)
+internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string bucket, TimeSpan responseTimeout, ILogger logger)
 {
+    private readonly StoredChecksumCheck _storedChecksums = new();
+
     /// <summary>How long a CreateMultipartUpload that already failed its request is still waited on, to abort what it creates.</summary>
     private static readonly TimeSpan LateCreateBound = TimeSpan.FromMinutes(10);
 
@@ -40,18 +43,30 @@ internal sealed class S3Uploader(IAmazonS3 client, string bucket, TimeSpan respo
     {
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
         using var timer = new S3CallTimer(timeouts, cancellationToken);
-        var request = new PutObjectRequest
+        await using var sent = _storedChecksums.Wrap(body);
+        var answer = await TimedAsync(timer, $"storing '{key}'",
+            () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, timer.Token));
+        if (_storedChecksums.FindMismatch(sent, answer) is { } header)
         {
-            BucketName = bucket,
-            Key = key,
-            InputStream = new TimedUploadStream(body, timer),
-            AutoCloseStream = false,
-            AutoResetStreamPosition = false,
-            ContentType = contentType,
-        };
-        request.Headers.ContentLength = length;
-        var response = await TimedAsync(timer, $"storing '{key}'", () => client.PutObjectAsync(request, timer.Token));
-        return new ObjectInfo(length, response.ETag, DateTimeOffset.UtcNow, contentType);
+            // The object is already in place and holds other bytes than the client sent: it must not stay.
+            await DeleteQuietlyAsync(key);
+            throw new StorageException(StorageErrorKind.Failed, $"S3 stored '{key}' with another {header} than the bytes sent have; the object was removed");
+        }
+
+        return new ObjectInfo(length, answer.ETag?.Tag ?? "", DateTimeOffset.UtcNow, contentType);
+    }
+
+    private async Task DeleteQuietlyAsync(string key)
+    {
+        using var timer = new S3CallTimer(new S3Timeouts(responseTimeout, responseTimeout), CancellationToken.None);
+        try
+        {
+            await client.DeleteObjectAsync(bucket, key, timer.Token);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or OperationCanceledException or IOException)
+        {
+            GatewayLog.CorruptObjectNotRemoved(logger, bucket, key, ex);
+        }
     }
 
     /// <summary>Runs one S3 call; when its timer ran out, the failure is a timeout, whatever the SDK made of it.</summary>

@@ -1,0 +1,27 @@
+using System.IO.Hashing;
+using StreamForge.Gateway.Streaming;
+using StreamForge.Gateway.Uploads;
+
+namespace StreamForge.Gateway.Storage.S3;
+
+/// <summary>Hashes a body with the named CRCs (checksum header names) as it is read.</summary>
+internal sealed class CrcReadStream(Stream inner, IReadOnlyList<string> headers) : AsyncReadOnlyStream
+{
+    private readonly (string Header, NonCryptographicHashAlgorithm Crc)[] _crcs =
+        [.. headers.Select(h => (h, ExpectedChecksum.CreateCrc(h)!))];
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        foreach (var (_, crc) in _crcs)
+        {
+            crc.Append(buffer.Span[..read]);
+        }
+
+        return read;
+    }
+
+    /// <summary>The big-endian digest (as S3 sends it) under <paramref name="header"/>, or null when not computed.</summary>
+    public byte[]? DigestOf(string header) =>
+        _crcs.FirstOrDefault(c => c.Header == header).Crc is { } crc ? [.. crc.GetCurrentHash().Reverse()] : null;
+}
