@@ -12,8 +12,9 @@ internal static class UploadSection
         md.AppendLine($"PUT with Content-Length, {ByteSizeText.Format(options.UploadSize)} per upload, {string.Join(" and ", options.UploadStreams)} concurrent; " +
             "aggregate decimal GB/s (median over rounds) and the receiving process's peak RSS (VmHWM reset before each run; the highest of the rounds). " +
             "The reference is a bare Kestrel app (tests/bench/BareUpload) copying the body to a file in 64 KiB writes, as the gateway's file store does. " +
-            "Each stored object's length is checked, then it is deleted. S3 figures include the emulator's own cost: the gateway sends each body as " +
-            "one aws-chunked PutObject, which the launcher (tests/tools/s3server) decodes in JavaScript on its way to disk, where it is written once.").AppendLine();
+            "Each stored object's length is checked, then it is deleted. S3 figures include the emulator's own cost (tests/tools/s3server: one " +
+            "JavaScript thread, an MD5 and a CRC32 of every byte): the gateway sends each body as one PutObject over a presigned URL, unsigned and " +
+            "unframed like the direct PUT, and checks the CRC32 the server reports.").AppendLine();
         md.AppendLine("![uploads](uploads.png)").AppendLine();
         var table = new MarkdownTable("target", "uploads", "GB/s", "x bare Kestrel", "peak RSS MB");
         foreach (var streams in data.UploadStreams)
