@@ -32,7 +32,7 @@ internal sealed class StorageClusterRegistry(Lazy<S3Clients> s3Clients, S3Settin
             ?? throw new InvalidOperationException(problem);
         return parsed switch
         {
-            S3StorageAddress s3 => new S3ObjectStore(s3Clients.Value, s3, s3Settings.ResponseTimeout, s3Settings.VerifyDownloads, loggers.CreateLogger<S3ObjectStore>()),
+            S3StorageAddress s3 => new S3ObjectStore(s3Clients.Value.Sdk, s3Clients.Value.Bodies, s3, s3Settings.ResponseTimeout, s3Settings.VerifyDownloads, loggers.CreateLogger<S3ObjectStore>()),
             FileStorageAddress file => new FileObjectStore(new FileStorePaths(file.Root)),
             _ => throw new InvalidOperationException($"no store for '{address}'"),
         };

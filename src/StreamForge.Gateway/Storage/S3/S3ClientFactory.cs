@@ -1,6 +1,6 @@
+using System.Net;
 using Amazon;
 using Amazon.Runtime;
-using System.Net;
 using Amazon.S3;
 
 namespace StreamForge.Gateway.Storage.S3;

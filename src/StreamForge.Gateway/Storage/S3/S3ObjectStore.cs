@@ -13,10 +13,10 @@ namespace StreamForge.Gateway.Storage.S3;
 /// <param name="responseTimeout">How long any S3 call may wait for response headers (StreamForge:S3:ResponseTimeout).</param>
 /// <param name="verifyDownloads">What full-object GETs are checked against (StreamForge:S3:VerifyDownloads).</param>
 internal sealed class S3ObjectStore(
-    S3Clients clients, S3StorageAddress address, TimeSpan responseTimeout, DownloadVerification verifyDownloads, ILogger logger) : IObjectStore
+    IAmazonS3 client, S3BodyClient bodies, S3StorageAddress address, TimeSpan responseTimeout, DownloadVerification verifyDownloads, ILogger logger)
+    : IObjectStore
 {
-    private readonly IAmazonS3 client = clients.Sdk;
-    private readonly S3Uploader _uploader = new(clients.Sdk, clients.Bodies, address.Bucket, responseTimeout, logger);
+    private readonly S3Uploader _uploader = new(client, bodies, address.Bucket, responseTimeout, logger);
 
     public IResumableStore Resumable => field ??= new S3ResumableStore(client, address, _uploader, this, responseTimeout);
 

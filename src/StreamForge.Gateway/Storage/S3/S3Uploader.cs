@@ -14,10 +14,10 @@ namespace StreamForge.Gateway.Storage.S3;
 /// <remarks>Every S3 call runs under an <see cref="S3CallTimer"/>, so a hung S3 fails the upload instead of holding it.</remarks>
 internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string bucket, TimeSpan responseTimeout, ILogger logger)
 {
-    private readonly StoredChecksumCheck _storedChecksums = new();
-
     /// <summary>How long a CreateMultipartUpload that already failed its request is still waited on, to abort what it creates.</summary>
     private static readonly TimeSpan LateCreateBound = TimeSpan.FromMinutes(10);
+
+    private readonly StoredChecksumCheck _storedChecksums = new();
 
     public async Task<ObjectInfo> UploadAsync(string key, UploadSource upload, CancellationToken cancellationToken)
     {

@@ -30,12 +30,15 @@ internal sealed class StoredChecksumCheck
     /// <returns>The header whose digests differ; null when they match, or when S3 reported no checksum the gateway had computed.</returns>
     public string? FindMismatch(CrcReadStream sent, HttpResponseHeaders answer)
     {
-        var composite = answer.TryGetValues("x-amz-checksum-type", out var types)
-            && types.Any(t => string.Equals(t, "COMPOSITE", StringComparison.OrdinalIgnoreCase));
+        if (answer.TryGetValues("x-amz-checksum-type", out var types)
+            && types.Any(t => string.Equals(t, "COMPOSITE", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null; // a checksum of the parts' checksums, not of the bytes
+        }
+
         foreach (var (header, values) in answer)
         {
-            if (composite || !header.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase)
-                || header.Equals("x-amz-checksum-type", StringComparison.OrdinalIgnoreCase)
+            if (!header.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase)
                 || ExpectedChecksum.FromBase64(header.ToLowerInvariant(), values.FirstOrDefault() ?? "") is not { } stored
                 || stored.CreateCrc() is null)
             {
