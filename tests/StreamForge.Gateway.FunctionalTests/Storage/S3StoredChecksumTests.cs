@@ -40,6 +40,24 @@ public sealed class S3StoredChecksumTests
     }
 
     [Fact]
+    public async Task A_part_S3_receives_otherwise_than_sent_fails_the_upload_with_502_and_leaves_nothing_behind()
+    {
+        await using var s3 = await DedicatedS3Server.StartAsync("--corrupt-put-bodies");
+        await using var gateway = await StartGatewayAsync(s3);
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        var body = new byte[20 * 1024 * 1024]; // two parts of the default 16 MiB, each held in memory and hashed first
+        Random.Shared.NextBytes(body);
+        using var content = new StreamContent(new MemoryStream(body));
+
+        using var response = await client.PutAsync("/stored/damaged-parts.bin", content); // no Content-Length: chunked
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("storage_failed", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.False(await ExistsAsync(s3, "stored/damaged-parts.bin"));
+        await Eventually.TrueAsync(async () => await s3.OpenUploadsAsync("stored/") == 0, "the multipart upload is aborted");
+    }
+
+    [Fact]
     public async Task A_body_S3_stored_as_sent_is_kept()
     {
         await using var s3 = await DedicatedS3Server.StartAsync("--default-checksum", "crc64nvme");

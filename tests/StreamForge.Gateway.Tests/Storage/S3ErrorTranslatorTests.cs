@@ -16,6 +16,7 @@ public sealed class S3ErrorTranslatorTests
     [InlineData(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "Unavailable")]
     [InlineData(HttpStatusCode.InternalServerError, "InternalError", "Unavailable")]
     [InlineData(HttpStatusCode.BadRequest, "InvalidArgument", "InvalidRequest")]
+    [InlineData(HttpStatusCode.BadRequest, "BadDigest", "Failed")]
     [InlineData(HttpStatusCode.Conflict, "OperationAborted", "Failed")]
     public void Maps_s3_answers_to_storage_errors(HttpStatusCode status, string code, string expected)
     {

@@ -631,15 +631,16 @@ function awsChunkedMiddleware({ tmpDir = os.tmpdir(), log = () => {} } = {}) {
 
 /**
  * --corrupt-put-bodies (a fault for tests): flips the first byte of every
- * plain PutObject body before the store sees it, as if it had been damaged
- * on the way. The store then computes and reports the checksum of what it
- * got, as S3 would, so a client that hashed what it sent can tell. Bodies in
- * aws-chunked framing or with a checksum header are left alone: the decoder
- * already verifies those.
+ * PutObject and UploadPart body sent as is (not in aws-chunked framing)
+ * before anything else sees it, as if it had been damaged on the way. A body
+ * with a checksum header then fails the decoder's check (400 BadDigest); for
+ * one without, the store computes and reports the checksum of what it got, as
+ * S3 would, so a client that hashed what it sent can tell.
  */
 function corruptPutBodiesMiddleware() {
   return async function corruptPutBodies(ctx, next) {
-    if (!isPutObject(ctx) || describeUploadBody(ctx.req.headers)) return next();
+    const upload = isPutObject(ctx) || 'partNumber' in ctx.query;
+    if (ctx.method !== 'PUT' || !upload || describeUploadBody(ctx.req.headers)?.chunked) return next();
     const req = ctx.req;
     let flipped = false;
     const damaged = new Transform({

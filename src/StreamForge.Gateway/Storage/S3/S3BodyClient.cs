@@ -26,28 +26,53 @@ internal sealed class S3BodyClient(IAmazonS3 client, HttpMessageInvoker http, Pr
     /// <summary>How much a PUT copies per socket write; the request body's own reads return at most one 64 KiB block.</summary>
     private const int CopyBufferSize = 64 * 1024;
 
+    private const string Crc32Header = "x-amz-checksum-crc32";
+
     /// <summary>Stores <paramref name="body"/> (exactly <paramref name="length"/> bytes) as one object.</summary>
     /// <returns>The response's headers once S3 answered 200; any other answer is thrown as an <see cref="AmazonS3Exception"/>.</returns>
-    public async Task<HttpResponseHeaders> PutObjectAsync(
+    public Task<HttpResponseHeaders> PutObjectAsync(
         string bucket, string key, Stream body, long length, string? contentType, CancellationToken cancellationToken)
     {
         // As AWSSDK's PutObject does: an upload without a type gets the one its key's extension implies.
         contentType ??= AmazonS3Util.MimeTypeFromExtension(Path.GetExtension(key));
-        var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        var presign = new GetPreSignedUrlRequest { BucketName = bucket, Key = key, Verb = HttpVerb.PUT, ContentType = contentType };
+        return SendAsync(presign, body, length, contentType, checksumCrc32: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Uploads one part of a multipart upload with its CRC32 (base64, as S3 writes it), which S3 checks before it
+    /// keeps the part: the upload was created with that algorithm, so every part must carry its own.
+    /// </summary>
+    public Task<HttpResponseHeaders> UploadPartAsync(
+        string bucket, string key, string uploadId, int number, Stream body, long length, string checksumCrc32, CancellationToken cancellationToken)
+    {
+        var presign = new GetPreSignedUrlRequest { BucketName = bucket, Key = key, Verb = HttpVerb.PUT, UploadId = uploadId, PartNumber = number };
+        return SendAsync(presign, body, length, contentType: null, checksumCrc32, cancellationToken);
+    }
+
+    private async Task<HttpResponseHeaders> SendAsync(
+        GetPreSignedUrlRequest presign, Stream body, long length, string? contentType, string? checksumCrc32, CancellationToken cancellationToken)
+    {
+        presign.Expires = DateTime.UtcNow.Add(UrlLifetime);
+        presign.Protocol = protocol;
+        if (checksumCrc32 is not null)
         {
-            BucketName = bucket,
-            Key = key,
-            Verb = HttpVerb.PUT,
-            Expires = DateTime.UtcNow.Add(UrlLifetime),
-            ContentType = contentType,
-            Protocol = protocol,
-        });
+            // Signed with the URL, so that the value cannot be changed on the way.
+            presign.Headers[Crc32Header] = checksumCrc32;
+        }
+
+        var url = await client.GetPreSignedURLAsync(presign);
         using var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new StreamContent(body, CopyBufferSize) };
         request.Content.Headers.ContentLength = length;
         if (contentType is not null)
         {
             // Signed as given: it must go out byte for byte as the URL was signed for.
             request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        if (checksumCrc32 is not null)
+        {
+            request.Headers.TryAddWithoutValidation(Crc32Header, checksumCrc32);
         }
 
         using var response = await http.SendAsync(request, cancellationToken);

@@ -27,6 +27,9 @@ internal static class S3ErrorTranslator
             HttpStatusCode.PreconditionFailed => StorageErrorKind.PreconditionFailed,
             HttpStatusCode.ServiceUnavailable when ex.ErrorCode == "SlowDown" => StorageErrorKind.Throttled,
             HttpStatusCode.TooManyRequests => StorageErrorKind.Throttled,
+            // The gateway sent the checksum it computed itself, so a body S3 found otherwise was damaged on the way to
+            // S3 (a client's own digest is checked before anything is sent): the upstream's failure, not the client's.
+            HttpStatusCode.BadRequest when ex.ErrorCode == "BadDigest" => StorageErrorKind.Failed,
             >= HttpStatusCode.InternalServerError => StorageErrorKind.Unavailable,
             HttpStatusCode.BadRequest => StorageErrorKind.InvalidRequest,
             _ => StorageErrorKind.Failed,

@@ -183,8 +183,10 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
             }
 
             var number = state.Parts.Count + 1;
+            // The spool is on local disk: hashed first, the part then goes unsigned with its CRC32 (S3Uploader).
+            var crc32 = await PartChecksum.Crc32Async(spool, state.PartSize, cancellationToken);
             await using var part = new ForwardOnlyPartStream(spool, state.PartSize);
-            var etag = await uploader.UploadPartAsync(key, state.MultipartId, number, part, state.PartSize, timeouts, cancellationToken);
+            var etag = await uploader.UploadHashedPartAsync(key, state.MultipartId, number, part, state.PartSize, crc32, timeouts, cancellationToken);
             state = Supersede(state, superseded) with { Parts = [.. state.Parts, new ResumablePart(number, etag.ETag, etag.ChecksumCRC32)] };
             state = state with { Offset = OffsetOf(state) };
             await SaveAsync(state, cancellationToken);

@@ -187,7 +187,8 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         try
         {
             await using var stream = buffer.OpenRead();
-            return await UploadPartAsync(key, uploadId, number, stream, buffer.Count, timeouts, failure.Token);
+            var crc32 = await PartChecksum.Crc32Async(stream, buffer.Count, failure.Token);
+            return await UploadHashedPartAsync(key, uploadId, number, stream, buffer.Count, crc32, timeouts, failure.Token);
         }
         catch
         {
@@ -200,6 +201,21 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             buffer.Dispose();
             slots.Release();
         }
+    }
+
+    /// <summary>
+    /// A part whose CRC32 is known before it is sent (it is held in memory or on disk, so it could be hashed first):
+    /// it goes unsigned over a presigned URL like a single PutObject, and S3 checks it against that CRC32 before
+    /// keeping it. A part streamed from a request body cannot be hashed first and goes through AWSSDK.
+    /// </summary>
+    internal async Task<PartETag> UploadHashedPartAsync(
+        string key, string uploadId, int number, Stream content, long size, string crc32, S3Timeouts timeouts, CancellationToken cancellationToken)
+    {
+        using var activity = GatewayTelemetry.StartStorageCall("UploadPart", bucket, key);
+        using var timer = new S3CallTimer(timeouts, cancellationToken);
+        var answer = await TimedAsync(timer, $"uploading part {number} of '{key}'",
+            () => bodies.UploadPartAsync(bucket, key, uploadId, number, new TimedUploadStream(content, timer), size, crc32, timer.Token));
+        return new PartETag { PartNumber = number, ETag = answer.ETag?.Tag, ChecksumCRC32 = crc32 };
     }
 
     internal async Task<PartETag> UploadPartAsync(
