@@ -42,6 +42,9 @@ internal sealed record ExpectedChecksum(string Header, byte[] Digest)
 
     public NonCryptographicHashAlgorithm? CreateCrc() => CreateCrc(Header);
 
+    /// <summary>A CRC's digest as S3 writes it: big-endian (System.IO.Hashing's GetCurrentHash is little-endian).</summary>
+    public static byte[] S3Digest(NonCryptographicHashAlgorithm crc) => [.. crc.GetCurrentHash().Reverse()];
+
     /// <summary>A fresh CRC for a checksum header, or null when the header names no CRC.</summary>
     public static NonCryptographicHashAlgorithm? CreateCrc(string header) => header switch
     {

@@ -80,8 +80,7 @@ internal sealed class VerifyingReadStream : AsyncReadOnlyStream
         _verified = true;
         foreach (var (expected, hash, crc) in _checks)
         {
-            // S3 sends its CRCs big-endian; System.IO.Hashing's GetCurrentHash is little-endian.
-            var actual = hash?.GetCurrentHash() ?? [.. crc!.GetCurrentHash().Reverse()];
+            var actual = hash?.GetCurrentHash() ?? ExpectedChecksum.S3Digest(crc!);
             if (!CryptographicOperations.FixedTimeEquals(actual, expected.Digest))
             {
                 Mismatch = expected.Header;

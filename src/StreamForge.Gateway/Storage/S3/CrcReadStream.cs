@@ -23,5 +23,5 @@ internal sealed class CrcReadStream(Stream inner, IReadOnlyList<string> headers)
 
     /// <summary>The big-endian digest (as S3 sends it) under <paramref name="header"/>, or null when not computed.</summary>
     public byte[]? DigestOf(string header) =>
-        _crcs.FirstOrDefault(c => c.Header == header).Crc is { } crc ? [.. crc.GetCurrentHash().Reverse()] : null;
+        _crcs.FirstOrDefault(c => c.Header == header).Crc is { } crc ? ExpectedChecksum.S3Digest(crc) : null;
 }

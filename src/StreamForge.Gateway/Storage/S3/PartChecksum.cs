@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Hashing;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage.S3;
 
@@ -34,6 +35,6 @@ internal static class PartChecksum
         }
 
         part.Position = start;
-        return Convert.ToBase64String([.. crc.GetCurrentHash().Reverse()]);
+        return Convert.ToBase64String(ExpectedChecksum.S3Digest(crc));
     }
 }
