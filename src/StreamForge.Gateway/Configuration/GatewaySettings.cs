@@ -22,6 +22,7 @@ internal sealed class GatewaySettings(
     IReadOnlyDictionary<string, CorsPolicy> corsPolicies,
     CompressionSettings compression,
     AccessLogSettings accessLog,
+    MetricsSettings metrics,
     CacheSettings cache)
 {
     /// <summary>Where the edge cache keeps slices and how much disk it may use (read at start-up).</summary>
@@ -29,6 +30,9 @@ internal sealed class GatewaySettings(
 
     /// <summary>Where and how the access log is written (read at start-up).</summary>
     public AccessLogSettings AccessLog { get; } = accessLog;
+
+    /// <summary>How many label combinations each metric keeps (read at start-up).</summary>
+    public MetricsSettings Metrics { get; } = metrics;
 
     /// <summary>Response compression of text (read at start-up).</summary>
     public CompressionSettings Compression { get; } = compression;

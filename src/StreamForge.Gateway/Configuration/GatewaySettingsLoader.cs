@@ -40,6 +40,7 @@ internal static class GatewaySettingsLoader
         var drain = reader.Duration(root.GetSection("Shutdown"), "DrainTimeout", TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromHours(1));
         var admin = ReadAdmin(root.GetSection("Admin"), reader, errors);
         var accessLog = ReadAccessLog(root.GetSection("AccessLog"), reader, errors);
+        var metrics = ReadMetrics(root.GetSection("Metrics"), reader, errors);
         var compressionSection = root.GetSection("Compression");
         var compression = new CompressionSettings(
             reader.Boolean(compressionSection, "Enabled", CompressionSettings.Default.Enabled),
@@ -55,7 +56,7 @@ internal static class GatewaySettingsLoader
         ValidateRoutes(proxy.GetSection("Routes"), clusterIds, storageClusters, policies, rateLimits, cors, auth, errors);
 
         errors.ThrowIfAny();
-        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression, accessLog, cache);
+        return new GatewaySettings(s3, policies, rateLimits, redis, auth, drain, admin, fileStore, ReadMediaTypes(root.GetSection("MediaTypes"), errors), cors, compression, accessLog, metrics, cache);
     }
 
     private static MediaTypes ReadMediaTypes(IConfigurationSection section, ConfigurationErrors errors)
@@ -99,6 +100,12 @@ internal static class GatewaySettingsLoader
             reader.Size(section, "MaxFileSize", defaults.MaxFileSize, 4096, 1L << 40),
             reader.Integer(section, "RetainedFiles", defaults.RetainedFiles, 1, 100_000),
             reader.Integer(section, "QueueLength", defaults.QueueLength, 16, 1 << 20));
+    }
+
+    private static MetricsSettings ReadMetrics(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
+    {
+        errors.RejectUnknownKeys(section, ["CardinalityLimit"]);
+        return new MetricsSettings(reader.Integer(section, "CardinalityLimit", MetricsSettings.Default.CardinalityLimit, 16, 100_000));
     }
 
     private static AdminAccess ReadAdmin(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)

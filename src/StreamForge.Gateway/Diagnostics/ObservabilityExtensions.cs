@@ -10,8 +10,9 @@ internal static class ObservabilityExtensions
 {
     public const string ServiceName = "streamforge-gateway";
 
-    public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder, MetricsSettings settings)
     {
+        var bounded = new MetricStreamConfiguration { CardinalityLimit = settings.CardinalityLimit };
         var instance = new GatewayInstance();
         builder.Services.AddSingleton(instance);
         builder.Services.AddSingleton<GatewayMetrics>();
@@ -22,7 +23,7 @@ internal static class ObservabilityExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(GatewayMetrics.MeterName)
-                .AddView(instrument => instance.Owns(instrument) ? null : MetricStreamConfiguration.Drop)
+                .AddView(instrument => instance.Owns(instrument) ? bounded : MetricStreamConfiguration.Drop)
                 .AddPrometheusExporter());
         builder.Logging.AddOpenTelemetry(logging =>
         {

@@ -94,7 +94,7 @@ public static class GatewayApplication
         builder.AddGatewayAuthentication(settings.Auth);
         builder.AddGatewayRateLimiting(settings);
         builder.Services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
-        builder.AddGatewayObservability();
+        builder.AddGatewayObservability(settings.Metrics);
         builder.AddGatewayOperatorView(settings.AccessLog);
 
         var app = builder.Build();

@@ -96,6 +96,23 @@ public sealed class DeliverySettingsTests
     }
 
     [Fact]
+    public void The_metric_cardinality_limit_defaults_to_500_and_is_bounded()
+    {
+        Assert.Equal(500, GatewaySettingsLoader.Load(new ConfigurationBuilder().Build(), "/srv/gateway").Metrics.CardinalityLimit);
+        var settings = GatewaySettingsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["StreamForge:Metrics:CardinalityLimit"] = "4000",
+        }).Build(), "/srv/gateway");
+        Assert.Equal(4000, settings.Metrics.CardinalityLimit);
+
+        var error = Problems(new() { ["StreamForge:Metrics:CardinalityLimit"] = "2", ["StreamForge:Metrics:Limit"] = "100" });
+        Assert.NotNull(error);
+        var all = string.Join("\n", error.Errors);
+        Assert.Contains("StreamForge:Metrics:CardinalityLimit", all, StringComparison.Ordinal);
+        Assert.Contains("StreamForge:Metrics:Limit: unknown setting", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_mistyped_access_log_setting_is_reported()
     {
         var error = Problems(new() { ["StreamForge:AccessLog:Enable"] = "false", ["StreamForge:AccessLog:RetainedFiles"] = "0" });
