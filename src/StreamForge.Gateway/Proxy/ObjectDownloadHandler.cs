@@ -62,7 +62,7 @@ internal sealed class ObjectDownloadHandler(
 
         WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route);
         request.Context.Response.ContentLength = content.Info.Length;
-        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.BodyWriter, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ internal sealed class ObjectDownloadHandler(
             }
 
             context.Response.ContentLength = length;
-            await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.Body, options with { ExpectedLength = length }, context.RequestAborted));
+            await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = length }, context.RequestAborted));
         }
     }
 
@@ -189,7 +189,7 @@ internal sealed class ObjectDownloadHandler(
             return;
         }
 
-        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.Body, options with { ExpectedLength = info.Length }, context.RequestAborted));
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = info.Length }, context.RequestAborted));
     }
 
     private async Task StreamAsync(StorageRequest request, Func<CopyOptions, Task<CopyResult>> copy)

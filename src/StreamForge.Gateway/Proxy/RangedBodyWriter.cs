@@ -72,7 +72,7 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         metrics.SliceFetched(request.RouteId);
         await using (content)
         {
-            return await StreamCopier.CopyAsync(content.Body, request.Context.Response.Body, options with { ExpectedLength = piece.Length }, request.Context.RequestAborted);
+            return await StreamCopier.CopyAsync(content.Body, request.Context.Response.BodyWriter, options with { ExpectedLength = piece.Length }, request.Context.RequestAborted);
         }
     }
 

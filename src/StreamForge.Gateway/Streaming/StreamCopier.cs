@@ -1,15 +1,17 @@
 using System.Buffers;
+using System.IO.Pipelines;
 
 namespace StreamForge.Gateway.Streaming;
 
 /// <summary>
-/// The one copy loop: read a chunk into a pooled buffer, write it through the <see cref="StreamPacer"/> (throttle,
-/// stall timer, report), wait for the write (Kestrel completes a response write only once its pipe is below the
+/// The copy loop: read a chunk, write it through the <see cref="StreamPacer"/> (throttle, stall timer, report), wait
+/// until the destination accepted it (Kestrel completes a response write or flush only once its pipe is below the
 /// pause threshold), then read the next chunk. A slow destination therefore stalls the source read: memory per
-/// stream is one buffer, whatever the size. How the copy ended is returned as a value, never thrown.
+/// stream is one chunk, whatever the size. How the copy ended is returned as a value, never thrown.
 /// </summary>
 internal static class StreamCopier
 {
+    /// <summary>Into a stream, through one pooled buffer.</summary>
     public static async Task<CopyResult> CopyAsync(Stream source, Stream destination, CopyOptions options, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
@@ -21,23 +23,10 @@ internal static class StreamCopier
             {
                 // Kestrel completes writes silently once the client is gone; only the token tells.
                 cancellationToken.ThrowIfCancellationRequested();
-                var (read, readFailure) = await ReadAsync(pacer, source, buffer.AsMemory(0, options.ChunkSize), cancellationToken);
-                if (readFailure is { } failed)
+                var (read, readFailure) = await ReadAsync(pacer.TimedReadAsync(source, buffer.AsMemory(0, options.ChunkSize), cancellationToken), cancellationToken);
+                if ((readFailure ?? LengthOutcome(options, total, read)) is { } ended)
                 {
-                    return failed with { BytesCopied = total };
-                }
-
-                if (read == 0)
-                {
-                    return options.ExpectedLength is { } expected && total != expected
-                        ? new CopyResult(CopyOutcome.SourceFailed, total, new EndOfStreamException($"the source ended after {total} of {expected} bytes"))
-                        : new CopyResult(CopyOutcome.Completed, total);
-                }
-
-                if (options.ExpectedLength is { } limit && total + read > limit)
-                {
-                    // A source that sends more than it announced is lying about something; never pass the excess on.
-                    return new CopyResult(CopyOutcome.SourceFailed, total, new InvalidDataException($"the source sent more than {limit} bytes"));
+                    return ended with { BytesCopied = total };
                 }
 
                 if (options.ExpectedLength == total + read && await ConfirmEndAsync(pacer, source, options, cancellationToken) is { } endFailure)
@@ -45,7 +34,7 @@ internal static class StreamCopier
                     return endFailure with { BytesCopied = total };
                 }
 
-                if (await WriteAsync(pacer, destination, buffer.AsMemory(0, read), cancellationToken) is { } writeFailure)
+                if (await DestinationAsync(pacer.WriteAsync(destination, buffer.AsMemory(0, read), cancellationToken)) is { } writeFailure)
                 {
                     return writeFailure with { BytesCopied = total };
                 }
@@ -64,24 +53,83 @@ internal static class StreamCopier
     }
 
     /// <summary>
+    /// Into a pipe (a response's <c>BodyWriter</c>): each chunk is read straight into the pipe's own memory, so there
+    /// is no buffer of the copy's and no copy of the bytes; a throttle paces the reads.
+    /// </summary>
+    public static async Task<CopyResult> CopyAsync(Stream source, PipeWriter destination, CopyOptions options, CancellationToken cancellationToken)
+    {
+        using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout);
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var memory = destination.GetMemory(options.ChunkSize);
+                var chunk = memory[..Math.Min(memory.Length, options.ChunkSize)];
+                var (read, readFailure) = await ReadAsync(pacer.PacedReadAsync(source, chunk, cancellationToken), cancellationToken);
+                if ((readFailure ?? LengthOutcome(options, total, read)) is { } ended)
+                {
+                    return ended with { BytesCopied = total };
+                }
+
+                // Read but not advanced, the chunk's bytes are not on their way yet: the end is confirmed first.
+                if (options.ExpectedLength == total + read && await ConfirmEndAsync(pacer, source, options, cancellationToken) is { } endFailure)
+                {
+                    return endFailure with { BytesCopied = total };
+                }
+
+                destination.Advance(read);
+                if (await DestinationAsync(pacer.FlushAsync(destination, cancellationToken)) is { } flushFailure)
+                {
+                    return flushFailure with { BytesCopied = total };
+                }
+
+                options.Observer?.OnCopied(read);
+                total += read;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new CopyResult(CopyOutcome.Canceled, total);
+        }
+    }
+
+    /// <summary>What a read means for the copy's length: null to go on, or how the copy ends (BytesCopied set by the caller).</summary>
+    private static CopyResult? LengthOutcome(CopyOptions options, long total, int read)
+    {
+        if (read == 0)
+        {
+            return options.ExpectedLength is { } expected && total != expected
+                ? new CopyResult(CopyOutcome.SourceFailed, 0, new EndOfStreamException($"the source ended after {total} of {expected} bytes"))
+                : new CopyResult(CopyOutcome.Completed, 0);
+        }
+
+        // A source that sends more than it announced is lying about something; never pass the excess on.
+        return options.ExpectedLength is { } limit && total + read > limit
+            ? new CopyResult(CopyOutcome.SourceFailed, 0, new InvalidDataException($"the source sent more than {limit} bytes"))
+            : null;
+    }
+
+    /// <summary>
     /// Holds the final bytes back until the source confirms its end. Storage clients verify a body when they
     /// reach its end (AWSSDK checks a whole-object GET's MD5 on the read that returns 0), so a corrupt body
     /// must fail before its last bytes go out: the client then sees a truncated response, never a complete one.
     /// </summary>
     private static async Task<CopyResult?> ConfirmEndAsync(StreamPacer pacer, Stream source, CopyOptions options, CancellationToken cancellationToken)
     {
-        var (extra, failure) = await ReadAsync(pacer, source, new byte[1], cancellationToken);
+        var (extra, failure) = await ReadAsync(pacer.TimedReadAsync(source, new byte[1], cancellationToken), cancellationToken);
         return failure ?? (extra == 0
             ? null
             : new CopyResult(CopyOutcome.SourceFailed, 0, new InvalidDataException($"the source sent more than {options.ExpectedLength} bytes")));
     }
 
     /// <summary>One read: the bytes read, or the outcome that ends the copy.</summary>
-    private static async Task<(int Read, CopyResult? Failure)> ReadAsync(StreamPacer pacer, Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    private static async Task<(int Read, CopyResult? Failure)> ReadAsync(ValueTask<int> read, CancellationToken cancellationToken)
     {
         try
         {
-            return (await pacer.TimedReadAsync(source, buffer, cancellationToken), null);
+            return (await read, null);
         }
         catch (StreamStalledException)
         {
@@ -93,13 +141,13 @@ internal static class StreamCopier
         }
     }
 
-    /// <summary>One chunk, paced; null when all of it was written.</summary>
+    /// <summary>One write or flush, paced; null when the destination took it all.</summary>
     /// <remarks>BytesCopied of a failure is not known here (a throttled chunk goes in steps); the observer counted what went out.</remarks>
-    private static async Task<CopyResult?> WriteAsync(StreamPacer pacer, Stream destination, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    private static async Task<CopyResult?> DestinationAsync(ValueTask step)
     {
         try
         {
-            await pacer.WriteAsync(destination, chunk, cancellationToken);
+            await step;
             return null;
         }
         catch (StreamStalledException)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Streaming;
@@ -39,19 +40,36 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
     public async ValueTask FlushAsync(Stream destination, CancellationToken cancellationToken) =>
         await TimedAsync(FlushStep, destination, ReadOnlyMemory<byte>.Empty, whileReading: false, cancellationToken);
 
+    /// <summary>
+    /// Flushes the bytes the caller advanced into <paramref name="destination"/> under the stall timer: the server's
+    /// pipe completes a flush only once it is below its pause threshold, so the wait is the slow reader's backpressure.
+    /// </summary>
+    public async ValueTask FlushAsync(PipeWriter destination, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await TimedAsync(PipeFlushStep, destination, 0, whileReading: false, cancellationToken);
+        observer?.OnBackpressure(Stopwatch.GetElapsedTime(started));
+    }
+
     /// <summary>Reads once, paced by the throttle first (so a throttled upload is slowed by TCP flow control).</summary>
     public async ValueTask<int> ReadAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        // Reserved before reading, so a read that returns less than asked charges a little early; the next reads
-        // pay it back, and the long-run rate stays exact.
-        var size = await ThrottleAsync(buffer.Length, cancellationToken);
-        var read = await TimedReadAsync(source, buffer[..size], cancellationToken);
+        var read = await PacedReadAsync(source, buffer, cancellationToken);
         if (read > 0)
         {
             observer?.OnCopied(read);
         }
 
         return read;
+    }
+
+    /// <summary>Reads once, paced by the throttle first, and leaves reporting to the caller (who reports once the bytes went on).</summary>
+    public async ValueTask<int> PacedReadAsync(Stream source, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // Reserved before reading, so a read that returns less than asked charges a little early; the next reads
+        // pay it back, and the long-run rate stays exact.
+        var size = await ThrottleAsync(buffer.Length, cancellationToken);
+        return await TimedReadAsync(source, buffer[..size], cancellationToken);
     }
 
     /// <summary>Reads once under the stall timer only: for a copy whose pacing happens on the write side.</summary>
@@ -94,12 +112,19 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         return 0;
     }
 
-    private async ValueTask<int> TimedAsync<TMemory>(
-        Func<Stream, TMemory, CancellationToken, ValueTask<int>> operation, Stream stream, TMemory memory, bool whileReading, CancellationToken cancellationToken)
+    private static async ValueTask<int> PipeFlushStep(PipeWriter writer, int none, CancellationToken token)
+    {
+        // A flush after the client left completes at once (IsCompleted); the caller's token tells, as for a stream write.
+        await writer.FlushAsync(token);
+        return 0;
+    }
+
+    private async ValueTask<int> TimedAsync<TTarget, TArgument>(
+        Func<TTarget, TArgument, CancellationToken, ValueTask<int>> operation, TTarget target, TArgument argument, bool whileReading, CancellationToken cancellationToken)
     {
         if (stallTimeout == Timeout.InfiniteTimeSpan)
         {
-            return await operation(stream, memory, cancellationToken);
+            return await operation(target, argument, cancellationToken);
         }
 
         _stallTimer ??= new CancellationTokenSource();
@@ -114,7 +139,7 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         _stallTimer.CancelAfter(stallTimeout);
         try
         {
-            var moved = await operation(stream, memory, _linked.Token);
+            var moved = await operation(target, argument, _linked.Token);
             _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
             return moved;
         }

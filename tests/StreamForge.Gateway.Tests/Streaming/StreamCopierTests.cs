@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Tests.Streaming;
@@ -108,6 +109,86 @@ public sealed class StreamCopierTests
         var result = await Copy(new MemoryStream(new byte[10]), Stream.Null, token: cts.Token);
 
         Assert.Equal(CopyOutcome.Canceled, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Into_a_pipe_every_byte_arrives()
+    {
+        var data = Enumerable.Range(0, 10_000).Select(i => (byte)i).ToArray();
+        var pipe = new Pipe();
+        var reading = ReadAllAsync(pipe.Reader);
+
+        var result = await CopyToPipe(new MemoryStream(data), pipe, expected: data.Length);
+        var received = await reading;
+
+        Assert.Equal(CopyOutcome.Completed, result.Outcome);
+        Assert.Equal(data.Length, result.BytesCopied);
+        Assert.Equal(data, received);
+    }
+
+    [Fact]
+    public async Task Into_a_pipe_the_final_bytes_are_held_back_until_the_source_confirms_its_end()
+    {
+        var pipe = new Pipe();
+        var reading = ReadAllAsync(pipe.Reader);
+
+        var result = await CopyToPipe(new FailingAtEndStream(new byte[3000], new IOException("checksum mismatch")), pipe, expected: 3000);
+        var received = await reading;
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.True(received.Length < 3000, $"{received.Length} bytes arrived: the body looks complete");
+    }
+
+    [Fact]
+    public async Task Into_a_pipe_a_source_longer_than_announced_is_a_failure_and_the_excess_is_not_sent()
+    {
+        var pipe = new Pipe();
+        var reading = ReadAllAsync(pipe.Reader);
+
+        var result = await CopyToPipe(new MemoryStream(new byte[3000]), pipe, expected: 2000);
+        var received = await reading;
+
+        Assert.Equal(CopyOutcome.SourceFailed, result.Outcome);
+        Assert.IsType<InvalidDataException>(result.Error);
+        Assert.True(received.Length <= 2000);
+    }
+
+    [Fact]
+    public async Task Into_a_pipe_nobody_drains_for_the_stall_timeout_the_copy_is_abandoned()
+    {
+        // Like Kestrel's response pipe in front of a client that stopped reading: flushes wait past the threshold.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 2048, resumeWriterThreshold: 1024));
+
+        var result = await CopyToPipe(new MemoryStream(new byte[10_000]), pipe, stall: TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(CopyOutcome.Stalled, result.Outcome);
+    }
+
+    private static async Task<CopyResult> CopyToPipe(Stream source, Pipe pipe, long? expected = null, TimeSpan? stall = null)
+    {
+        var result = await StreamCopier.CopyAsync(source, pipe.Writer, new CopyOptions(1024, stall ?? TimeSpan.FromMinutes(1), expected), CancellationToken.None);
+        await pipe.Writer.CompleteAsync();
+        return result;
+    }
+
+    /// <summary>Everything the pipe carried until its writer completed.</summary>
+    private static async Task<byte[]> ReadAllAsync(PipeReader reader)
+    {
+        var received = new MemoryStream();
+        while (true)
+        {
+            var read = await reader.ReadAsync();
+            foreach (var segment in read.Buffer)
+            {
+                received.Write(segment.Span);
+            }
+
+            reader.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return received.ToArray();
+            }
+        }
     }
 
     private sealed class RecordingStream : MemoryStream

@@ -8,11 +8,17 @@ internal static class DotnetServer
 
     public static string Gen0BudgetValue { get; } = System.Environment.GetEnvironmentVariable(Gen0Budget) ?? "0x400000";
 
+    /// <summary>The gateway image's glibc setting (deploy/Dockerfile), given to every .NET contender alike; the shell's own value wins.</summary>
+    public const string MallocArenas = "MALLOC_ARENA_MAX";
+
+    public static string MallocArenasValue { get; } = System.Environment.GetEnvironmentVariable(MallocArenas) ?? "1";
+
     private static readonly Dictionary<string, string> Environment = new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_NOLOGO"] = "1",
         [Gen0Budget] = Gen0BudgetValue,
+        [MallocArenas] = MallocArenasValue,
     };
 
     /// <param name="readyPath">A path that answers below 500 once the app is up.</param>

@@ -32,8 +32,9 @@ internal static class SetupNotes
             "nginx proxy (default buffers): the same without the three buffer directives. Both keep idle upstream connections (`keepalive 256`, " +
             "`proxy_set_header Connection \"\"`), as YARP does.",
         "bare YARP: tests/bench/BareYarp, Yarp.ReverseProxy with one catch-all route to the origin and YARP's defaults; Release build, Server GC.",
-        $"Every .NET contender (bare YARP, the gateways, bare Kestrel) runs with {DotnetServer.Gen0Budget}={DotnetServer.Gen0BudgetValue}, " +
-            "the 4 MiB gen0 budget the gateway's container image sets (deploy/Dockerfile); the gateway itself runs the workstation GC (its project file).",
+        $"Every .NET contender (bare YARP, the gateways, bare Kestrel) runs with {DotnetServer.Gen0Budget}={DotnetServer.Gen0BudgetValue} " +
+            $"and {DotnetServer.MallocArenas}={DotnetServer.MallocArenasValue}, the 4 MiB gen0 budget and the single glibc malloc arena the " +
+            "gateway's container image sets (deploy/Dockerfile); the gateway itself runs the workstation GC (its project file).",
         "gateway: `dotnet build -c Release`, one process per gateway contender (origin route, file-store route, S3 route), each started with " +
             "`--config <generated json> --Logging:LogLevel:Default Warning`; default stream policy (ChunkSize 64 KiB, MaxBufferedBytes 256 KiB); " +
             "OpenTelemetry instrumentation on as shipped, no exporter (OTEL_* unset). The generated configs are in the raw folder's logs/.",
