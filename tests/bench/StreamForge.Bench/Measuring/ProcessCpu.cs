@@ -26,4 +26,24 @@ internal static class ProcessCpu
 
         return total;
     }
+
+    /// <summary>
+    /// Waits until the processes spend under 5 % of one core over 250 ms, or <paramref name="limit"/> has passed:
+    /// a .NET server keeps compiling its hot methods in the background for a while after a warm-up, and that work
+    /// would otherwise be charged to the measurement that follows.
+    /// </summary>
+    public static async Task WaitForQuietAsync(IReadOnlyCollection<int> pids, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var window = TimeSpan.FromMilliseconds(250);
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < limit)
+        {
+            var before = Total(pids);
+            await Task.Delay(window, cancellationToken);
+            if (Total(pids) - before < window * 0.05)
+            {
+                return;
+            }
+        }
+    }
 }

@@ -22,8 +22,9 @@ internal static class SetupNotes
     private static IReadOnlyList<string> Common(BenchEnvironment env) =>
     [
         "Everything on 127.0.0.1, started by the bench; contenders measured one at a time, alternating round-robin (each round starts one contender further along).",
-        "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request (uploads: four 16 MiB PUTs, " +
-            "so that the measured upload does not run on freshly jitted code): a .NET server keeps " +
+        "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request (uploads: four 16 MiB PUTs and one " +
+            "unmeasured PUT of the measured size, then up to 5 s for the receiver's background compilation to finish, so that the measured " +
+            "upload does not run on freshly jitted code or share the cores with the JIT): a .NET server keeps " +
             "the heap that earlier phases grew (64 wrk connections, 8 fast streams), and that history would otherwise set its peak RSS.",
         $"Objects: the large object is pseudo-random bytes; the huge one ({ByteSizeText.Format(env.Data.HugeSize)}, slow-client test only) is a sparse file; " +
             "all served from one folder (nginx root = gateway file store folder) and uploaded to s3rver under the same names.",
