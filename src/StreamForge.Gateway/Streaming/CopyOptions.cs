@@ -2,7 +2,7 @@ using StreamForge.Gateway.Throttling;
 
 namespace StreamForge.Gateway.Streaming;
 
-/// <param name="ChunkSize">Bytes read per step: the size of the one pooled buffer.</param>
+/// <param name="ChunkSize">Bytes read per step: the size of the one pooled buffer, or of each chunk read into a destination pipe.</param>
 /// <param name="StallTimeout">A write not accepted within this long ends the copy as <see cref="CopyOutcome.Stalled"/>.</param>
 /// <param name="ExpectedLength">When known, a source that ends early is a failure, not a short success.</param>
 internal sealed record CopyOptions(
