@@ -28,6 +28,7 @@ public static class GatewayApplication
         var builder = WebApplication.CreateBuilder(options);
         AddConfigFileFromArguments(builder, options.Args ?? []);
         configure?.Invoke(builder);
+        ConfigFileWatching.PollConfigFiles(builder.Configuration);
 
         var settings = GatewaySettingsLoader.Load(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(settings);
