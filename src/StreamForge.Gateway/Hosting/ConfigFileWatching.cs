@@ -37,7 +37,8 @@ internal static class ConfigFileWatching
             replaced.Add(watched);
         }
 
-        if (configuration.GetFileProvider() is PhysicalFileProvider { UsePollingFileWatcher: false } basePath && replaced.Contains(basePath))
+        // Read from the properties, not GetFileProvider(), which would make a provider when none is set.
+        if (configuration.Properties.TryGetValue("FileProvider", out var set) && set is PhysicalFileProvider basePath && replaced.Contains(basePath))
         {
             configuration.SetFileProvider(polling[basePath.Root]);
         }
