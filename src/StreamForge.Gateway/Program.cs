@@ -1,6 +1,7 @@
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Hosting;
 
+InlineIo.ApplyDefault();
 try
 {
     if (args is [SignCommand.Name, .. var signArgs])

@@ -47,6 +47,7 @@ public static class GatewayApplication
             kestrel.Limits.MaxResponseBufferSize = BufferPolicy.ServerResponseBufferBytes;
         });
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlockMemoryPoolFactory>();
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()

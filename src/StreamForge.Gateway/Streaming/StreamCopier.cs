@@ -87,6 +87,7 @@ internal static class StreamCopier
 
                 options.Observer?.OnCopied(read);
                 total += read;
+                await pacer.TakeTurnAsync(read);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -13,6 +13,11 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = null;
 });
 
+// The gateway's socket scheduling (src/StreamForge.Gateway/Hosting/InlineIo.cs), from the same variable, so that the
+// comparison is of the gateway's own work, not of how its I/O is scheduled.
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling =
+    Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") == "1");
+
 var app = builder.Build();
 app.MapPut("/{name}", async (HttpContext context, string name) =>
 {

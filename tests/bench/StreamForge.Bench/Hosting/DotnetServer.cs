@@ -13,12 +13,21 @@ internal static class DotnetServer
 
     public static string MallocArenasValue { get; } = System.Environment.GetEnvironmentVariable(MallocArenas) ?? "1";
 
+    /// <summary>
+    /// The gateway's default (src/StreamForge.Gateway/Hosting/InlineIo.cs), given to every .NET contender alike; bare YARP
+    /// and bare Kestrel set Kestrel's inline scheduling from it as the gateway does. The shell's own value wins.
+    /// </summary>
+    public const string InlineIo = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    public static string InlineIoValue { get; } = System.Environment.GetEnvironmentVariable(InlineIo) ?? "1";
+
     private static readonly Dictionary<string, string> Environment = new()
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["DOTNET_NOLOGO"] = "1",
         [Gen0Budget] = Gen0BudgetValue,
         [MallocArenas] = MallocArenasValue,
+        [InlineIo] = InlineIoValue,
     };
 
     /// <param name="readyPath">A path that answers below 500 once the app is up.</param>

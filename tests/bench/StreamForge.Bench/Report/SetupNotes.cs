@@ -35,7 +35,9 @@ internal static class SetupNotes
         "bare YARP: tests/bench/BareYarp, Yarp.ReverseProxy with one catch-all route to the origin and YARP's defaults; Release build, Server GC.",
         $"Every .NET contender (bare YARP, the gateways, bare Kestrel) runs with {DotnetServer.Gen0Budget}={DotnetServer.Gen0BudgetValue} " +
             $"and {DotnetServer.MallocArenas}={DotnetServer.MallocArenasValue}, the 4 MiB gen0 budget and the single glibc malloc arena the " +
-            "gateway's container image sets (deploy/Dockerfile); the gateway itself runs the workstation GC (its project file).",
+            $"gateway's container image sets (deploy/Dockerfile), and {DotnetServer.InlineIo}={DotnetServer.InlineIoValue}, the gateway's inline " +
+            "socket I/O (src/StreamForge.Gateway/Hosting/InlineIo.cs); bare YARP and bare Kestrel set Kestrel's `UnsafePreferInlineScheduling` " +
+            "from that variable as the gateway does. The gateway itself runs the workstation GC (its project file).",
         "gateway: `dotnet build -c Release`, one process per gateway contender (origin route, file-store route, S3 route), each started with " +
             "`--config <generated json> --Logging:LogLevel:Default Warning`; default stream policy (ChunkSize 64 KiB, MaxBufferedBytes 256 KiB); " +
             "OpenTelemetry instrumentation on as shipped, no exporter (OTEL_* unset). The generated configs are in the raw folder's logs/.",
