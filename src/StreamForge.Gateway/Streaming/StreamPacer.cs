@@ -27,8 +27,8 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
     /// send that completes at once goes straight on to the next read. Twenty concurrent 1 GiB downloads then finished
     /// between 7.6 and 28.5 s on the origin route, against 29.8-30.4 s with the runtime's scheduling. Every this many
     /// bytes the stream goes to the back of the thread pool's queue instead, so concurrent streams take turns: 30.9 to
-    /// 31.7 s, at a quarter of the hand-offs that inline I/O took away (256 KiB turns cost more CPU per GB for no
-    /// fairer result).
+    /// 31.7 s. That is one hand-off per MiB where the runtime's scheduling made two or three per 64 KiB chunk; turns
+    /// every 256 KiB cost more CPU per GB for no fairer result.
     /// </summary>
     private const int FairShareBytes = 1024 * 1024;
 
