@@ -4,8 +4,8 @@ namespace StreamForge.Gateway.Hosting;
 /// Runs socket completions, and Kestrel's request processing and response sends, on the socket engine's own threads
 /// instead of handing each of them to the thread pool: for a stream the gateway moves, every 64 KiB chunk otherwise
 /// costs two or three thread wake-ups, which on the 2-core build machine cost more CPU than the bytes themselves.
-/// With it, gateway CPU per GB fell by a quarter to a third on S3, origin and file-store downloads (tests/bench/README.md,
-/// "Inline I/O"). ASP.NET Core's own benchmarks pair the two settings the same way, from the same variable.
+/// With it, gateway CPU per GB fell by a quarter to a third on S3, origin and file-store downloads read with curl, and
+/// by 6-27 % on S3 and origin downloads in the full bench (tests/bench/README.md, "Inline I/O"). ASP.NET Core's own benchmarks pair the two settings the same way, from the same variable.
 /// </summary>
 /// <remarks>
 /// The price is that code on the request path must never block a thread: the gateway's request path is asynchronous
