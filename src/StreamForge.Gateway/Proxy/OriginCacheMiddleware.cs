@@ -11,15 +11,15 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownloadHandler downloads, EdgeCacheBinder edgeCache)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var route = context.GetResolvedRoute();
-        if (!route.Caches || route.Store is not null)
-        {
-            await next(context);
-            return;
-        }
+        // Routes that do not cache pass straight through, without an async frame of this step's own.
+        return !route.Caches || route.Store is not null ? next(context) : CachedAsync(context, route);
+    }
 
+    private async Task CachedAsync(HttpContext context, ResolvedRoute route)
+    {
         var method = context.Request.Method;
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
 
 namespace StreamForge.Gateway.Security;
 
@@ -24,7 +25,11 @@ internal sealed record AdminAccess(IReadOnlyList<IPNetwork> AllowedNetworks, boo
         return IPAddress.IsLoopback(address) || AllowedNetworks.Any(network => network.Contains(address));
     }
 
-    /// <summary>The request's client by address, or (when configured) by the identity authentication gave it.</summary>
-    public bool Admits(HttpContext context) =>
-        Allows(context.Connection.RemoteIpAddress) || (AllowAuthenticated && context.User.Identity?.IsAuthenticated == true);
+    /// <summary>
+    /// The request's client by address, or (when configured) by the identity the gateway's scheme gives it; only a
+    /// client the address does not admit is authenticated (see <see cref="AuthenticationExtensions"/>).
+    /// </summary>
+    public async ValueTask<bool> AdmitsAsync(HttpContext context) =>
+        Allows(context.Connection.RemoteIpAddress)
+        || (AllowAuthenticated && (await context.AuthenticateAsync(AuthenticationExtensions.Scheme)).Succeeded);
 }

@@ -23,6 +23,8 @@ public sealed class WriteAuthenticationTests : IAsyncLifetime
         _gateway = await GatewayHost.StartAsync(new GatewayConfig()
             .Cluster("files", $"file://{_folder.Path}/")
             .Route("private", "/private/{**key}", "files", writeAccess: "Authenticated")
+            .Route("guarded", "/guarded/{**key}", "files")
+            .Set("ReverseProxy:Routes:guarded:AuthorizationPolicy", "default")
             .Set("StreamForge:Auth:ApiKeys:uploader", ApiKey)
             .Set("StreamForge:Auth:Jwt:SigningKey", Convert.ToBase64String(SigningKey))
             .Set("StreamForge:Auth:Jwt:Issuer", "https://issuer.test/")
@@ -91,6 +93,30 @@ public sealed class WriteAuthenticationTests : IAsyncLifetime
         File.WriteAllText(Path.Combine(_folder.Path, "public.txt"), "hi");
 
         Assert.Equal("hi", await _gateway.Client.GetStringAsync("/private/public.txt"));
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("wrong-key-0123456789abcdef", HttpStatusCode.Unauthorized)]
+    [InlineData(ApiKey, HttpStatusCode.OK)]
+    public async Task A_routes_default_authorization_policy_authenticates_with_the_gateways_credentials(string? key, HttpStatusCode expected)
+    {
+        // YARP's AuthorizationPolicy "default": ASP.NET Core's default policy, which names the gateway's scheme
+        // (Security/AuthenticationExtensions.cs), since no request is authenticated unless something asks.
+        File.WriteAllText(Path.Combine(_folder.Path, "members.txt"), "members only");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/guarded/members.txt");
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Equal("members only", await response.Content.ReadAsStringAsync());
+        }
     }
 
     public async Task DisposeAsync()

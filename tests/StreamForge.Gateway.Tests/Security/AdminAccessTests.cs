@@ -1,6 +1,7 @@
 using System.Net;
-using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using StreamForge.Gateway.Security;
 
 namespace StreamForge.Gateway.Tests.Security;
@@ -33,12 +34,37 @@ public sealed class AdminAccessTests
     [InlineData(false, true, false)]
     [InlineData(true, false, false)]
     [InlineData(true, true, true)]
-    public void An_authenticated_remote_client_is_admitted_only_when_configured(bool allowAuthenticated, bool authenticated, bool admitted)
+    public async Task A_remote_client_with_the_gateways_key_is_admitted_only_when_configured(bool allowAuthenticated, bool sendsKey, bool admitted)
     {
-        var context = new DefaultHttpContext();
+        await using var services = GatewayAuthentication();
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.10");
-        context.User = new ClaimsPrincipal(authenticated ? new ClaimsIdentity([new Claim("sub", "ops")], "ApiKey") : new ClaimsIdentity());
+        if (sendsKey)
+        {
+            context.Request.Headers["X-Api-Key"] = OperatorKey;
+        }
 
-        Assert.Equal(admitted, new AdminAccess([], allowAuthenticated).Admits(context));
+        Assert.Equal(admitted, await new AdminAccess([], allowAuthenticated).AdmitsAsync(context));
+    }
+
+    [Fact]
+    public async Task A_client_its_address_admits_is_not_authenticated()
+    {
+        // No authentication services at all: asking for them would throw.
+        var context = new DefaultHttpContext { RequestServices = new ServiceCollection().BuildServiceProvider() };
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+
+        Assert.True(await new AdminAccess([], AllowAuthenticated: true).AdmitsAsync(context));
+    }
+
+    private const string OperatorKey = "operator-key-0123456789";
+
+    /// <summary>The gateway's own schemes, as the gateway registers them (the API key handler, no JWT).</summary>
+    private static ServiceProvider GatewayAuthentication()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.AddGatewayAuthentication(new AuthSettings(
+            new Dictionary<string, string> { ["operator"] = OperatorKey }, "X-Api-Key", null, null, null, null));
+        return builder.Services.BuildServiceProvider();
     }
 }
