@@ -190,47 +190,69 @@ internal sealed class EdgeCache : IDisposable
     public SliceOpening OpenSlice(CachedVersion version, long index, UpstreamRead upstream, FillOptions options)
     {
         var path = SlicePath(version, index);
-        if (_index.TryTouch(path))
+        while (true)
         {
-            try
+            if (OpenStored(path) is { } stored)
             {
-                return new SliceOpening(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), null, false);
+                return stored;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+            SliceFill fill;
+            lock (_fillsGate)
             {
-                _index.Remove(path); // Deleted behind the cache's back: fill it again.
+                if (_fills.TryGetValue(path, out var running))
+                {
+                    return new SliceOpening(null, running, true);
+                }
+
+                // A fill that finished after the lookup above is in the index by now (Finished adds it there before it
+                // drops the fill): open it rather than read the slice from upstream a second time.
+                if (_index.Contains(path))
+                {
+                    continue;
+                }
+
+                if (!IsStoring)
+                {
+                    return SliceOpening.Bypass;
+                }
+
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    fill = new SliceFill(path, SliceSpan(version, index));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Pause(ex);
+                    return SliceOpening.Bypass;
+                }
+
+                _fills[path] = fill;
             }
+
+            _ = RunFillAsync(fill, path, version, upstream, options);
+            return new SliceOpening(null, fill, false);
+        }
+    }
+
+    /// <summary>The stored slice at <paramref name="path"/>, opened, or null when the index has none (or its file is gone).</summary>
+    private SliceOpening? OpenStored(string path)
+    {
+        if (!_index.TryTouch(path))
+        {
+            return null;
         }
 
-        SliceFill fill;
-        lock (_fillsGate)
+        try
         {
-            if (_fills.TryGetValue(path, out var running))
-            {
-                return new SliceOpening(null, running, true);
-            }
-
-            if (!IsStoring)
-            {
-                return SliceOpening.Bypass;
-            }
-
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                fill = new SliceFill(path, SliceSpan(version, index));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                Pause(ex);
-                return SliceOpening.Bypass;
-            }
-
-            _fills[path] = fill;
+            return new SliceOpening(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete), null, false);
         }
-
-        _ = RunFillAsync(fill, path, version, upstream, options);
-        return new SliceOpening(null, fill, false);
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _index.Remove(path); // Deleted behind the cache's back: fill it again.
+            return null;
+        }
     }
 
     /// <summary>
