@@ -90,7 +90,6 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         return moved;
     }
 
-
     /// <summary>Flushes under the stall timer: a flush the peer never drains is a stall like a write.</summary>
     public async ValueTask FlushAsync(Stream destination, CancellationToken cancellationToken) =>
         await TimedAsync(FlushStep, destination, ReadOnlyMemory<byte>.Empty, whileReading: false, cancellationToken);
