@@ -6,9 +6,10 @@ namespace StreamForge.Gateway.Diagnostics;
 
 /// <summary>
 /// First in the pipeline: gives the request its <see cref="AccessLogRecord"/> and a byte-counting response body,
-/// and when the request is done, counts its error and queues its access log line.
+/// and when the request is done, counts its error, records its metrics (<see cref="HttpRequestMetrics"/>) and queues
+/// its access log line.
 /// </summary>
-internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter writer, ErrorTally errors, TimeProvider time)
+internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter writer, ErrorTally errors, HttpRequestMetrics metrics, TimeProvider time)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -16,25 +17,32 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         context.Features.Set(record);
         using var body = new CountingResponseBody(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
         context.Features.Set<IHttpResponseBodyFeature>(body);
-        var failed = false;
+        metrics.RequestStarted(context.Request);
+        string? failure = null;
         try
         {
             await next(context);
         }
-        catch
+        catch (Exception ex)
         {
-            failed = true;
+            failure = ex.GetType().FullName;
             throw;
         }
         finally
         {
             context.Features.Set(body.Inner);
             // An exception before the status line becomes Kestrel's 500.
-            var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            var status = failure is not null && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
             var error = ErrorOf(context, record, status);
             if (error is not null)
             {
                 errors.Add(error);
+            }
+
+            metrics.RequestEnded(context, status, System.Diagnostics.Stopwatch.GetElapsedTime(record.StartTimestamp), failure);
+            if (record.UpstreamTimeToFirstByte is { } upstream && RouteOf(context) is { } route)
+            {
+                metrics.UpstreamResponded(route, upstream);
             }
 
             if (writer.Enabled)
@@ -48,6 +56,8 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         record.ErrorCode
         ?? (context.RequestAborted.IsCancellationRequested ? "client_aborted" : null)
         ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
+
+    private static string? RouteOf(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId;
 
     private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, int status, long sent, string? error)
     {
@@ -66,7 +76,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             sent,
             record.BytesReceived,
             System.Diagnostics.Stopwatch.GetElapsedTime(record.StartTimestamp),
-            context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId,
+            RouteOf(context),
             record.UpstreamTimeToFirstByte,
             range,
             // The edge cache (RFC 9211) sets this header; logging it needs nothing more from the cache.

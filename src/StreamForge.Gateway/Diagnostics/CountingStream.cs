@@ -32,10 +32,23 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        await inner.WriteAsync(buffer, cancellationToken);
-        Interlocked.Add(ref _count, buffer.Length);
+        // Every proxied response body passes here: a write the server took at once costs no async frame.
+        var pending = inner.WriteAsync(buffer, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            Interlocked.Add(ref _count, buffer.Length);
+            return ValueTask.CompletedTask;
+        }
+
+        return CountWhenWrittenAsync(pending, buffer.Length);
+    }
+
+    private async ValueTask CountWhenWrittenAsync(ValueTask pending, int length)
+    {
+        await pending;
+        Interlocked.Add(ref _count, length);
     }
 
     public override void Flush() => inner.Flush();

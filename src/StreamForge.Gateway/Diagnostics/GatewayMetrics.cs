@@ -26,10 +26,7 @@ internal sealed class GatewayMetrics
 
     public GatewayMetrics(IMeterFactory meterFactory, GatewayInstance instance)
     {
-        var meter = meterFactory.Create(new MeterOptions(MeterName)
-        {
-            Tags = [new KeyValuePair<string, object?>(InstanceTag, instance.Id)],
-        });
+        var meter = meterFactory.Create(MeterOptionsFor(instance));
         _bytesSent = meter.CreateCounter<long>("streamforge.bytes.sent", "By", "Body bytes sent to clients, by route.");
         _bytesReceived = meter.CreateCounter<long>("streamforge.bytes.received", "By", "Body bytes received from clients, by route.");
         _activeStreams = meter.CreateUpDownCounter<long>("streamforge.streams.active", "{stream}", "Bodies being streamed now, by route and direction.");
@@ -45,6 +42,12 @@ internal sealed class GatewayMetrics
         _uploads = meter.CreateCounter<long>("streamforge.uploads", "{upload}", "Uploads that ended, by route and outcome (stored, failed, canceled).");
         _accessLogDropped = meter.CreateCounter<long>("streamforge.access_log.dropped", "{line}", "Access log lines dropped because the writer's queue was full.");
     }
+
+    /// <summary>The gateway meter of <paramref name="instance"/>; IMeterFactory hands every caller asking with the same options the same meter.</summary>
+    public static MeterOptions MeterOptionsFor(GatewayInstance instance) => new(MeterName)
+    {
+        Tags = [new KeyValuePair<string, object?>(InstanceTag, instance.Id)],
+    };
 
     public void BytesSent(string route, long bytes) => _bytesSent.Add(bytes, new KeyValuePair<string, object?>("route", route));
 

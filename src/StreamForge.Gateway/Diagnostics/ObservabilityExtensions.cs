@@ -10,17 +10,32 @@ internal static class ObservabilityExtensions
 {
     public const string ServiceName = "streamforge-gateway";
 
+    /// <summary>ASP.NET Core's built-in meters (https://learn.microsoft.com/aspnet/core/log-mon/metrics/built-in) other than Microsoft.AspNetCore.Hosting.</summary>
+    private static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.RateLimiting",
+        "Microsoft.AspNetCore.Authentication",
+        "Microsoft.AspNetCore.Authorization",
+        "Microsoft.AspNetCore.MemoryPool",
+    ];
+
     public static WebApplicationBuilder AddGatewayObservability(this WebApplicationBuilder builder, MetricsSettings settings)
     {
         var bounded = new MetricStreamConfiguration { CardinalityLimit = settings.CardinalityLimit };
         var instance = new GatewayInstance();
         builder.Services.AddSingleton(instance);
         builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<HttpRequestMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
+                // ASP.NET Core's meters but its hosting one, and none of HttpClient's: the gateway records request and
+                // upstream durations itself, at a fraction of their cost (HttpRequestMetrics).
+                .AddMeter(AspNetCoreMeters)
+                .AddMeter("System.Net.NameResolution")
                 .AddRuntimeInstrumentation()
                 .AddMeter(GatewayMetrics.MeterName)
                 .AddView(instrument => instance.Owns(instrument) ? bounded : MetricStreamConfiguration.Drop)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Routing;
@@ -30,17 +31,21 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
             return;
         }
 
-        using var requestThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest);
-        using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         var path = context.Request.Path.Value ?? "/";
-        // A request body is a stream of its own (an upload in progress on the status page); most requests have none.
-        using var upload = HasBody(context.Request)
+        // A request body is a stream of its own (an upload in progress on the status page). Most requests have none,
+        // and theirs is left alone: metering an empty body was per-request work for nothing.
+        var hasBody = HasBody(context);
+        using var requestThrottle = hasBody ? throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest) : null;
+        using var upload = hasBody
             ? streams.Begin(context, routeId, path, StreamDirection.ProxyRequest, context.Request.ContentLength, policy.Throttle)
             : null;
-        context.Request.Body = new MeteredReadStream(
-            context.Request.Body, requestThrottle, upload?.Meter ?? new StreamMeter(metrics, routeId, StreamDirection.ProxyRequest),
+        if (requestThrottle is not null && upload is not null)
+        {
             // YARP's ActivityTimeout (per cluster) bounds a stalled request body on origin routes.
-            Timeout.InfiniteTimeSpan);
+            context.Request.Body = new MeteredReadStream(context.Request.Body, requestThrottle, upload.Meter, Timeout.InfiniteTimeSpan);
+        }
+
+        using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         using var download = streams.Begin(context, routeId, path, StreamDirection.ProxyResponse, null, policy.Throttle);
         await using var responseBody = new MeteredWriteStream(
             context.Response.Body,
@@ -59,5 +64,11 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         await ForwarderErrorResponder.WriteIfFailedAsync(context);
     }
 
-    private static bool HasBody(HttpRequest request) => request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+    /// <summary>
+    /// What the server knows from the request's framing: in HTTP/1.1 a Content-Length above zero or chunked coding, in
+    /// HTTP/2 and HTTP/3 a HEADERS frame that did not end the stream (a body there needs no Content-Length).
+    /// </summary>
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
 }

@@ -189,12 +189,24 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
             _linkedTo = cancellationToken;
         }
 
-        // Time spent throttled is outside the timer, so a paced stream never looks stalled.
-        _stallTimer.CancelAfter(stallTimeout);
+        // Time spent throttled is outside the timer, so a paced stream never looks stalled. Most operations complete
+        // at once (a send the socket took, bytes already received); only one that has to wait can stall, so only that
+        // one arms the timer: arming and disarming it around every write showed up in the cost of small responses.
+        var pending = operation(target, argument, _linked.Token);
+        var armed = !pending.IsCompleted;
+        if (armed)
+        {
+            _stallTimer.CancelAfter(stallTimeout);
+        }
+
         try
         {
-            var moved = await Watched(operation(target, argument, _linked.Token));
-            _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            var moved = await Watched(pending);
+            if (armed)
+            {
+                _stallTimer.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+
             return moved;
         }
         catch (OperationCanceledException) when (_stallTimer.IsCancellationRequested)
