@@ -39,15 +39,16 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
                 errors.Add(error);
             }
 
+            var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId;
             metrics.RequestEnded(context, status, System.Diagnostics.Stopwatch.GetElapsedTime(record.StartTimestamp), failure);
-            if (record.UpstreamTimeToFirstByte is { } upstream && RouteOf(context) is { } route)
+            if (record.UpstreamTimeToFirstByte is { } upstream && route is not null)
             {
                 metrics.UpstreamResponded(route, upstream);
             }
 
             if (writer.Enabled)
             {
-                writer.Write(EntryOf(context, record, status, body.BytesWritten, error));
+                writer.Write(EntryOf(context, record, route, status, body.BytesWritten, error));
             }
         }
     }
@@ -57,9 +58,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         ?? (context.RequestAborted.IsCancellationRequested ? "client_aborted" : null)
         ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
 
-    private static string? RouteOf(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId;
-
-    private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, int status, long sent, string? error)
+    private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, string? route, int status, long sent, string? error)
     {
         var request = context.Request;
         var response = context.Response;
@@ -76,7 +75,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             sent,
             record.BytesReceived,
             System.Diagnostics.Stopwatch.GetElapsedTime(record.StartTimestamp),
-            RouteOf(context),
+            route,
             record.UpstreamTimeToFirstByte,
             range,
             // The edge cache (RFC 9211) sets this header; logging it needs nothing more from the cache.
