@@ -19,7 +19,9 @@ internal sealed class RollingFile(AccessLogSettings settings, string directory, 
     public Stream For(int length)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (_file is not null && (today != _date || _file.Length + length > settings.MaxFileSize))
+        // Position, not Length: the file is ours alone and opened to append, so they agree, and Length asks the
+        // kernel (fstat) on every line.
+        if (_file is not null && (today != _date || _file.Position + length > settings.MaxFileSize))
         {
             _file.Dispose();
             _file = null;

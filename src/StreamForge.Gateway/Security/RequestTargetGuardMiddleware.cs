@@ -39,16 +39,20 @@ internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next,
             return "the path contains a backslash";
         }
 
-        var decoded = Uri.UnescapeDataString(path);
-        foreach (var segment in decoded.Split('/'))
+        // Runs for every request: spans, not Split and LINQ, so that an acceptable path allocates nothing here.
+        var decoded = Uri.UnescapeDataString(path).AsSpan();
+        foreach (var range in decoded.Split('/'))
         {
-            if (segment is "." or "..")
+            if (decoded[range] is "." or "..")
             {
                 return "the path contains a '.' or '..' segment";
             }
         }
 
-        return decoded.Any(char.IsControl) ? "the path contains a control character" : null;
+        // char.IsControl's two ranges: C0 with DEL, then C1.
+        return decoded.ContainsAnyInRange('\u0000', '\u001F') || decoded.ContainsAnyInRange('\u007F', '\u009F')
+            ? "the path contains a control character"
+            : null;
     }
 
     private static string PathOf(string rawTarget)
