@@ -65,6 +65,8 @@ public static class GatewayApplication
 
                     return ValueTask.CompletedTask;
                 });
+                // Last: it copies the body, after every transform of the status and headers.
+                transforms.AddResponseTransform(OriginResponseCopy.ApplyAsync);
             });
         builder.Services.AddSingleton<RouteResolver>();
         builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());

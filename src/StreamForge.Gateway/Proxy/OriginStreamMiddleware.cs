@@ -8,9 +8,10 @@ namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
 /// For requests YARP forwards to HTTP origins: applies the route policy's body-size limit (YARP streams the
-/// body; Kestrel enforces the limit as it arrives) and counts body bytes by route.
+/// body; Kestrel enforces the limit as it arrives), paces and counts body bytes by route, and has the gateway copy
+/// the response body of a request without one (<see cref="OriginResponseCopy"/>).
 /// </summary>
-internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetrics metrics, LiveStreams streams, StreamThrottles throttles)
+internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetrics metrics, LiveStreams streams, StreamThrottles throttles, CopyOutcomeResponder outcomes)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -47,6 +48,11 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
 
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         using var download = streams.Begin(context, routeId, path, StreamDirection.ProxyResponse, null, policy.Throttle);
+        // The answer to a request without a body is copied by the gateway, into the response body as it is before the
+        // metered stream below goes in (OriginResponseCopy meters and paces that copy itself).
+        var copy = hasBody ? null : new OriginResponseCopy(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), policy.Buffer, responseThrottle, download.Meter);
+        context.Features.Set(copy);
+        // For the bodies YARP copies: the answer to a request with a body, or a window of the body when ranges are emulated.
         await using var responseBody = new MeteredWriteStream(
             context.Response.Body,
             policy.Buffer.StallTimeout,
@@ -61,6 +67,11 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         context.Response.Body = responseBody;
         context.Features.Get<AccessLogRecord>()?.UpstreamStarted();
         await next(context);
+        if (copy?.Result is { } result)
+        {
+            await outcomes.RespondAsync(context, routeId, path, "the origin", result);
+        }
+
         await ForwarderErrorResponder.WriteIfFailedAsync(context);
     }
 

@@ -15,7 +15,7 @@ internal static class StreamCopier
     public static async Task<CopyResult> CopyAsync(Stream source, Stream destination, CopyOptions options, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
-        using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout);
+        using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout, options.SourceStallTimeout);
         long total = 0;
         try
         {
@@ -58,7 +58,7 @@ internal static class StreamCopier
     /// </summary>
     public static async Task<CopyResult> CopyAsync(Stream source, PipeWriter destination, CopyOptions options, CancellationToken cancellationToken)
     {
-        using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout);
+        using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout, options.SourceStallTimeout);
         long total = 0;
         try
         {

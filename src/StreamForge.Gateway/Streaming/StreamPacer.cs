@@ -13,8 +13,11 @@ namespace StreamForge.Gateway.Streaming;
 /// read-ahead, so memory stays the caller's one buffer.
 /// </summary>
 /// <param name="stallTimeout">A read or write that moves nothing for this long throws <see cref="StreamStalledException"/>; infinite turns it off.</param>
-internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? observer, TimeSpan stallTimeout) : IDisposable
+/// <param name="readStallTimeout">The same for reads, when the source has a limit of its own (an origin cluster's activity timeout); null: <paramref name="stallTimeout"/>.</param>
+internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? observer, TimeSpan stallTimeout, TimeSpan? readStallTimeout = null) : IDisposable
 {
+    private readonly TimeSpan _readStallTimeout = readStallTimeout ?? stallTimeout;
+
     // One timer per stream, re-armed per operation, and one source linking it to the caller's token, made once per
     // caller token (callers pass the same token to every call of a body; a linked source and timer per write showed
     // up in the origin-route benchmark). The timer has a source of its own so that a stall is known for certain,
@@ -176,7 +179,8 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
     private async ValueTask<int> TimedAsync<TTarget, TArgument>(
         Func<TTarget, TArgument, CancellationToken, ValueTask<int>> operation, TTarget target, TArgument argument, bool whileReading, CancellationToken cancellationToken)
     {
-        if (stallTimeout == Timeout.InfiniteTimeSpan)
+        var timeout = whileReading ? _readStallTimeout : stallTimeout;
+        if (timeout == Timeout.InfiniteTimeSpan)
         {
             return await Watched(operation(target, argument, cancellationToken));
         }
@@ -196,7 +200,7 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         var armed = !pending.IsCompleted;
         if (armed)
         {
-            _stallTimer.CancelAfter(stallTimeout);
+            _stallTimer.CancelAfter(timeout);
         }
 
         try
@@ -213,7 +217,7 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
         {
             // A stall even when the caller's token is cancelled by now: Kestrel aborts a request whose write was
             // cancelled, and that abort can reach the token before this filter runs.
-            throw new StreamStalledException(stallTimeout, whileReading);
+            throw new StreamStalledException(timeout, whileReading);
         }
     }
 }

@@ -17,6 +17,10 @@ public sealed class StreamFailureTests : IAsyncLifetime
             .Cluster("faulty", _origin.Address.ToString())
             .Route("faulty", "/faulty/{**rest}", "faulty")
             .Set("ReverseProxy:Routes:faulty:Transforms:0:PathRemovePrefix", "/faulty")
+            .Cluster("stalling", _origin.Address.ToString())
+            .Set("ReverseProxy:Clusters:stalling:HttpRequest:ActivityTimeout", "00:00:01")
+            .Route("stalling", "/stalling/{**rest}", "stalling")
+            .Set("ReverseProxy:Routes:stalling:Transforms:0:PathRemovePrefix", "/stalling")
             .Cluster("files", $"file://{_folder.Path}/")
             .Route("failing-files", "/files/{**key}", "files"));
     }
@@ -29,6 +33,19 @@ public sealed class StreamFailureTests : IAsyncLifetime
 
         var body = await response.Content.ReadAsStreamAsync();
         await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
+    }
+
+    [Fact]
+    public async Task An_origin_that_stalls_mid_body_is_cut_off_after_the_clusters_activity_timeout()
+    {
+        // /gated sends half its body and then waits for a gate this test never opens. The gateway copies origin
+        // bodies itself (Proxy/OriginResponseCopy.cs), with YARP's meaning of the cluster's activity timeout; the
+        // route's stall timeout (30 s by default) is for the client's side.
+        using var response = await _gateway.Client.GetAsync("/stalling/gated", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var body = await response.Content.ReadAsStreamAsync();
+        await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null).WaitAsync(TimeSpan.FromSeconds(20)));
     }
 
     [Fact]

@@ -164,6 +164,29 @@ public sealed class StreamCopierTests
         Assert.Equal(CopyOutcome.Stalled, result.Outcome);
     }
 
+    [Fact]
+    public async Task Into_a_pipe_a_source_is_timed_by_its_own_stall_timeout_when_it_has_one()
+    {
+        // An origin cluster's activity timeout bounds the reads; the client's writes keep the route's (long) one.
+        var pipe = new Pipe();
+        var options = new CopyOptions(1024, TimeSpan.FromMinutes(10), SourceStallTimeout: TimeSpan.FromMilliseconds(50));
+
+        var result = await StreamCopier.CopyAsync(new NeverCompletingStream(), pipe.Writer, options, CancellationToken.None);
+
+        Assert.Equal(CopyOutcome.SourceStalled, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Into_a_pipe_a_source_stall_timeout_of_its_own_leaves_the_destination_to_the_stall_timeout()
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 2048, resumeWriterThreshold: 1024));
+        var options = new CopyOptions(1024, TimeSpan.FromMilliseconds(50), SourceStallTimeout: TimeSpan.FromMinutes(10));
+
+        var result = await StreamCopier.CopyAsync(new MemoryStream(new byte[10_000]), pipe.Writer, options, CancellationToken.None);
+
+        Assert.Equal(CopyOutcome.Stalled, result.Outcome);
+    }
+
     private static async Task<CopyResult> CopyToPipe(Stream source, Pipe pipe, long? expected = null, TimeSpan? stall = null)
     {
         var result = await StreamCopier.CopyAsync(source, pipe.Writer, new CopyOptions(1024, stall ?? TimeSpan.FromMinutes(1), expected), CancellationToken.None);
