@@ -143,6 +143,16 @@ internal sealed class BenchEnvironment : IDisposable
             Add(ContenderKeys.GatewayOrigin, "gateway: origin route", uri, process, OriginProcess);
         }
 
+        if (Wants(ContenderKeys.GatewayOriginTuned))
+        {
+            // 256 KiB chunks, as the tuned nginx proxy's 256k buffers; one chunk and Kestrel's 64 KiB must fit the ceiling.
+            var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayOriginTuned, new GatewayConfigBuilder()
+                .Route("bench", "/{**rest}", "origin", policy: "wide").Cluster("origin", OriginAddress)
+                .BufferPolicy("wide", "256KiB", "320KiB"));
+            _owned.Add(process);
+            Add(ContenderKeys.GatewayOriginTuned, "gateway: origin, 256 KiB chunks", uri, process, OriginProcess);
+        }
+
         if (Wants(ContenderKeys.GatewayFiles))
         {
             var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayFiles, new GatewayConfigBuilder()

@@ -8,6 +8,9 @@ internal static class ContenderKeys
     public const string NginxDefault = "nginx-default";
     public const string BareYarp = "bare-yarp";
     public const string GatewayOrigin = "gw-origin";
+
+    /// <summary>The origin route with a policy of 256 KiB chunks: the gateway tuned as "nginx proxy (tuned)" is (256k buffers).</summary>
+    public const string GatewayOriginTuned = "gw-origin-tuned";
     public const string GatewayFiles = "gw-files";
     public const string GatewayS3 = "gw-s3";
 

@@ -73,6 +73,18 @@ internal sealed class GatewayConfigBuilder
         return this;
     }
 
+    /// <summary>A policy's <c>Buffer</c> section: the chunk each copy step reads, and the memory ceiling that must hold it.</summary>
+    public GatewayConfigBuilder BufferPolicy(string name, string chunkSize, string maxBufferedBytes)
+    {
+        if (_policies[name] is not JsonObject policy)
+        {
+            _policies[name] = policy = [];
+        }
+
+        policy["Buffer"] = new JsonObject { ["ChunkSize"] = chunkSize, ["MaxBufferedBytes"] = maxBufferedBytes };
+        return this;
+    }
+
     /// <summary><c>StreamForge:Cache</c>: where the edge cache keeps its slices and how large it may grow (issue #12).</summary>
     public GatewayConfigBuilder Cache(string directory, string maxSize)
     {
