@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Configuration;
+using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace StreamForge.Gateway.Proxy;
@@ -16,10 +18,11 @@ namespace StreamForge.Gateway.Proxy;
 /// 1.17-1.35 at 256 KiB; bare YARP 1.28-1.88 in the same rounds.
 /// <para>
 /// OriginStreamMiddleware puts one on every bodiless request; YARP applies <see cref="ApplyAsync"/> as the last response
-/// transform, which copies the body and tells YARP not to (<see cref="ResponseTransformContext.SuppressResponseBody"/>,
-/// which also drops trailers: a request without a body is not gRPC). The outcome is answered by the middleware
-/// through <see cref="CopyOutcomeResponder"/>, as for storage: a failure before the first byte is a problem answer,
-/// after it the connection is cut.
+/// transform, which copies the body and tells YARP not to (<see cref="ResponseTransformContext.SuppressResponseBody"/>),
+/// then passes the origin's trailers on as YARP would. The outcome is answered by the middleware through
+/// <see cref="CopyOutcomeResponder"/>, as for storage: a failure before the first byte is a problem answer, after it the
+/// connection is cut; a failure of the origin's side is also reported to YARP (<see cref="IForwarderErrorFeature"/>),
+/// so that its passive health checks count it as they counted a failure of YARP's own copy.
 /// </para>
 /// </summary>
 internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, BufferPolicy buffer, StreamThrottle throttle, ICopyObserver meter)
@@ -35,7 +38,7 @@ internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, B
         var context = transform.HttpContext;
         if (transform.ProxyResponse is not { } response
             || context.Features.Get<OriginResponseCopy>() is not { } copy
-            || !HasBody(context.Request, response)
+            || !HasBody(context, response)
             // Range emulation passes on a window of the body through a stream of its own: YARP copies into it, so
             // that bytes outside the window are dropped at full speed and only the window is throttled.
             || context.Response.Body is WindowWriteStream)
@@ -44,14 +47,29 @@ internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, B
         }
 
         transform.SuppressResponseBody = true;
-        copy.Result = await copy.CopyAsync(context, response);
+        var result = await copy.CopyAsync(context, response);
+        copy.Result = result;
+        if (result.IsSuccess)
+        {
+            // What YARP does after its own copy: trailers go on where the client's protocol carries them.
+            await context.GetReverseProxyFeature().Route.Transformer.TransformResponseTrailersAsync(context, response, context.RequestAborted);
+        }
+        else if (result.Outcome is CopyOutcome.SourceFailed or CopyOutcome.SourceStalled)
+        {
+            context.Features.Set<IForwarderErrorFeature>(new OriginBodyError(result.Error));
+        }
     }
 
-    /// <summary>1xx (an upgrade is YARP's to carry on), 204 and 304 have no body, nor has an answer to HEAD.</summary>
-    private static bool HasBody(HttpRequest request, HttpResponseMessage response) =>
+    /// <summary>
+    /// 1xx, 204 and 304 have no body, nor has an answer to HEAD. Upgrades are YARP's to carry on: a WebSocket request
+    /// YARP sends as an HTTP/2 extended CONNECT is answered 200, and YARP turns that into the client's 101.
+    /// </summary>
+    private static bool HasBody(HttpContext context, HttpResponseMessage response) =>
         (int)response.StatusCode is >= 200 and not StatusCodes.Status204NoContent and not StatusCodes.Status304NotModified
-        && !HttpMethods.IsHead(request.Method)
-        && !HttpMethods.IsConnect(request.Method);
+        && !HttpMethods.IsHead(context.Request.Method)
+        && !HttpMethods.IsConnect(context.Request.Method)
+        && response.RequestMessage?.Method != HttpMethod.Connect
+        && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true;
 
     private async Task<CopyResult> CopyAsync(HttpContext context, HttpResponseMessage response)
     {
@@ -64,7 +82,13 @@ internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, B
         try
         {
             await using var source = await response.Content.ReadAsStreamAsync(aborted);
-            return await StreamCopier.CopyAsync(source, destination.Writer, options, aborted);
+            // Straight into Kestrel's pipe when nothing stands between: the access log's counter passes pipe writes
+            // through. Response compression does stand between when the client sent Accept-Encoding: its pipe is an
+            // adapter with a buffer of its own over its stream, so the chunks go to that stream instead, through the
+            // copy's one buffer, as YARP's copy went (one chunk, not two, held per stream).
+            return destination is CountingResponseBody
+                ? await StreamCopier.CopyAsync(source, destination.Writer, options, aborted)
+                : await StreamCopier.CopyAsync(source, destination.Stream, options, aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

@@ -34,6 +34,20 @@ public sealed class OriginRouteTests : IAsyncLifetime
         Assert.Equal(expected, await TestData.Sha256Async(await response.Content.ReadAsStreamAsync()));
     }
 
+    [Theory]
+    [InlineData("media.bin", 3 * TestData.MiB)] // not compressed, but response compression stands in the way
+    [InlineData("notes.txt", 200_000)]          // compressed on the way
+    public async Task Origin_bodies_arrive_whole_at_a_client_that_accepts_compression(string name, int size)
+    {
+        var expected = TestData.CreateFile(Path.Combine(_nginx.WebRoot, name), size, seed: size + 5);
+        using var decoding = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All });
+
+        using var response = await decoding.GetAsync(new Uri(_gateway.Address, $"/web/{name}"), HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, await TestData.Sha256Async(await response.Content.ReadAsStreamAsync()));
+    }
+
     [Fact]
     public async Task Head_and_validators_come_from_the_origin()
     {
