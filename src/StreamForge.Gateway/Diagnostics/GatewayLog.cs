@@ -9,6 +9,10 @@ internal static partial class GatewayLog
     [LoggerMessage(2, LogLevel.Warning, "Stream on route {RouteId} for {Key} ended after {Bytes} bytes: {Outcome}")]
     public static partial void StreamEndedEarly(ILogger logger, string routeId, string key, long bytes, string outcome, Exception? error);
 
+    /// <summary>The client closed or reset its connection mid-body: what a player does on every seek, so not a warning.</summary>
+    [LoggerMessage(28, LogLevel.Information, "Client left the stream on route {RouteId} for {Key} after {Bytes} bytes: {Outcome}")]
+    public static partial void ClientLeftStream(ILogger logger, string routeId, string key, long bytes, string outcome, Exception? error);
+
     [LoggerMessage(3, LogLevel.Warning, "Storage call on route {RouteId} for {Key} failed: {Kind}")]
     public static partial void StorageFailed(ILogger logger, string routeId, string key, string kind, Exception error);
 

@@ -23,7 +23,14 @@ internal sealed class CopyOutcomeResponder(GatewayMetrics metrics, ILogger<CopyO
         var reason = result.Outcome.ToString().ToLowerInvariant();
         metrics.StreamAborted(routeId, reason);
         context.Features.Get<AccessLogRecord>()?.ErrorCode ??= reason;
-        GatewayLog.StreamEndedEarly(logger, routeId, target, result.BytesCopied, reason, result.Error);
+        if (result.Outcome is CopyOutcome.Canceled or CopyOutcome.DestinationFailed)
+        {
+            GatewayLog.ClientLeftStream(logger, routeId, target, result.BytesCopied, reason, result.Error);
+        }
+        else
+        {
+            GatewayLog.StreamEndedEarly(logger, routeId, target, result.BytesCopied, reason, result.Error);
+        }
 
         if (result.Outcome == CopyOutcome.SourceFailed && !context.Response.HasStarted)
         {
