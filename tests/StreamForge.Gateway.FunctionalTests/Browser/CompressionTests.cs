@@ -69,6 +69,20 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Equal(new FileInfo(_folder.Combine(Path.GetFileName(path))).Length, response.Content.Headers.ContentLength);
     }
 
+    [Theory]
+    [InlineData("identity;q=1, *;q=0")]  // what browsers' media elements send
+    [InlineData("identity")]
+    [InlineData("gzip;q=0, br;q=0")]
+    public async Task A_request_that_accepts_only_identity_is_answered_as_one_without_the_header(string acceptEncoding)
+    {
+        using var response = await GetAsync("/files/index.m3u8", acceptEncoding);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.DoesNotContain("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal(_manifest, await response.Content.ReadAsStringAsync());
+    }
+
     public async Task DisposeAsync()
     {
         _raw.Dispose();

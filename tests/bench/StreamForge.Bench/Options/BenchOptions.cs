@@ -20,7 +20,7 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<int> Streams { get; init; } = [1, 8];
 
-    public int DownloadRounds { get; init; } = 3;
+    public int DownloadRounds { get; init; } = 5;
 
     public IReadOnlyList<long> SmallSizes { get; init; } = [1 * KiB, 100 * KiB];
 
