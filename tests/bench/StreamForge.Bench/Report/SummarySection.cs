@@ -39,7 +39,7 @@ internal static class SummarySection
                 .. gateways.Select(g =>
                 {
                     var p99 = data.Small(g.Key, size).P99;
-                    return Cell(double.IsFinite(p99 - direct.P99) ? $"{p99 - direct.P99:+0.00;-0.00} ms" : Format.Missing, Targets.AtMost(p99, direct.P99 + Targets.SmallP99OverDirectMs));
+                    return Cell(double.IsFinite(p99 - direct.P99) ? $"{p99 - direct.P99:+0.00;-0.00;+0.00} ms" : Format.Missing, Targets.AtMost(p99, direct.P99 + Targets.SmallP99OverDirectMs));
                 })]);
         }
 
@@ -60,7 +60,7 @@ internal static class SummarySection
                     var small = data.Memory(g.Key, sizes[0]);
                     var large = data.Memory(g.Key, sizes[^1]);
                     var growth = small is { Error: null } && large is { Error: null } && small.PeakRss > 0
-                        ? $"{(double)large.PeakRss / small.PeakRss - 1:+0%;-0%}"
+                        ? $"{(double)large.PeakRss / small.PeakRss - 1:+0%;-0%;+0%}"
                         : Format.Missing;
                     return Cell(growth, MemorySection.Flat(small, large));
                 })]);
