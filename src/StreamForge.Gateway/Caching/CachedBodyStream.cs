@@ -88,7 +88,7 @@ internal sealed class CachedBodyStream(
     private async Task OpenPieceAsync(CancellationToken cancellationToken)
     {
         var index = _position / version.SliceSize;
-        var slice = EdgeCache.SliceSpan(version, index);
+        var slice = version.SliceSpan(index);
         _pieceLast = Math.Min(span.Last, slice.Last);
         var offset = _position - slice.First;
         var count = _pieceLast - _position + 1;

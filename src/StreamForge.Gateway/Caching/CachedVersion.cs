@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Caching;
@@ -16,9 +17,21 @@ namespace StreamForge.Gateway.Caching;
 internal sealed record CachedVersion(
     CacheKey Key, string ETag, DateTimeOffset LastModified, long Length, string? ContentType, long SliceSize, Freshness Freshness, StoredHeaders? Headers = null, bool WholeBodyOnly = false)
 {
+    /// <summary>
+    /// Made once, from the validator, when the version is constructed. A copy made with <c>with</c> keeps it, so a
+    /// different ETag, Last-Modified or length needs a new instance, never a <c>with</c> copy (the cache's copies only
+    /// refresh freshness and headers).
+    /// </summary>
     public string Tag { get; } = VersionTag(ETag, LastModified, Length);
 
     public ObjectInfo Info => new(Length, ETag, LastModified, ContentType, Headers?.Fields);
+
+    /// <summary>The bytes slice <paramref name="index"/> covers.</summary>
+    public ByteSpan SliceSpan(long index)
+    {
+        var first = index * SliceSize;
+        return new ByteSpan(first, Math.Min(Length, first + SliceSize) - 1);
+    }
 
     /// <summary>Whether <paramref name="other"/> is the same representation (the validator did not change).</summary>
     public bool SameVersionAs(CachedVersion other) => Tag == other.Tag;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
@@ -7,19 +6,16 @@ using StreamForge.Gateway.Storage;
 namespace StreamForge.Gateway.Caching;
 
 /// <summary>
-/// The gateway's disk cache of object versions cut into aligned slices. Layout under the cache directory:
-/// <c>ab/abcdef…/meta.json</c> (the version: validator, length, freshness, headers) and <c>ab/abcdef…/&lt;tag&gt;.&lt;n&gt;</c>
-/// (slice n of the version with that tag). The index is rebuilt from the directory at start, so a restart keeps
-/// the cache; temp files of fills a crash interrupted are deleted then. Disk trouble never fails a response:
+/// The gateway's disk cache of object versions cut into aligned slices (files: <see cref="CacheDirectory"/>). The
+/// index is rebuilt from the directory at start, so a restart keeps the cache; temp files of fills a crash
+/// interrupted are deleted then. Disk trouble never fails a response:
 /// the cache stops storing for a while and readers go upstream.
 /// </summary>
 internal sealed class EdgeCache : IDisposable
 {
-    private const string MetaFile = "meta.json";
     private static readonly TimeSpan PauseAfterDiskError = TimeSpan.FromSeconds(30);
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly string _root;
+    private readonly CacheDirectory _directory;
     private readonly SliceIndex _index;
     private readonly CacheMetrics _metrics;
     private readonly ILogger<EdgeCache> _logger;
@@ -29,14 +25,14 @@ internal sealed class EdgeCache : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _lookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string Key), IReadOnlyList<string>> _vary = new();
     private readonly ConcurrentDictionary<(string Namespace, string Key), DateTimeOffset> _uncacheable = new();
-    private readonly ConcurrentDictionary<string, int> _bodyReaders = new(StringComparer.Ordinal);
+    private readonly VersionReaders _readers = new();
     private readonly Lock _fillsGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _pausedUntilTicks;
 
     public EdgeCache(CacheSettings settings, CacheMetrics metrics, ILogger<EdgeCache> logger, TimeProvider time)
     {
-        _root = settings.Directory;
+        _directory = new CacheDirectory(settings.Directory);
         _metrics = metrics;
         _logger = logger;
         _time = time;
@@ -116,11 +112,7 @@ internal sealed class EdgeCache : IDisposable
 
         try
         {
-            var directory = EntryDirectory(id);
-            Directory.CreateDirectory(directory);
-            var temp = Path.Combine(directory, $"{MetaFile}.{Guid.NewGuid():N}.tmp");
-            File.WriteAllText(temp, JsonSerializer.Serialize(version, Json));
-            File.Move(temp, Path.Combine(directory, MetaFile), overwrite: true);
+            _directory.WriteVersion(version);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -137,14 +129,7 @@ internal sealed class EdgeCache : IDisposable
         }
 
         DropSlices(key.Id, keepTag: null);
-        try
-        {
-            Directory.Delete(EntryDirectory(key.Id), recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A file a reader still holds open is unlinked anyway on Linux; leftovers go at the next start.
-        }
+        _directory.DeleteEntry(key.Id);
 
         return true;
     }
@@ -179,7 +164,7 @@ internal sealed class EdgeCache : IDisposable
 
     public SliceState Probe(CachedVersion version, long index)
     {
-        var path = SlicePath(version, index);
+        var path = _directory.SlicePath(version, index);
         return _index.Contains(path) ? SliceState.OnDisk : _fills.ContainsKey(path) ? SliceState.Filling : SliceState.Missing;
     }
 
@@ -189,7 +174,7 @@ internal sealed class EdgeCache : IDisposable
     /// </summary>
     public SliceOpening OpenSlice(CachedVersion version, long index, UpstreamRead upstream, FillOptions options)
     {
-        var path = SlicePath(version, index);
+        var path = _directory.SlicePath(version, index);
         while (true)
         {
             if (OpenStored(path) is { } stored)
@@ -220,7 +205,7 @@ internal sealed class EdgeCache : IDisposable
                 try
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    fill = new SliceFill(path, SliceSpan(version, index));
+                    fill = new SliceFill(path, version.SliceSpan(index));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -255,44 +240,8 @@ internal sealed class EdgeCache : IDisposable
         }
     }
 
-    /// <summary>
-    /// Counts a response reading <paramref name="version"/>'s body until disposed. A chained fill (an origin that
-    /// ignores ranges) goes on into the next slice only while someone reads the version, wherever they are in it.
-    /// </summary>
-    public IDisposable BeginRead(CachedVersion version)
-    {
-        var id = ReaderId(version);
-        _bodyReaders.AddOrUpdate(id, 1, (_, count) => count + 1);
-        return new BodyRead(this, id);
-    }
-
-    private static string ReaderId(CachedVersion version) => version.Key.Id + "." + version.Tag;
-
-    private bool IsBeingRead(CachedVersion version) => _bodyReaders.TryGetValue(ReaderId(version), out var count) && count > 0;
-
-    private sealed class BodyRead(EdgeCache cache, string id) : IDisposable
-    {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                var left = cache._bodyReaders.AddOrUpdate(id, 0, (_, count) => count - 1);
-                if (left <= 0)
-                {
-                    cache._bodyReaders.TryRemove(new KeyValuePair<string, int>(id, 0));
-                }
-            }
-        }
-    }
-
-    /// <summary>The bytes slice <paramref name="index"/> covers.</summary>
-    public static ByteSpan SliceSpan(CachedVersion version, long index)
-    {
-        var first = index * version.SliceSize;
-        return new ByteSpan(first, Math.Min(version.Length, first + version.SliceSize) - 1);
-    }
+    /// <summary>Counts a response reading <paramref name="version"/>'s body until disposed (see <see cref="VersionReaders"/>).</summary>
+    public IDisposable BeginRead(CachedVersion version) => _readers.Begin(version);
 
     public void Dispose()
     {
@@ -328,7 +277,7 @@ internal sealed class EdgeCache : IDisposable
                     return;
                 }
 
-                if (!committed || !IsBeingRead(version))
+                if (!committed || !_readers.AnyOf(version))
                 {
                     next.Fill.Abandon();
                     Finished(next.Fill, next.Path, version, committed: false);
@@ -370,7 +319,7 @@ internal sealed class EdgeCache : IDisposable
     private bool TryChain(CachedVersion version, long index, out SliceFill next, out string path)
     {
         next = null!;
-        path = SlicePath(version, index);
+        path = _directory.SlicePath(version, index);
         if (index * version.SliceSize >= version.Length)
         {
             return false;
@@ -385,7 +334,7 @@ internal sealed class EdgeCache : IDisposable
 
             try
             {
-                next = new SliceFill(path, SliceSpan(version, index));
+                next = new SliceFill(path, version.SliceSpan(index));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -405,52 +354,36 @@ internal sealed class EdgeCache : IDisposable
     {
         Interlocked.Exchange(ref _pausedUntilTicks, (_time.GetUtcNow() + PauseAfterDiskError).UtcTicks);
         _metrics.DiskError();
-        CacheLog.DiskFailed(_logger, _root, PauseAfterDiskError.TotalSeconds, ex);
+        CacheLog.DiskFailed(_logger, _directory.Root, PauseAfterDiskError.TotalSeconds, ex);
     }
 
     private void Evicted(string path, long length)
     {
         _metrics.Evicted(length);
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Gone already, or removed at the next start.
-        }
+        CacheDirectory.TryDelete(path);
     }
 
     private void DropSlices(string id, string? keepTag)
     {
-        var directory = EntryDirectory(id);
-        if (!Directory.Exists(directory))
+        foreach (var file in _directory.SlicesOtherThan(id, keepTag))
         {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(directory))
-        {
-            var name = Path.GetFileName(file);
-            if (name.StartsWith(MetaFile, StringComparison.Ordinal) || (keepTag is not null && name.StartsWith(keepTag + ".", StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            if (!name.EndsWith(".tmp", StringComparison.Ordinal))
-            {
-                _index.Remove(file);
-                TryDelete(file);
-            }
+            _index.Remove(file);
+            CacheDirectory.TryDelete(file);
         }
     }
 
-    /// <summary>Rebuilds the index from the directory: versions from meta.json, slices whose tag and length are right; the rest is deleted.</summary>
+    /// <summary>Rebuilds the index from the directory (<see cref="CacheDirectory.Scan"/>).</summary>
     private void Load()
     {
+        IReadOnlyList<(string Path, long Length)> slices;
         try
         {
-            Directory.CreateDirectory(_root);
+            (var versions, slices) = _directory.Scan();
+            foreach (var version in versions)
+            {
+                _versions[version.Key.Id] = version;
+                RememberVary(version);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -458,45 +391,12 @@ internal sealed class EdgeCache : IDisposable
             return;
         }
 
-        var slices = new List<(string Path, long Length, DateTime Written)>();
-        foreach (var directory in Directory.EnumerateDirectories(_root).SelectMany(Directory.EnumerateDirectories))
-        {
-            var version = ReadVersion(Path.Combine(directory, MetaFile));
-            if (version is null || version.Key.Id != Path.GetFileName(directory))
-            {
-                TryDeleteDirectory(directory);
-                continue;
-            }
-
-            _versions[version.Key.Id] = version;
-            RememberVary(version);
-            foreach (var file in Directory.EnumerateFiles(directory))
-            {
-                var name = Path.GetFileName(file);
-                if (name == MetaFile)
-                {
-                    continue;
-                }
-
-                var info = new FileInfo(file);
-                if (IsSliceOf(version, name, info.Length))
-                {
-                    slices.Add((file, info.Length, info.LastWriteTimeUtc));
-                }
-                else
-                {
-                    TryDelete(file); // A fill's temp file left by a crash, or a slice of another version.
-                }
-            }
-        }
-
-        // Oldest first, so that eviction after a restart still starts with what was written longest ago.
-        foreach (var (path, length, _) in slices.OrderBy(s => s.Written))
+        foreach (var (path, length) in slices)
         {
             _index.Add(path, length);
         }
 
-        CacheLog.Loaded(_logger, _root, _versions.Count, slices.Count, _index.Bytes);
+        CacheLog.Loaded(_logger, _directory.Root, _versions.Count, slices.Count, _index.Bytes);
     }
 
     private void RememberVary(CachedVersion version)
@@ -506,53 +406,6 @@ internal sealed class EdgeCache : IDisposable
         if (names is { Count: > 0 })
         {
             _vary[(version.Key.Namespace, version.Key.Key)] = names;
-        }
-    }
-
-    private static bool IsSliceOf(CachedVersion version, string name, long length)
-    {
-        var dot = name.IndexOf('.', StringComparison.Ordinal);
-        return dot > 0 && name[..dot] == version.Tag && long.TryParse(name[(dot + 1)..], out var index) && index >= 0
-            && index * version.SliceSize < version.Length && SliceSpan(version, index).Length == length;
-    }
-
-    private static CachedVersion? ReadVersion(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? JsonSerializer.Deserialize<CachedVersion>(File.ReadAllText(path), Json) : null;
-        }
-        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return null;
-        }
-    }
-
-    private string EntryDirectory(string id) => Path.Combine(_root, id[..2], id);
-
-    private string SlicePath(CachedVersion version, long index) => Path.Combine(EntryDirectory(version.Key.Id), $"{version.Tag}.{index}");
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Retried at the next start.
-        }
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Retried at the next start.
         }
     }
 }
