@@ -61,6 +61,14 @@ internal sealed class MediaTypes
     /// <summary>The built-in map alone (declared after <see cref="BuiltIn"/>: static initialisers run in order).</summary>
     public static MediaTypes Default { get; } = new(new Dictionary<string, string>());
 
+    /// <summary>The type of <paramref name="path"/>'s extension, when the map has one.</summary>
+    public bool TryGetByExtension(string path, out string type)
+    {
+        var found = _byExtension.TryGetContentType(path, out var mapped);
+        type = mapped ?? Fallback;
+        return found;
+    }
+
     /// <summary>The stored type when it says something, else the extension's type, else <c>application/octet-stream</c>.</summary>
     public string For(string key, string? stored)
     {

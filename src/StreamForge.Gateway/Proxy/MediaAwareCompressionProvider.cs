@@ -14,20 +14,31 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     : IResponseCompressionProvider
 {
     private readonly ResponseCompressionProvider _inner = new(services, options);
+    private readonly HashSet<string> _compressible = new(options.Value.MimeTypes ?? [], StringComparer.OrdinalIgnoreCase);
 
     public ICompressionProvider? GetCompressionProvider(HttpContext context) => _inner.GetCompressionProvider(context);
 
     /// <summary>
-    /// Whether the request accepts a coding the gateway can produce. The framework's own check is only "an
-    /// Accept-Encoding header is present", so it also wraps the response of a request that accepts nothing but
-    /// identity, as browsers' media elements send on every range request (<c>identity;q=1, *;q=0</c>). The wrapper can
-    /// never compress such a response, yet every body byte then takes a second copy through its pipe adapter and one
-    /// more chunk of memory. Such a request is answered as one without the header is, by the framework too: no wrapper
-    /// and no <c>Vary</c> (RFC 9110 section 12.5.3: the client accepts only the identity coding). With compression
-    /// turned off, no request gets the wrapper.
+    /// Whether the response gets the compression wrapper. The framework's own check is only "an Accept-Encoding header
+    /// is present", and the wrapper, once in place, costs every body byte a second copy through its pipe adapter and
+    /// one more chunk of memory, even for a body it then leaves alone. So it is kept off what will never be compressed:
+    /// requests that accept no coding the gateway produces (browsers' media elements send <c>identity;q=1, *;q=0</c>
+    /// on every range request), range requests (a ranged answer is never compressed), and paths whose extension names
+    /// a type outside the compressible list (the segments hls.js and dash.js fetch with <c>gzip, deflate, br</c>).
+    /// Such a response goes out as to a client without the header, by the framework too: no <c>Vary</c>, which costs
+    /// nothing here (a cache that keeps the uncompressed answer for everyone serves a body every client accepts).
+    /// With compression turned off, no response gets the wrapper.
     /// </summary>
     public bool CheckRequestAcceptsCompression(HttpContext context) =>
-        settings.Compression.Enabled && _inner.CheckRequestAcceptsCompression(context) && _inner.GetCompressionProvider(context) is not null;
+        settings.Compression.Enabled
+        && context.Request.Headers.Range.Count == 0
+        && !NamesIncompressibleType(context.Request.Path)
+        && _inner.CheckRequestAcceptsCompression(context)
+        && _inner.GetCompressionProvider(context) is not null;
+
+    /// <summary>A path such as <c>/media/seg-1.m4s</c>: its stored or origin type is media too, whatever its key.</summary>
+    private bool NamesIncompressibleType(PathString path) =>
+        path.HasValue && settings.MediaTypes.TryGetByExtension(path.Value!, out var type) && !_compressible.Contains(type);
 
     public bool ShouldCompressResponse(HttpContext context)
     {

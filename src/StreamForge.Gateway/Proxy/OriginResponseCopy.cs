@@ -83,11 +83,11 @@ internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, B
         {
             await using var source = await response.Content.ReadAsStreamAsync(aborted);
             // Straight into Kestrel's pipe when nothing stands between: the access log's counter passes pipe writes
-            // through. Response compression stands between when the client accepts brotli or gzip (even for media it
-            // will not compress; MediaAwareCompressionProvider keeps it off identity-only requests), and nothing
-            // reaches Kestrel's pipe without a copy then: its pipe is an adapter that fills a buffer of its own and
-            // writes it to its stream. The chunks go to that stream through the copy's one pooled buffer instead, as
-            // YARP's copy went: one buffer rented per stream, not one per flush.
+            // through. Response compression stands between when the client accepts brotli or gzip for a path without a
+            // media extension (MediaAwareCompressionProvider keeps it off the rest), even when it will not compress,
+            // and nothing reaches Kestrel's pipe without a copy then: its pipe is an adapter that fills a buffer of its
+            // own and writes it to its stream. The chunks go to that stream through the copy's one pooled buffer
+            // instead, as YARP's copy went: one buffer rented per stream, not one per flush.
             return destination is CountingResponseBody
                 ? await StreamCopier.CopyAsync(source, destination.Writer, options, aborted)
                 : await StreamCopier.CopyAsync(source, destination.Stream, options, aborted);
