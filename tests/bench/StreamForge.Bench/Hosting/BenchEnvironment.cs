@@ -44,6 +44,14 @@ internal sealed class BenchEnvironment : IDisposable
 
     public IReadOnlyList<UploadTarget> UploadTargets => _uploadTargets;
 
+    /// <summary>
+    /// The processes of every contender and of the servers behind them: what must be idle before a measurement
+    /// starts, so that one contender's leftover work (a .NET server's background compilation after its turn,
+    /// s3rver's garbage collection) is not charged to the next one on the shared 2 cores.
+    /// </summary>
+    public IReadOnlyCollection<int> ServerProcessIds() =>
+        _contenders.SelectMany(c => c.ProcessIds()).ToHashSet();
+
     public static async Task<BenchEnvironment> StartAsync(BenchOptions options, string rawDir)
     {
         var paths = new BenchPaths(options.RepoRoot);

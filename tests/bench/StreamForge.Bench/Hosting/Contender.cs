@@ -9,4 +9,7 @@ internal sealed record Contender(string Key, string Name, Uri BaseUri, ManagedSe
     public ChildProcess Process => Server.Process;
 
     public Uri UriFor(string objectName) => new(BaseUri, objectName);
+
+    /// <summary>Its own processes and those of the server behind it.</summary>
+    public IEnumerable<int> ProcessIds() => Process.Tree().Concat(Upstream?.Invoke().Tree() ?? []);
 }

@@ -95,6 +95,7 @@ internal sealed class CacheBench(BenchEnvironment env, BenchResults results, str
         {
             foreach (var streams in options.Streams)
             {
+                await ProcessCpu.WaitForQuietAsync(ProcessIds(contenders), ProcessCpu.LeftoverLimit, cancellationToken);
                 var sample = await MeasureHitsAsync(contender, streams, round, cancellationToken);
                 results.Cache.Downloads.Add(sample);
                 Live.Print("cache-hit", $"round {round + 1}/{options.DownloadRounds} {contender.Contender.Name,-24} {streams} stream(s): " +
@@ -156,6 +157,7 @@ internal sealed class CacheBench(BenchEnvironment env, BenchResults results, str
         {
             foreach (var size in options.SmallSizes)
             {
+                await ProcessCpu.WaitForQuietAsync(ProcessIds(contenders), ProcessCpu.LeftoverLimit, cancellationToken);
                 var name = TestData.SmallName(size);
                 var mark = contender.Log?.Mark();
                 var status = warmStatus.GetValueOrDefault((contender.Contender.Key, size));
@@ -286,4 +288,8 @@ internal sealed class CacheBench(BenchEnvironment env, BenchResults results, str
 
     private Task<string> RunWrkAsync(CacheRigContender contender, long size, TimeSpan duration, CancellationToken cancellationToken) =>
         WrkRunner.RunAsync(contender.Contender.UriFor(TestData.SmallName(size)), env.Options.WrkThreads, env.Options.WrkConnections, duration, cancellationToken);
+
+    /// <summary>What must be idle before a measurement starts (see <see cref="BenchEnvironment.ServerProcessIds"/>).</summary>
+    private static HashSet<int> ProcessIds(IEnumerable<CacheRigContender> contenders) =>
+        contenders.SelectMany(c => c.Contender.ProcessIds()).ToHashSet();
 }

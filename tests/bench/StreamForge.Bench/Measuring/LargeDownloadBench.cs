@@ -17,13 +17,16 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
         foreach (var contender in env.Contenders)
         {
             var warmup = await MeasureAsync(contender, streams: 1, round: -1, cancellationToken);
-            Live.Print("download", $"warm-up {contender.Name,-32}: " + (warmup.Error ?? $"{warmup.GigabytesPerSecond:0.000} GB/s (not counted)"));
+            var waited = await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.CompilationLimit, cancellationToken);
+            Live.Print("download", $"warm-up {contender.Name,-32}: " + (warmup.Error ?? $"{warmup.GigabytesPerSecond:0.000} GB/s (not counted)") +
+                $", then {waited.TotalSeconds:0.0} s until the servers were idle");
         }
 
         foreach (var (round, contender) in RoundRobin.Schedule(env.Contenders, options.DownloadRounds))
         {
             foreach (var streams in options.Streams)
             {
+                await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.LeftoverLimit, cancellationToken);
                 var sample = await MeasureAsync(contender, streams, round, cancellationToken);
                 results.Downloads.Add(sample);
                 Live.Print("download", $"round {round + 1}/{options.DownloadRounds} {contender.Name,-32} {streams} stream(s): " +

@@ -33,11 +33,18 @@ internal sealed class SeekBench(BenchEnvironment env, BenchResults results)
                 {
                     await SeekAsync(states[contender.Key], warmup.NextInt64(0, env.Data.LargeSize - options.SeekSize), cancellationToken, record: false);
                 }
+
+                // The ranges above leave a .NET contender compiling its range path in the background for seconds
+                // (the S3 route: about 5 CPU s of AWSSDK code); measured batches of other contenders would
+                // otherwise share the cores with it.
+                var waited = await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.CompilationLimit, cancellationToken);
+                Live.Print("seeks", $"warm-up {contender.Name,-32}: {options.SeekWarmup} ranges, then {waited.TotalSeconds:0.0} s until the servers were idle");
             }
 
             foreach (var (round, contender) in RoundRobin.Schedule(env.Contenders, options.SeekRounds))
             {
                 var state = states[contender.Key];
+                await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.LeftoverLimit, cancellationToken);
                 foreach (var offset in offsets.Skip(round * batch).Take(batch))
                 {
                     if (state.Unsupported is not null || state.Error is not null)

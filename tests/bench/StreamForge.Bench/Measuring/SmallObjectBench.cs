@@ -30,6 +30,7 @@ internal sealed class SmallObjectBench(BenchEnvironment env, BenchResults result
             foreach (var size in options.SmallSizes)
             {
                 SmallObjectSample sample;
+                await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.LeftoverLimit, cancellationToken);
                 try
                 {
                     var output = await RunWrkAsync(contender, size, options.WrkDuration, cancellationToken);

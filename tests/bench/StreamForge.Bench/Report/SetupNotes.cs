@@ -1,4 +1,5 @@
 using StreamForge.Bench.Hosting;
+using StreamForge.Bench.Measuring;
 using StreamForge.Bench.Options;
 
 namespace StreamForge.Bench.Report;
@@ -22,6 +23,10 @@ internal static class SetupNotes
     private static IReadOnlyList<string> Common(BenchEnvironment env) =>
     [
         "Everything on 127.0.0.1, started by the bench; contenders measured one at a time, alternating round-robin (each round starts one contender further along).",
+        "Each measurement of (a), (b), (d) and (g) starts once every contender and the servers behind them are idle (under 5 % of a core over 250 ms; " +
+            $"at most {ProcessCpu.LeftoverLimit.TotalSeconds:0} s, and {ProcessCpu.CompilationLimit.TotalSeconds:0} s after a contender's warm-up): a .NET contender keeps " +
+            "compiling its hot path in the background for seconds after its turn, and that work would otherwise share the 2 cores with the next contender's measurement " +
+            "(it set the S3 route's seek tail in earlier runs).",
         "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request (uploads: four 16 MiB PUTs and one " +
             "unmeasured PUT of the measured size, then up to 5 s for the receiver's background compilation to finish, so that the measured " +
             "upload does not run on freshly jitted code or share the cores with the JIT): a .NET server keeps " +
