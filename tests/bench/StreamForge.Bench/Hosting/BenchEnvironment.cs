@@ -223,7 +223,7 @@ internal sealed class BenchEnvironment : IDisposable
             .Cluster("bucket", $"s3://{S3Server.Bucket}/"));
         _owned.Add(process);
         Add(ContenderKeys.GatewayS3, "gateway: S3", uri, process, () => s3.Process);
-        _uploadTargets.Add(new UploadTarget(ContenderKeys.GatewayS3, "gateway: S3", uri, process, s3.LengthAsync, s3.DeleteAsync));
+        _uploadTargets.Add(new UploadTarget(ContenderKeys.GatewayS3, "gateway: S3", uri, process, s3.LengthAsync, s3.DeleteAsync, () => s3.Process));
 
         // The same objects read and written straight from s3rver: what the S3 route's ratios are taken against.
         var direct = ManagedServer.Shared(s3.Process);

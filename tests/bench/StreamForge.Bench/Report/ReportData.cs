@@ -51,6 +51,13 @@ internal sealed class ReportData(BenchResults results, IReadOnlyList<(string Key
             samples.FirstOrDefault(s => s.Error is not null)?.Error);
     }
 
+    /// <summary>Median CPU s/GB of the receiving process and of the server behind it (NaN when none).</summary>
+    public (double Cpu, double UpstreamCpu) UploadCpu(string target, int streams)
+    {
+        var samples = Results.Uploads.Where(u => u.Target == target && u.Streams == streams && u.Error is null).ToArray();
+        return (Stats.Median(samples.Select(s => s.CpuPerGigabyte)), Stats.Median(samples.Select(s => s.UpstreamCpuPerGigabyte)));
+    }
+
     public IEnumerable<int> CacheStreams => Results.Cache.Downloads.Select(d => d.Streams).Distinct().Order();
 
     public IEnumerable<long> CacheSmallSizes => Results.Cache.SmallObjects.Select(s => s.Size).Distinct().Order();

@@ -16,14 +16,18 @@ internal static class UploadSection
             "JavaScript thread, an MD5 and a CRC32 of every byte): the gateway sends each body as one PutObject over a presigned URL, unsigned and " +
             "unframed like the direct PUT, and checks the CRC32 the server reports.").AppendLine();
         md.AppendLine("![uploads](uploads.png)").AppendLine();
-        var table = new MarkdownTable("target", "uploads", "GB/s", "x bare Kestrel", "peak RSS MB");
+        md.AppendLine("**CPU s/GB**: CPU time (user + system) of the receiving process per GB stored; **upstream CPU s/GB**: the same for " +
+            "s3rver behind the gateway's S3 route (for the direct PUT, s3rver is the receiving process).").AppendLine();
+        var table = new MarkdownTable("target", "uploads", "GB/s", "x bare Kestrel", "CPU s/GB", "upstream CPU s/GB", "peak RSS MB");
         foreach (var streams in data.UploadStreams)
         {
             var reference = data.Upload(ContenderKeys.BareUpload, streams).GBps;
             foreach (var (key, name) in data.UploadTargets)
             {
                 var (gbps, peak, error) = data.Upload(key, streams);
-                table.Row(name, streams.ToString(), error ?? Format.Number(gbps, "0.000"), Format.Ratio(gbps, reference), Format.Megabytes(peak));
+                var (cpu, upstreamCpu) = data.UploadCpu(key, streams);
+                table.Row(name, streams.ToString(), error ?? Format.Number(gbps, "0.000"), Format.Ratio(gbps, reference),
+                    Format.Number(cpu, "0.00"), Format.Number(upstreamCpu, "0.00"), Format.Megabytes(peak));
             }
         }
 
