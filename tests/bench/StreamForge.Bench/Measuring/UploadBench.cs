@@ -16,8 +16,12 @@ internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
     private const int WarmUpPuts = 4;
     private const long WarmUpSize = 16L << 20;
 
-    /// <summary>Unmeasured uploads of the measured size after the small ones (see <see cref="MeasureAsync"/>).</summary>
-    private const int WarmUpFullPuts = 3;
+    /// <summary>Unmeasured uploads of the measured size after the small ones, at least and at most (see <see cref="MeasureAsync"/>).</summary>
+    private const int MinWarmUpFullPuts = 3;
+    private const int MaxWarmUpFullPuts = 10;
+
+    /// <summary>Warm: an upload cost the receiver no less CPU than this share of the one before.</summary>
+    private const double SteadyCpuShare = 0.85;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -62,20 +66,14 @@ internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
             // against 0.56-0.66 s per 256 MiB, 29 % of it in the JIT). So one unmeasured upload of the measured size
             // follows, and the measurement waits until the receiver's background compilation is done. Every target
             // gets the same; the S3 server is never restarted, so it is warm. One upload of the measured size was
-            // not enough either: by hand (256 MiB, S3 route) the gateway spent 3.2, 1.7, 1.6, then 0.8-1.3 CPU s/GB
-            // on the uploads of a fresh process, so three follow the small ones.
-            for (var i = 0; i < WarmUpPuts; i++)
-            {
-                await PutAsync(client, new Uri(target.BaseUri, "warm-up.bin"), Math.Min(WarmUpSize, size), pattern, cancellationToken);
-            }
-
-            for (var i = 0; i < WarmUpFullPuts; i++)
-            {
-                await PutAsync(client, new Uri(target.BaseUri, "warm-up.bin"), size, pattern, cancellationToken);
-                await target.Delete("warm-up.bin");
-            }
-
-            await ProcessCpu.WaitForQuietAsync(ServerProcessIds(), ProcessCpu.CompilationLimit, cancellationToken);
+            // not enough either: by hand (256 MiB, S3 route) the gateway spent 3.2, 1.7, 1.6, 1.0, 1.2, 1.0, 0.9,
+            // 0.75 CPU s/GB on the first uploads of a fresh process, each taking its per-request code (presigning, the
+            // SDK's pipeline) one step further through tiered compilation, while s3rver, never restarted, is as warm
+            // as it gets. So uploads of the measured size follow until one costs the receiver no less CPU than
+            // SteadyCpuShare of the one before (at least three, at most ten).
+            var warmUps = await WarmUpAsync(client, pattern, target, size, cancellationToken);
+            var waited = await ProcessCpu.WaitForQuietAsync(ServerProcessIds(), ProcessCpu.CompilationLimit, cancellationToken);
+            Live.Print("upload", $"warm-up {target.Name,-32}: {warmUps} uploads of the measured size, then {waited.TotalSeconds:0.0} s until the servers were idle");
         }
         catch (Exception ex) when (ex is BenchException or HttpRequestException)
         {
@@ -133,6 +131,34 @@ internal sealed class UploadBench(BenchEnvironment env, BenchResults results)
         }
 
         return new UploadSample(target.Key, streams, round, error is null ? size * streams : 0, clock.Elapsed.TotalSeconds, before, peak, error, cpu, upstreamCpu);
+    }
+
+    /// <returns>How many uploads of the measured size it took.</returns>
+    private static async Task<int> WarmUpAsync(HttpClient client, byte[] pattern, UploadTarget target, long size, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(target.BaseUri, "warm-up.bin");
+        for (var i = 0; i < WarmUpPuts; i++)
+        {
+            await PutAsync(client, uri, Math.Min(WarmUpSize, size), pattern, cancellationToken);
+        }
+
+        var pids = target.Process.Tree();
+        var previous = double.PositiveInfinity;
+        for (var i = 0; i < MaxWarmUpFullPuts; i++)
+        {
+            var before = ProcessCpu.Total(pids);
+            await PutAsync(client, uri, size, pattern, cancellationToken);
+            var spent = (ProcessCpu.Total(pids) - before).TotalSeconds;
+            await target.Delete("warm-up.bin");
+            if (i + 1 >= MinWarmUpFullPuts && spent >= previous * SteadyCpuShare)
+            {
+                return i + 1;
+            }
+
+            previous = spent;
+        }
+
+        return MaxWarmUpFullPuts;
     }
 
     private static async Task<HttpStatusCode> PutAsync(HttpClient client, Uri uri, long size, byte[] pattern, CancellationToken cancellationToken)

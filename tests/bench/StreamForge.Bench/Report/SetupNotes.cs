@@ -27,8 +27,8 @@ internal static class SetupNotes
             $"at most {ProcessCpu.LeftoverLimit.TotalSeconds:0} s, and {ProcessCpu.CompilationLimit.TotalSeconds:0} s after a contender's warm-up): a .NET contender keeps " +
             "compiling its hot path in the background for seconds after its turn, and that work would otherwise share the 2 cores with the next contender's measurement " +
             "(it set the S3 route's seek tail in earlier runs).",
-        "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request (uploads: four 16 MiB PUTs and three " +
-            $"unmeasured PUTs of the measured size, then up to {ProcessCpu.CompilationLimit.TotalSeconds:0} s for the servers' background compilation to finish, so that the measured " +
+        "Memory and upload figures are taken on a freshly restarted contender (same port), warmed up with one small request (uploads: four 16 MiB PUTs and " +
+            $"unmeasured PUTs of the measured size until one costs the receiver no less CPU than 85 % of the one before (3 to 10), then up to {ProcessCpu.CompilationLimit.TotalSeconds:0} s for the servers' background compilation to finish, so that the measured " +
             "upload does not run on freshly jitted code or share the cores with the JIT): a .NET server keeps " +
             "the heap that earlier phases grew (64 wrk connections, 8 fast streams), and that history would otherwise set its peak RSS.",
         $"Objects: the large object is pseudo-random bytes; the huge one ({ByteSizeText.Format(env.Data.HugeSize)}, slow-client test only) is a sparse file; " +
