@@ -34,9 +34,9 @@ internal sealed class SeekBench(BenchEnvironment env, BenchResults results)
                     await SeekAsync(states[contender.Key], warmup.NextInt64(0, env.Data.LargeSize - options.SeekSize), cancellationToken, record: false);
                 }
 
-                // The ranges above leave a .NET contender compiling its range path in the background for seconds
-                // (the S3 route: about 5 CPU s of AWSSDK code); measured batches of other contenders would
-                // otherwise share the cores with it.
+                // The ranges above leave a .NET contender compiling its range path in the background for a second or
+                // more (the S3 route's AWSSDK code most); measured batches of other contenders would otherwise share
+                // the cores with it.
                 var waited = await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.CompilationLimit, cancellationToken);
                 Live.Print("seeks", $"warm-up {contender.Name,-32}: {options.SeekWarmup} ranges, then {waited.TotalSeconds:0.0} s until the servers were idle");
             }
