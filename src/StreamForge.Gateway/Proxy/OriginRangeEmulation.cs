@@ -45,18 +45,22 @@ internal static class OriginRangeEmulation
             context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
             headers.ContentRange = ContentRangeFormatter.FormatUnsatisfied(length);
             context.Response.ContentLength = 0;
-            context.Response.Body = new WindowWriteStream(context.Response.Body, 0, 0);
+            context.Response.Body = new WindowWriteStream(YarpCopyTarget(context), 0, 0);
         }
         else if (decision.Kind == RangeDecisionKind.Single)
         {
             context.Response.StatusCode = StatusCodes.Status206PartialContent;
             headers.ContentRange = ContentRangeFormatter.Format(decision.Span, length);
             context.Response.ContentLength = decision.Span.Length;
-            context.Response.Body = new WindowWriteStream(context.Response.Body, decision.Span.First, decision.Span.Length);
+            context.Response.Body = new WindowWriteStream(YarpCopyTarget(context), decision.Span.First, decision.Span.Length);
         }
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>YARP copies the window: through a metered stream, so that the window is paced and counted as every body is.</summary>
+    private static Stream YarpCopyTarget(HttpContext context) =>
+        context.Features.Get<OriginResponseCopy>() is { } copy ? copy.MeteredBody(context) : context.Response.Body;
 
     /// <summary>
     /// RFC 9110 section 13.1.5, against the origin's own validators: Chromium sends closed ranges with If-Range once

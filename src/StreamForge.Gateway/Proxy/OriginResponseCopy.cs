@@ -25,13 +25,25 @@ namespace StreamForge.Gateway.Proxy;
 /// so that its passive health checks count it as they counted a failure of YARP's own copy.
 /// </para>
 /// </summary>
-internal sealed class OriginResponseCopy(IHttpResponseBodyFeature destination, BufferPolicy buffer, StreamThrottle throttle, ICopyObserver meter)
+internal sealed class OriginResponseCopy(
+    IHttpResponseBodyFeature destination, BufferPolicy buffer, StreamThrottle throttle, ICopyObserver meter, string routeId, GatewayMetrics metrics)
 {
     /// <summary>YARP's own default for a cluster without <c>HttpRequest:ActivityTimeout</c> (its HttpForwarder).</summary>
     private static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromSeconds(100);
 
     /// <summary>How the copy ended; null when YARP copied the body (or there was none).</summary>
     public CopyResult? Result { get; private set; }
+
+    /// <summary>
+    /// The response stream for a copy YARP makes instead of this one (a window of the body when ranges are emulated),
+    /// made only then: a metered stream put on every request, as before, was per-request work that most never used.
+    /// </summary>
+    public Stream MeteredBody(HttpContext context)
+    {
+        var body = MeteredOriginBody.Over(context.Response.Body, context, routeId, metrics, buffer, throttle, meter);
+        context.Response.RegisterForDisposeAsync(body);
+        return body;
+    }
 
     public static async ValueTask ApplyAsync(ResponseTransformContext transform)
     {

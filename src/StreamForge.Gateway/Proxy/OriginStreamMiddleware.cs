@@ -48,23 +48,23 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
 
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         using var download = streams.Begin(context, routeId, path, StreamDirection.ProxyResponse, null, policy.Throttle);
-        // The answer to a request without a body is copied by the gateway, into the response body as it is before the
-        // metered stream below goes in (OriginResponseCopy meters and paces that copy itself).
-        var copy = hasBody ? null : new OriginResponseCopy(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), policy.Buffer, responseThrottle, download.Meter);
-        context.Features.Set(copy);
-        // For the bodies YARP copies: the answer to a request with a body, or a window of the body when ranges are emulated.
-        await using var responseBody = new MeteredWriteStream(
-            context.Response.Body,
-            policy.Buffer.StallTimeout,
-            responseThrottle,
-            download.Meter,
-            () =>
-            {
-                metrics.StreamAborted(routeId, "stalled");
-                context.Features.Get<AccessLogRecord>()?.ErrorCode ??= "stalled";
-                context.Abort();
-            });
-        context.Response.Body = responseBody;
+        // The answer to a request without a body is copied by the gateway, into the response body as it is (OriginResponseCopy
+        // meters and paces that copy itself, and makes the metered stream for the one case YARP copies such a body).
+        var copy = hasBody ? null : new OriginResponseCopy(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), policy.Buffer, responseThrottle, download.Meter, routeId, metrics);
+        if (copy is not null)
+        {
+            context.Features.Set(copy);
+        }
+
+        // YARP copies the answer to a request with a body.
+        await using var responseBody = hasBody
+            ? MeteredOriginBody.Over(context.Response.Body, context, routeId, metrics, policy.Buffer, responseThrottle, download.Meter)
+            : null;
+        if (responseBody is not null)
+        {
+            context.Response.Body = responseBody;
+        }
+
         context.Features.Get<AccessLogRecord>()?.UpstreamStarted();
         await next(context);
         if (copy?.Result is { } result)

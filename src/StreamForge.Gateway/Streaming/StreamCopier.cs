@@ -29,7 +29,8 @@ internal static class StreamCopier
                     return ended with { BytesCopied = total };
                 }
 
-                if (options.ExpectedLength == total + read && await ConfirmEndAsync(pacer, source, options, cancellationToken) is { } endFailure)
+                var last = options.ExpectedLength == total + read;
+                if (last && await ConfirmEndAsync(pacer, source, ProbeOf(buffer, read), options, cancellationToken) is { } endFailure)
                 {
                     return endFailure with { BytesCopied = total };
                 }
@@ -40,6 +41,10 @@ internal static class StreamCopier
                 }
 
                 total += read;
+                if (last)
+                {
+                    return new CopyResult(CopyOutcome.Completed, total);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,7 +79,8 @@ internal static class StreamCopier
                 }
 
                 // Read but not advanced, the chunk's bytes are not on their way yet: the end is confirmed first.
-                if (options.ExpectedLength == total + read && await ConfirmEndAsync(pacer, source, options, cancellationToken) is { } endFailure)
+                var last = options.ExpectedLength == total + read;
+                if (last && await ConfirmEndAsync(pacer, source, ProbeOf(memory, read), options, cancellationToken) is { } endFailure)
                 {
                     return endFailure with { BytesCopied = total };
                 }
@@ -87,6 +93,11 @@ internal static class StreamCopier
 
                 options.Observer?.OnCopied(read);
                 total += read;
+                if (last)
+                {
+                    return new CopyResult(CopyOutcome.Completed, total);
+                }
+
                 await pacer.TakeTurnAsync(read);
             }
         }
@@ -117,16 +128,25 @@ internal static class StreamCopier
     /// reach its end (AWSSDK checks a whole-object GET's MD5 on the read that returns 0), so a corrupt body
     /// must fail before its last bytes go out: the client then sees a truncated response, never a complete one.
     /// </summary>
-    private static async Task<CopyResult?> ConfirmEndAsync(StreamPacer pacer, Stream source, CopyOptions options, CancellationToken cancellationToken)
+    /// <remarks>A confirmed end completes the copy: the read that would return 0 has been made.</remarks>
+    private static async ValueTask<CopyResult?> ConfirmEndAsync(StreamPacer pacer, Stream source, Memory<byte> probe, CopyOptions options, CancellationToken cancellationToken)
     {
-        var (extra, failure) = await ReadAsync(pacer.TimedReadAsync(source, new byte[1], cancellationToken), cancellationToken);
+        var (extra, failure) = await ReadAsync(pacer.TimedReadAsync(source, probe, cancellationToken), cancellationToken);
         return failure ?? (extra == 0
             ? null
             : new CopyResult(CopyOutcome.SourceFailed, 0, new InvalidDataException($"the source sent more than {options.ExpectedLength} bytes")));
     }
 
+    /// <summary>
+    /// Where the end-of-body read goes: the byte after the chunk when its buffer has room (it almost always has: the last
+    /// chunk of a body is rarely a full one), else a byte of its own. A byte read there is never passed on.
+    /// </summary>
+    private static Memory<byte> ProbeOf(Memory<byte> chunkBuffer, int read) =>
+        read < chunkBuffer.Length ? chunkBuffer.Slice(read, 1) : new byte[1];
+
     /// <summary>One read: the bytes read, or the outcome that ends the copy.</summary>
-    private static async Task<(int Read, CopyResult? Failure)> ReadAsync(ValueTask<int> read, CancellationToken cancellationToken)
+    /// <remarks>ValueTask, as the other steps: most reads and writes complete at once, and a Task per step was an allocation per chunk.</remarks>
+    private static async ValueTask<(int Read, CopyResult? Failure)> ReadAsync(ValueTask<int> read, CancellationToken cancellationToken)
     {
         try
         {
@@ -144,7 +164,7 @@ internal static class StreamCopier
 
     /// <summary>One write or flush, paced; null when the destination took it all.</summary>
     /// <remarks>BytesCopied of a failure is not known here (a throttled chunk goes in steps); the observer counted what went out.</remarks>
-    private static async Task<CopyResult?> DestinationAsync(ValueTask step)
+    private static async ValueTask<CopyResult?> DestinationAsync(ValueTask step)
     {
         try
         {

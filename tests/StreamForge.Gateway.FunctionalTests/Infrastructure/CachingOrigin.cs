@@ -134,7 +134,9 @@ internal sealed class CachingOrigin : IAsyncDisposable
             Status: 0,
             BodyBytes: 0,
             Complete: false,
-            Aborted: false));
+            Aborted: false,
+            HeaderOrNull(request.Headers["traceparent"]),
+            HeaderOrNull(request.Headers["tracestate"])));
         lock (_requests)
         {
             _requests.Add(entry);

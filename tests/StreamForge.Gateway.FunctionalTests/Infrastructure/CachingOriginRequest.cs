@@ -17,6 +17,8 @@ namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 /// <param name="BodyBytes">Body bytes handed to Kestrel so far.</param>
 /// <param name="Complete">The whole response was handed to Kestrel.</param>
 /// <param name="Aborted">The client went away (or the origin stopped) before that.</param>
+/// <param name="TraceParent">The W3C traceparent header, or null.</param>
+/// <param name="TraceState">The W3C tracestate header, or null.</param>
 internal sealed record CachingOriginRequest(
     string Method,
     string Path,
@@ -30,4 +32,6 @@ internal sealed record CachingOriginRequest(
     int Status,
     long BodyBytes,
     bool Complete,
-    bool Aborted);
+    bool Aborted,
+    string? TraceParent = null,
+    string? TraceState = null);
