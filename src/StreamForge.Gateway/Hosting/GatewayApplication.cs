@@ -118,10 +118,7 @@ public static class GatewayApplication
         // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed
         // origin simply gets no CORS headers.
         app.UseCors();
-        // Authenticates nobody by itself (no default authenticate scheme, see Security/AuthenticationExtensions.cs);
-        // called here so that WebApplication does not add it on its own, ahead of the whole pipeline.
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseAuthorizationWhereAsked();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
         app.UseRateLimiter();
         app.UseMiddleware<AdminSurfaceGuardMiddleware>();
