@@ -117,7 +117,7 @@ public static class GatewayApplication
         app.UseRouting();
         // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed
         // origin simply gets no CORS headers.
-        app.UseCors();
+        app.UseCorsWhereAsked();
         app.UseAuthorizationWhereAsked();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
         app.UseRateLimiter();

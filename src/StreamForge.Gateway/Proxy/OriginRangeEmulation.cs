@@ -27,7 +27,10 @@ internal static class OriginRangeEmulation
     public static ValueTask ApplyAsync(ResponseTransformContext transform)
     {
         var context = transform.HttpContext;
+        // The header first: a range is remembered only while the request keeps it, and most requests have none (Items
+        // would make them a dictionary feature each).
         if (transform.ProxyResponse is not { StatusCode: System.Net.HttpStatusCode.OK } response
+            || context.Request.Headers.Range.Count == 0
             || context.Items[RequestedRangeKey] is not IReadOnlyList<RangeSpec> specs
             || !context.GetResolvedRoute().Policy.Range.EmulateForOrigins
             || response.Content.Headers.ContentLength is not { } length

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Diagnostics;
@@ -12,6 +13,10 @@ namespace StreamForge.Gateway.Security;
 /// </summary>
 internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next, ILogger<RequestTargetGuardMiddleware> logger)
 {
+    /// <summary>What sends a path through the full check: a percent-escape, a backslash, or a C0, DEL or C1 control character.</summary>
+    private static readonly SearchValues<char> NeedsFullCheck = SearchValues.Create(
+        "%\\" + new string([.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(code => (char)code)]));
+
     public Task InvokeAsync(HttpContext context)
     {
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
@@ -29,6 +34,13 @@ internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next,
     internal static string? FindProblem(string rawTarget)
     {
         var path = PathOf(rawTarget);
+        // Nearly every target is plain (no escapes, no backslash, no control character, no segment starting with a
+        // dot), and nothing below can refuse it.
+        if (path.StartsWith('/') && path.AsSpan().IndexOfAny(NeedsFullCheck) < 0 && !path.Contains("/.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         if (EncodedSeparatorOrControl().IsMatch(path))
         {
             return "the path contains an encoded slash, backslash or control character";
