@@ -21,7 +21,7 @@ internal sealed class HttpRequestMetrics
     private static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
     private readonly Histogram<double> _requestDuration;
-    private readonly UpDownCounter<long> _activeRequests;
+    private readonly ActiveRequestCounts _activeRequests = new();
     private readonly Histogram<double> _upstreamDuration;
 
     public HttpRequestMetrics(IMeterFactory meterFactory, GatewayInstance instance)
@@ -29,20 +29,19 @@ internal sealed class HttpRequestMetrics
         var meter = meterFactory.Create(GatewayMetrics.MeterOptionsFor(instance));
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets };
         _requestDuration = meter.CreateHistogram("http.server.request.duration", "s", "Duration of HTTP server requests.", advice: advice);
-        _activeRequests = meter.CreateUpDownCounter<long>("http.server.active_requests", "{request}", "Number of active HTTP server requests.");
+        meter.CreateObservableUpDownCounter("http.server.active_requests", _activeRequests.Observe, "{request}", "Number of active HTTP server requests.");
         _upstreamDuration = meter.CreateHistogram("streamforge.upstream.duration", "s",
             "Time from asking the store or origin until its first answer (response headers), by route.", advice: advice);
     }
 
-    public void RequestStarted(HttpRequest request) =>
-        _activeRequests.Add(1, new("http.request.method", MethodOf(request)), new("url.scheme", request.Scheme));
+    public void RequestStarted(HttpRequest request) => _activeRequests.Started(request);
 
     /// <param name="errorType">The exception's type when the pipeline threw; otherwise a 5xx status is the error.</param>
     public void RequestEnded(HttpContext context, int status, TimeSpan duration, string? errorType)
     {
         var request = context.Request;
-        var method = MethodOf(request);
-        _activeRequests.Add(-1, new("http.request.method", method), new("url.scheme", request.Scheme));
+        var method = ActiveRequestCounts.MethodTagOf(request.Method);
+        _activeRequests.Ended(request);
         var tags = new TagList
         {
             { "http.request.method", method },
@@ -65,21 +64,6 @@ internal sealed class HttpRequestMetrics
 
     public void UpstreamResponded(string route, TimeSpan timeToFirstByte) =>
         _upstreamDuration.Record(timeToFirstByte.TotalSeconds, new KeyValuePair<string, object?>("route", route));
-
-    /// <summary>The conventions' known methods, anything else as <c>_OTHER</c>: a client must not be able to mint series.</summary>
-    private static string MethodOf(HttpRequest request) => request.Method switch
-    {
-        "GET" => "GET",
-        "HEAD" => "HEAD",
-        "PUT" => "PUT",
-        "POST" => "POST",
-        "PATCH" => "PATCH",
-        "DELETE" => "DELETE",
-        "OPTIONS" => "OPTIONS",
-        "CONNECT" => "CONNECT",
-        "TRACE" => "TRACE",
-        _ => "_OTHER",
-    };
 
     private static string ProtocolVersionOf(string protocol) => protocol switch
     {
