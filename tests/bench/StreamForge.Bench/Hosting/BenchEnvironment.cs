@@ -225,6 +225,17 @@ internal sealed class BenchEnvironment : IDisposable
         Add(ContenderKeys.GatewayS3, "gateway: S3", uri, process, () => s3.Process);
         _uploadTargets.Add(new UploadTarget(ContenderKeys.GatewayS3, "gateway: S3", uri, process, s3.LengthAsync, s3.DeleteAsync, () => s3.Process));
 
+        if (Wants(ContenderKeys.NginxS3))
+        {
+            var port = FreePort.Next();
+            var proxy = await ManagedServer.StartAsync(() => NginxServer.StartAsync(ContenderKeys.NginxS3, Path.Combine(WorkDir, ContenderKeys.NginxS3),
+                prefix => NginxConfig.S3Proxy(prefix, port, s3.ServiceUrl.Port), port, LogDir));
+            _owned.Add(proxy);
+            var proxied = new Uri($"http://127.0.0.1:{port}/{S3Server.Bucket}/");
+            Add(ContenderKeys.NginxS3, "nginx proxy (tuned) to S3", proxied, proxy, () => s3.Process);
+            _uploadTargets.Add(new UploadTarget(ContenderKeys.NginxS3, "nginx proxy (tuned) to S3", proxied, proxy, s3.LengthAsync, s3.DeleteAsync, () => s3.Process));
+        }
+
         // The same objects read and written straight from s3rver: what the S3 route's ratios are taken against.
         var direct = ManagedServer.Shared(s3.Process);
         var bucketUri = new Uri(s3.ServiceUrl, $"{S3Server.Bucket}/");

@@ -16,6 +16,9 @@ internal static class ContenderKeys
 
     /// <summary>s3rver itself, read and written by the bench directly: the reference for the gateway's S3 route.</summary>
     public const string S3Direct = "s3-direct";
+
+    /// <summary>The tuned nginx proxy in front of the same s3rver: the reference proxy for the S3 route.</summary>
+    public const string NginxS3 = "nginx-s3";
     public const string BareUpload = "bare-upload";
 
     /// <summary>g. Cache phase only: nginx proxy_cache + slice, and the gateway's origin and S3 routes with caching on.</summary>

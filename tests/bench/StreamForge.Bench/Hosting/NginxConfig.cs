@@ -21,27 +21,35 @@ internal static class NginxConfig
     /// Both keep upstream connections alive, as YARP does, so that small-object figures compare forwarding
     /// rather than connection set-up.
     /// </summary>
-    public static string Proxy(string prefix, int port, int originPort, bool tuned)
-    {
-        var buffers = tuned
-            ? "proxy_buffering off; proxy_buffer_size 256k; proxy_buffers 4 256k;"
-            : "# nginx's default proxy buffers (proxy_buffering on)";
-        return Common(prefix, $$"""
-                upstream origin {
-                    server 127.0.0.1:{{originPort}};
-                    keepalive 256;
+    public static string Proxy(string prefix, int port, int originPort, bool tuned) =>
+        ProxyTo(prefix, port, originPort, tuned ? TunedBuffers : "# nginx's default proxy buffers (proxy_buffering on)");
+
+    /// <summary>
+    /// The S3 route's reference proxy: the tuned proxy in front of s3rver, bodies streamed both ways (uploads too:
+    /// <c>proxy_request_buffering off</c>, no body size limit), and s3rver's own address as Host, since s3rver
+    /// would read any other host name as a virtual-hosted bucket. What a mature proxy reaches on the same 2 cores,
+    /// beside the same s3rver and client, tells the gateway's share of the gap to direct reads from the machine's.
+    /// </summary>
+    public static string S3Proxy(string prefix, int port, int s3Port) =>
+        ProxyTo(prefix, port, s3Port, $"{TunedBuffers} proxy_request_buffering off; client_max_body_size 0; proxy_set_header Host 127.0.0.1:{s3Port};");
+
+    private const string TunedBuffers = "proxy_buffering off; proxy_buffer_size 256k; proxy_buffers 4 256k;";
+
+    private static string ProxyTo(string prefix, int port, int upstreamPort, string directives) => Common(prefix, $$"""
+            upstream origin {
+                server 127.0.0.1:{{upstreamPort}};
+                keepalive 256;
+            }
+            server {
+                listen 127.0.0.1:{{port}} backlog=4096;
+                location / {
+                    proxy_pass http://origin;
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    {{directives}}
                 }
-                server {
-                    listen 127.0.0.1:{{port}} backlog=4096;
-                    location / {
-                        proxy_pass http://origin;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        {{buffers}}
-                    }
-                }
-            """);
-    }
+            }
+        """);
 
     /// <summary>
     /// g. The origin behind the cache contenders: the origin's configuration plus an access log of what it sends
