@@ -8,8 +8,9 @@ namespace StreamForge.Gateway.Configuration;
 /// <param name="StallTimeout">How long a peer may accept (or send) no bytes before the stream is abandoned.</param>
 internal sealed record BufferPolicy(int ChunkSize, long MaxBufferedBytes, TimeSpan StallTimeout)
 {
-    // 64 KiB matches Kestrel's and YARP's own copy buffers; more gives no throughput on loopback.
-    public static BufferPolicy Default { get; } = new(64 * 1024, 256 * 1024, TimeSpan.FromSeconds(30));
+    // 256 KiB chunks for clients that keep up (a download starts at 64 KiB: ChunkSizer), and room for one of them
+    // beside Kestrel's 64 KiB response buffer.
+    public static BufferPolicy Default { get; } = new(256 * 1024, 320 * 1024, TimeSpan.FromSeconds(30));
 
     /// <summary>
     /// What Kestrel may hold of one response before a write waits (its MaxResponseBufferSize, set to this at

@@ -11,10 +11,11 @@ namespace StreamForge.Gateway.Streaming;
 /// </summary>
 internal static class StreamCopier
 {
-    /// <summary>Into a stream, through one pooled buffer.</summary>
+    /// <summary>Into a stream, through one pooled buffer (of the size the <see cref="ChunkSizer"/> gives).</summary>
     public static async Task<CopyResult> CopyAsync(Stream source, Stream destination, CopyOptions options, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
+        using var chunkSize = new ChunkSizer(options.ChunkSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize.Next);
         using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout, options.SourceStallTimeout);
         long total = 0;
         try
@@ -23,7 +24,7 @@ internal static class StreamCopier
             {
                 // Kestrel completes writes silently once the client is gone; only the token tells.
                 cancellationToken.ThrowIfCancellationRequested();
-                var (read, readFailure) = await ReadAsync(pacer.TimedReadAsync(source, buffer.AsMemory(0, options.ChunkSize), cancellationToken), cancellationToken);
+                var (read, readFailure) = await ReadAsync(pacer.TimedReadAsync(source, buffer.AsMemory(0, chunkSize.Next), cancellationToken), cancellationToken);
                 if ((readFailure ?? LengthOutcome(options, total, read)) is { } ended)
                 {
                     return ended with { BytesCopied = total };
@@ -35,10 +36,15 @@ internal static class StreamCopier
                     return endFailure with { BytesCopied = total };
                 }
 
-                if (await DestinationAsync(pacer.WriteAsync(destination, buffer.AsMemory(0, read), cancellationToken)) is { } writeFailure)
+                var write = pacer.WriteAsync(destination, buffer.AsMemory(0, read), cancellationToken);
+                var keptUp = write.IsCompletedSuccessfully;
+                if (await DestinationAsync(write) is { } writeFailure)
                 {
                     return writeFailure with { BytesCopied = total };
                 }
+
+                chunkSize.Flushed(keptUp);
+                buffer = Resized(buffer, chunkSize.Next);
 
                 total += read;
                 if (last)
@@ -64,14 +70,15 @@ internal static class StreamCopier
     public static async Task<CopyResult> CopyAsync(Stream source, PipeWriter destination, CopyOptions options, CancellationToken cancellationToken)
     {
         using var pacer = new StreamPacer(options.Throttle, options.Observer, options.StallTimeout, options.SourceStallTimeout);
+        using var chunkSize = new ChunkSizer(options.ChunkSize);
         long total = 0;
         try
         {
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var memory = destination.GetMemory(options.ChunkSize);
-                var chunk = memory[..Math.Min(memory.Length, options.ChunkSize)];
+                var memory = destination.GetMemory(chunkSize.Next);
+                var chunk = memory[..Math.Min(memory.Length, chunkSize.Next)];
                 var (read, readFailure) = await ReadAsync(pacer.PacedReadAsync(source, chunk, cancellationToken), cancellationToken);
                 if ((readFailure ?? LengthOutcome(options, total, read)) is { } ended)
                 {
@@ -86,10 +93,15 @@ internal static class StreamCopier
                 }
 
                 destination.Advance(read);
-                if (await DestinationAsync(pacer.FlushAsync(destination, cancellationToken)) is { } flushFailure)
+                var flush = pacer.FlushAsync(destination, cancellationToken);
+                var keptUp = flush.IsCompletedSuccessfully;
+                if (await DestinationAsync(flush) is { } flushFailure)
                 {
                     return flushFailure with { BytesCopied = total };
                 }
+
+                // After the wait: a large chunk that had to wait has left the pipe before another stream may grow.
+                chunkSize.Flushed(keptUp);
 
                 options.Observer?.OnCopied(read);
                 total += read;
@@ -105,6 +117,18 @@ internal static class StreamCopier
         {
             return new CopyResult(CopyOutcome.Canceled, total);
         }
+    }
+
+    /// <summary>A pooled buffer for reads of <paramref name="size"/>: a copy that grew gets a large one, one that shrank gives it back.</summary>
+    private static byte[] Resized(byte[] buffer, int size)
+    {
+        if (buffer.Length >= size && buffer.Length < 2 * size)
+        {
+            return buffer;
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+        return ArrayPool<byte>.Shared.Rent(size);
     }
 
     /// <summary>What a read means for the copy's length: null to go on, or how the copy ends (BytesCopied set by the caller).</summary>

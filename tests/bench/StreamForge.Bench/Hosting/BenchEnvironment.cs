@@ -151,14 +151,14 @@ internal sealed class BenchEnvironment : IDisposable
             Add(ContenderKeys.GatewayOrigin, "gateway: origin route", uri, process, OriginProcess);
         }
 
-        if (Wants(ContenderKeys.GatewayOriginTuned))
+        if (Wants(ContenderKeys.GatewayOrigin64K))
         {
-            // 256 KiB chunks, as the tuned nginx proxy's 256k buffers; one chunk and Kestrel's 64 KiB must fit the ceiling.
-            var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayOriginTuned, new GatewayConfigBuilder()
-                .Route("bench", "/{**rest}", "origin", policy: "wide").Cluster("origin", OriginAddress)
-                .BufferPolicy("wide", "256KiB", "320KiB"));
+            // The default policy before chunks grew (ChunkSize 64 KiB, MaxBufferedBytes 256 KiB): what the larger chunks buy.
+            var (process, uri) = await StartGatewayServerAsync(ContenderKeys.GatewayOrigin64K, new GatewayConfigBuilder()
+                .Route("bench", "/{**rest}", "origin", policy: "narrow").Cluster("origin", OriginAddress)
+                .BufferPolicy("narrow", "64KiB", "256KiB"));
             _owned.Add(process);
-            Add(ContenderKeys.GatewayOriginTuned, "gateway: origin, 256 KiB chunks", uri, process, OriginProcess);
+            Add(ContenderKeys.GatewayOrigin64K, "gateway: origin, 64 KiB chunks", uri, process, OriginProcess);
         }
 
         if (Wants(ContenderKeys.GatewayFiles))

@@ -9,8 +9,8 @@ internal static class ContenderKeys
     public const string BareYarp = "bare-yarp";
     public const string GatewayOrigin = "gw-origin";
 
-    /// <summary>The origin route with a policy of 256 KiB chunks: the gateway tuned as "nginx proxy (tuned)" is (256k buffers).</summary>
-    public const string GatewayOriginTuned = "gw-origin-tuned";
+    /// <summary>The origin route with a policy of 64 KiB chunks, the default until chunks grew with the client (ChunkSizer).</summary>
+    public const string GatewayOrigin64K = "gw-origin-64k";
     public const string GatewayFiles = "gw-files";
     public const string GatewayS3 = "gw-s3";
 

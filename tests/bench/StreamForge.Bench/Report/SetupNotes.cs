@@ -44,8 +44,8 @@ internal static class SetupNotes
             "socket I/O (src/StreamForge.Gateway/Hosting/InlineIo.cs); bare YARP and bare Kestrel set Kestrel's `UnsafePreferInlineScheduling` " +
             "from that variable as the gateway does. The gateway itself runs the workstation GC (its project file).",
         "gateway: `dotnet build -c Release`, one process per gateway contender (origin route, file-store route, S3 route), each started with " +
-            "`--config <generated json> --Logging:LogLevel:Default Warning`; default stream policy (ChunkSize 64 KiB, MaxBufferedBytes 256 KiB), " +
-            "except \"gateway: origin, 256 KiB chunks\" (a policy of ChunkSize 256 KiB, MaxBufferedBytes 320 KiB: the gateway tuned as the tuned nginx proxy is); " +
+            "`--config <generated json> --Logging:LogLevel:Default Warning`; default stream policy (ChunkSize 256 KiB, MaxBufferedBytes 320 KiB; a copy starts at 64 KiB and reads 256 KiB while its client keeps up), " +
+            "except \"gateway: origin, 64 KiB chunks\" (a policy of ChunkSize 64 KiB, MaxBufferedBytes 256 KiB: the default before chunks grew); " +
             "OpenTelemetry instrumentation on as shipped, no exporter (OTEL_* unset). The generated configs are in the raw folder's logs/.",
         "S3: s3rver 3.7.1 through tests/tools/s3server/start.js (node); the gateway's S3 figures include s3rver's own speed.",
         "Clients: raw sockets reading into a reused 1 MiB buffer (large downloads, slow clients, throttle), wrk (small objects), HttpClient (seeks, uploads). " +
