@@ -157,8 +157,12 @@ internal static class StreamPolicyReader
     private static BufferPolicy ReadBuffer(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
         var defaults = BufferPolicy.Default;
-        var chunk = reader.Size(section, "ChunkSize", defaults.ChunkSize, 1024, 4 * 1024 * 1024);
         var max = reader.Size(section, "MaxBufferedBytes", defaults.MaxBufferedBytes, 1024, BufferPolicy.MaxAllowedBufferedBytes);
+
+        // Without a ChunkSize of its own, a policy gets the largest chunk its ceiling holds, up to the default: a
+        // policy written for the 64 KiB default (MaxBufferedBytes 256KiB) still loads, with 192 KiB chunks.
+        var fitting = Math.Max(1024, Math.Min(defaults.ChunkSize, max - BufferPolicy.ServerResponseBufferBytes));
+        var chunk = reader.Size(section, "ChunkSize", fitting, 1024, 4 * 1024 * 1024);
         var stall = reader.Duration(section, "StallTimeout", defaults.StallTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         if (chunk + BufferPolicy.ServerResponseBufferBytes > max)
         {

@@ -29,6 +29,19 @@ public sealed class GatewaySettingsLoaderTests
     }
 
     [Fact]
+    public void A_policy_without_a_chunk_size_gets_the_largest_chunk_its_ceiling_holds()
+    {
+        var settings = Load(new()
+        {
+            ["StreamForge:StreamPolicies:old:Buffer:MaxBufferedBytes"] = "256KiB",
+            ["StreamForge:StreamPolicies:roomy:Buffer:MaxBufferedBytes"] = "4MiB",
+        });
+
+        Assert.Equal(192 * 1024, settings.Policies["old"].Buffer.ChunkSize);
+        Assert.Equal(BufferPolicy.Default.ChunkSize, settings.Policies["roomy"].Buffer.ChunkSize);
+    }
+
+    [Fact]
     public void Reports_every_problem_with_its_path()
     {
         var error = Assert.Throws<GatewayConfigurationException>(() => Load(new()
