@@ -1,6 +1,6 @@
 namespace StreamForge.Gateway.Configuration;
 
-/// <param name="ChunkSize">Bytes read from upstream per step of the copy loop (one chunk per stream: read into the response pipe on downloads, a pooled buffer on uploads).</param>
+/// <param name="ChunkSize">The most bytes read from upstream per step of the copy loop (one chunk per stream: read into the response pipe on downloads, a pooled buffer on uploads); a copy reads 64 KiB until its client keeps up (<see cref="Streaming.ChunkSizer"/>).</param>
 /// <param name="MaxBufferedBytes">
 /// The ceiling of a download's memory (copy buffer plus server response buffer), checked when the configuration is
 /// loaded; never unlimited. Uploads have their own ceilings (config/README.md, "Memory per stream").
