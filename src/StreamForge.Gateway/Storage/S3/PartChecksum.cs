@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Hashing;
 using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage.S3;
@@ -13,7 +12,7 @@ internal static class PartChecksum
     public static async Task<string> Crc32Async(Stream part, long length, CancellationToken cancellationToken)
     {
         var start = part.Position;
-        var crc = new Crc32();
+        var crc = WideCrc.CreateCrc32();
         var buffer = ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
