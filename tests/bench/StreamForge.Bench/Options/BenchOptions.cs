@@ -64,7 +64,7 @@ internal sealed record BenchOptions
 
     public IReadOnlyList<int> UploadStreams { get; init; } = [1, 8];
 
-    public int UploadRounds { get; init; } = 2;
+    public int UploadRounds { get; init; } = 4;
 
     public IReadOnlyList<long> ThrottleRates { get; init; } = [64_000, 1_000_000, 50_000_000];
 
