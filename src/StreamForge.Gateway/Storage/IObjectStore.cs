@@ -25,6 +25,13 @@ internal interface IObjectStore
     /// <summary>Throws when the store is not reachable (readiness probe).</summary>
     Task CheckReadyAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether a ranged read should open its next slice while the current one streams (Proxy/SliceReadAhead.cs): true
+    /// where every read waits a network round trip for its first byte. False by default, and for the edge cache,
+    /// where opening a slice starts a fill that runs to its end whether or not anyone reads it.
+    /// </summary>
+    bool OpensSlicesAhead => false;
+
     /// <summary>Resumable (tus) uploads into this store; null when the store offers none.</summary>
     IResumableStore? Resumable => null;
 }

@@ -59,6 +59,25 @@ public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_open_ended_S3_range_arrives_whole_while_each_slice_is_opened_ahead_of_its_turn()
+    {
+        var path = _folder.Combine("whole-s3.bin");
+        TestData.CreateFile(path, (10 * MiB) + 12345, seed: 9);
+        await s3.PutFileAsync("slicing/whole-s3.bin", path);
+        using var slices = new RouteMeter("streamforge.range.slices", "slice-s3");
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/s3/whole-s3.bin");
+        request.Headers.Range = new RangeHeaderValue(512 * 1024, null);
+        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var body = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(File.ReadAllBytes(path)[(512 * 1024)..], body);
+        // Opened ahead or not, every slice is fetched once: 0.5 MiB to the first boundary, 10 whole slices, the tail.
+        Assert.Equal(11, slices.Total);
+    }
+
+    [Fact]
     public async Task A_client_that_reads_a_little_of_an_open_range_and_hangs_up_costs_at_most_two_slices()
     {
         var path = _folder.Combine("big.bin");

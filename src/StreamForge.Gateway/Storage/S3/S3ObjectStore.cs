@@ -46,6 +46,9 @@ internal sealed class S3ObjectStore(
         }
     }
 
+    /// <summary>Every GET waits for S3's first byte, so slices are opened ahead.</summary>
+    public bool OpensSlicesAhead => true;
+
     public Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken) =>
         // Always a closed range: the gateway has normalised suffix and open ranges against the length.
         OpenAsync(key, span is { } s ? new ByteRange(s.First, s.Last) : null, ifMatch, cancellationToken);
