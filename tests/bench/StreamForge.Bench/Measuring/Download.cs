@@ -1,18 +1,25 @@
 namespace StreamForge.Bench.Measuring;
 
-/// <summary>One GET of a whole object, counted into a reused buffer and checked against Content-Length.</summary>
+/// <summary>One GET of a whole object (or of an open-ended range), counted into a reused buffer and checked against Content-Length.</summary>
 internal static class Download
 {
     /// <summary>1 MiB reads: few enough syscalls that the client is never what limits a loopback stream.</summary>
     public const int BufferSize = 1 << 20;
 
-    public static async Task<long> WholeAsync(Uri uri, byte[] buffer, CancellationToken cancellationToken)
+    public static Task<long> WholeAsync(Uri uri, byte[] buffer, CancellationToken cancellationToken) =>
+        ReadAsync(uri, range: null, expectedStatus: 200, buffer, cancellationToken);
+
+    /// <summary>Everything from <paramref name="first"/> to the end, as a player asks after a seek (<c>Range: bytes=first-</c>).</summary>
+    public static Task<long> FromAsync(Uri uri, long first, byte[] buffer, CancellationToken cancellationToken) =>
+        ReadAsync(uri, $"bytes={first}-", expectedStatus: 206, buffer, cancellationToken);
+
+    private static async Task<long> ReadAsync(Uri uri, string? range, int expectedStatus, byte[] buffer, CancellationToken cancellationToken)
     {
         using var connection = await RawHttpConnection.OpenAsync(uri, receiveBufferSize: null, cancellationToken);
-        var head = await connection.GetAsync(uri, range: null, cancellationToken);
-        if (head.Status != 200)
+        var head = await connection.GetAsync(uri, range, cancellationToken);
+        if (head.Status != expectedStatus)
         {
-            throw new BenchException($"GET {uri}: status {head.Status}");
+            throw new BenchException($"GET {uri} ({range ?? "whole"}): status {head.Status}");
         }
 
         long total = 0;

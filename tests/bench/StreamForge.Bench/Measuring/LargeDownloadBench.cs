@@ -5,9 +5,14 @@ using StreamForge.Bench.Results;
 
 namespace StreamForge.Bench.Measuring;
 
-/// <summary>a. Large downloads: 1 and N concurrent GETs of the large object per contender, in rounds.</summary>
+/// <summary>
+/// a. Large downloads: 1 and N concurrent GETs of the large object per contender, in rounds; then, on the S3
+/// contenders, one open-ended range from a tenth of the object on (a player after a seek), in rounds.
+/// </summary>
 internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults results)
 {
+    private static readonly string[] RangeContenders = [ContenderKeys.GatewayS3, ContenderKeys.NginxS3, ContenderKeys.S3Direct];
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var options = env.Options;
@@ -30,13 +35,27 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
                 var sample = await MeasureAsync(contender, streams, round, cancellationToken);
                 results.Downloads.Add(sample);
                 Live.Print("download", $"round {round + 1}/{options.DownloadRounds} {contender.Name,-32} {streams} stream(s): " +
-                    (sample.Error ?? $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s), " +
-                     $"CPU {sample.ContenderCpuPerGigabyte:0.00} s/GB" + (sample.UpstreamCpuSeconds is null ? string.Empty : $", upstream CPU {sample.UpstreamCpuPerGigabyte:0.00} s/GB")));
+                    (sample.Error ?? Describe(sample)));
             }
+        }
+
+        var ranged = env.Contenders.Where(c => RangeContenders.Contains(c.Key)).ToArray();
+        var first = env.Data.LargeSize / 10;
+        foreach (var (round, contender) in RoundRobin.Schedule(ranged, options.DownloadRounds))
+        {
+            await ProcessCpu.WaitForQuietAsync(env.ServerProcessIds(), ProcessCpu.LeftoverLimit, cancellationToken);
+            var sample = await MeasureAsync(contender, streams: 1, round, cancellationToken, first);
+            results.RangeDownloads.Add(sample);
+            Live.Print("download", $"round {round + 1}/{options.DownloadRounds} {contender.Name,-32} bytes={first}-: " + (sample.Error ?? Describe(sample)));
         }
     }
 
-    private async Task<DownloadSample> MeasureAsync(Contender contender, int streams, int round, CancellationToken cancellationToken)
+    private static string Describe(DownloadSample sample) =>
+        $"{sample.GigabytesPerSecond:0.000} GB/s ({sample.Bytes / 1e9:0.00} GB in {sample.Seconds:0.00} s), " +
+        $"CPU {sample.ContenderCpuPerGigabyte:0.00} s/GB" + (sample.UpstreamCpuSeconds is null ? string.Empty : $", upstream CPU {sample.UpstreamCpuPerGigabyte:0.00} s/GB");
+
+    /// <param name="rangeFrom">When set, each stream reads the large object from this offset to its end instead of whole.</param>
+    private async Task<DownloadSample> MeasureAsync(Contender contender, int streams, int round, CancellationToken cancellationToken, long? rangeFrom = null)
     {
         var uri = contender.UriFor(env.Data.LargeName);
         var buffers = Enumerable.Range(0, streams).Select(_ => new byte[Download.BufferSize]).ToArray();
@@ -47,7 +66,8 @@ internal sealed class LargeDownloadBench(BenchEnvironment env, BenchResults resu
         var clock = Stopwatch.StartNew();
         try
         {
-            var bytes = await Task.WhenAll(buffers.Select(buffer => Task.Run(() => Download.WholeAsync(uri, buffer, cancellationToken), cancellationToken)));
+            var bytes = await Task.WhenAll(buffers.Select(buffer => Task.Run(
+                () => rangeFrom is { } from ? Download.FromAsync(uri, from, buffer, cancellationToken) : Download.WholeAsync(uri, buffer, cancellationToken), cancellationToken)));
             var seconds = clock.Elapsed.TotalSeconds;
             var cpu = (ProcessCpu.Total(pids) - cpuBefore).TotalSeconds;
             double? upstreamCpu = upstreamPids is null ? null : (ProcessCpu.Total(upstreamPids) - upstreamBefore).TotalSeconds;

@@ -28,6 +28,13 @@ internal sealed class ReportData(BenchResults results, IReadOnlyList<(string Key
         return (Stats.Median(samples.Select(d => d.ContenderCpuPerGigabyte)), Stats.Median(samples.Select(d => d.UpstreamCpuPerGigabyte)));
     }
 
+    /// <summary>Median GB/s and contender CPU s/GB of the open-ended range reads.</summary>
+    public (double GBps, double Cpu) RangeDownload(string contender)
+    {
+        var samples = Results.RangeDownloads.Where(d => d.Contender == contender).ToArray();
+        return (Stats.Median(samples.Select(d => d.GigabytesPerSecond)), Stats.Median(samples.Select(d => d.ContenderCpuPerGigabyte)));
+    }
+
     public string? DownloadError(string contender, int streams) =>
         Results.Downloads.FirstOrDefault(d => d.Contender == contender && d.Streams == streams && d.Error is not null)?.Error;
 

@@ -32,6 +32,17 @@ internal static class S3RouteSection
                 $"{Format.Number(nginxCpu)} s/GB", string.Empty, string.Empty, string.Empty, Format.Check(Targets.AtMost(cpu, Targets.S3CpuSecondsPerGb)));
         }
 
+        if (data.Results.RangeDownloads.Count > 0)
+        {
+            var gateway = data.RangeDownload(ContenderKeys.GatewayS3);
+            var nginx = data.RangeDownload(ContenderKeys.NginxS3);
+            var direct = data.RangeDownload(ContenderKeys.S3Direct);
+            table.Row($"open-ended ranges, 1 stream: >= {Targets.S3DownloadVsDirect:0.0}x direct", GBps(gateway.GBps), GBps(nginx.GBps), GBps(direct.GBps),
+                Format.Ratio(gateway.GBps, direct.GBps), Format.Ratio(nginx.GBps, direct.GBps), Format.Check(Targets.AtLeast(gateway.GBps, direct.GBps, Targets.S3DownloadVsDirect)));
+            table.Row($"open-ended ranges, 1 stream: gateway CPU <= {Targets.S3CpuSecondsPerGb:0.0} s/GB", $"{Format.Number(gateway.Cpu)} s/GB",
+                $"{Format.Number(nginx.Cpu)} s/GB", string.Empty, string.Empty, string.Empty, Format.Check(Targets.AtMost(gateway.Cpu, Targets.S3CpuSecondsPerGb)));
+        }
+
         if (P99(data, ContenderKeys.GatewayS3) is { } p99 && P99(data, ContenderKeys.S3Direct) is { } directP99)
         {
             var nginxP99 = P99(data, ContenderKeys.NginxS3) ?? double.NaN;

@@ -9,6 +9,9 @@ internal sealed class BenchResults
 
     public List<DownloadSample> Downloads { get; } = [];
 
+    /// <summary>Open-ended ranges of the large object on the S3 contenders (how a player reads after a seek), one stream.</summary>
+    public List<DownloadSample> RangeDownloads { get; } = [];
+
     public List<SmallObjectSample> SmallObjects { get; } = [];
 
     public List<MemorySample> Memory { get; } = [];
