@@ -3,9 +3,9 @@ using StreamForge.Gateway.Ranges;
 namespace StreamForge.Gateway.Configuration;
 
 /// <param name="SliceSize">
-/// Long and open-ended client ranges are fetched from storage in aligned slices of this size, each read as the
-/// client drains the one before (S3 opens the next one ahead, Proxy/SliceReadAhead.cs): a player that seeks away and
-/// hangs up costs about one slice of egress.
+/// Long and open-ended client ranges are fetched from the file store and the edge cache in aligned slices of this
+/// size, one after another as the client drains them: a player that seeks away and hangs up costs about one slice of
+/// egress. S3 routes read each client range with one GET (IObjectStore.SlicesLongRanges).
 /// </param>
 /// <param name="MaxRanges">Most ranges honoured in one request (multipart/byteranges).</param>
 /// <param name="OnAbuse">What to do with too many, overlapping or oversized range sets (CVE-2011-3192).</param>

@@ -6,10 +6,10 @@ using StreamForge.Gateway.Streaming;
 namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
-/// Streams the body of a 206: one span, or several as multipart/byteranges, part by part. Long and open-ended
-/// spans are fetched as aligned slices, each read only when the client has drained the one before (and, from stores
-/// that ask for it, opened while that one streams: <see cref="SliceReadAhead"/>), each pinned (If-Match) to the ETag
-/// the headers announced, so a replaced object aborts instead of splicing.
+/// Streams the body of a 206: one span, or several as multipart/byteranges, part by part. Every upstream read is
+/// pinned (If-Match) to the ETag the headers announced, so a replaced object aborts instead of splicing. Long and
+/// open-ended spans are fetched as aligned slices, each opened only when the client has drained the one before,
+/// from stores that ask for slices (<see cref="IObjectStore.SlicesLongRanges"/>); from the others in one read.
 /// </summary>
 internal sealed class RangedBodyWriter(GatewayMetrics metrics)
 {
@@ -25,11 +25,14 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
                 return framingFailure with { BytesCopied = total };
             }
 
-            var result = await CopyPiecesAsync(request, info, Pieces(spans[index], openEnded, request.Policy.Range.SliceSize), options);
-            total += result.BytesCopied;
-            if (!result.IsSuccess)
+            foreach (var piece in Pieces(spans[index], openEnded, request))
             {
-                return result with { BytesCopied = total };
+                var result = await CopyPieceAsync(request, info, piece, options);
+                total += result.BytesCopied;
+                if (!result.IsSuccess)
+                {
+                    return result with { BytesCopied = total };
+                }
             }
         }
 
@@ -41,44 +44,19 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         return new CopyResult(CopyOutcome.Completed, total);
     }
 
-    /// <summary>Copies one span's pieces in order; where the store asks for it, each slice is opened while the one before streams.</summary>
-    private async Task<CopyResult> CopyPiecesAsync(StorageRequest request, ObjectInfo info, IEnumerable<ByteSpan> pieces, CopyOptions options)
+    /// <summary>A short, closed span is one upstream request; anything longer or open-ended goes in slices where the store slices.</summary>
+    private static IEnumerable<ByteSpan> Pieces(ByteSpan span, bool openEnded, StorageRequest request)
     {
-        var aborted = request.Context.RequestAborted;
-        await using var readAhead = request.Store.OpensSlicesAhead
-            ? new SliceReadAhead(options.Observer, (next, token) => request.Store.OpenReadAsync(request.Key, next, info.ETag, token), aborted)
-            : null;
-        var pieceOptions = readAhead is null ? options : options with { Observer = readAhead };
-
-        long total = 0;
-        using var remaining = pieces.GetEnumerator();
-        var piece = remaining.MoveNext() ? remaining.Current : (ByteSpan?)null;
-        while (piece is { } current)
-        {
-            piece = remaining.MoveNext() ? remaining.Current : null;
-            readAhead?.Begin(current, piece);
-            var opening = readAhead is null ? null : await readAhead.TakeAsync(current);
-            var result = await CopyPieceAsync(request, opening ?? request.Store.OpenReadAsync(request.Key, current, info.ETag, aborted), current, pieceOptions);
-            total += result.BytesCopied;
-            if (!result.IsSuccess)
-            {
-                return result with { BytesCopied = total };
-            }
-        }
-
-        return new CopyResult(CopyOutcome.Completed, total);
+        var sliceSize = request.Policy.Range.SliceSize;
+        return request.Store.SlicesLongRanges && (openEnded || span.Length > sliceSize) ? SlicePlanner.Plan(span, sliceSize) : [span];
     }
 
-    /// <summary>A short, closed span is one upstream request; anything longer or open-ended goes in slices.</summary>
-    private static IEnumerable<ByteSpan> Pieces(ByteSpan span, bool openEnded, long sliceSize) =>
-        openEnded || span.Length > sliceSize ? SlicePlanner.Plan(span, sliceSize) : [span];
-
-    private async Task<CopyResult> CopyPieceAsync(StorageRequest request, Task<ObjectContent?> opening, ByteSpan piece, CopyOptions options)
+    private async Task<CopyResult> CopyPieceAsync(StorageRequest request, ObjectInfo info, ByteSpan piece, CopyOptions options)
     {
         ObjectContent? content;
         try
         {
-            content = await opening;
+            content = await request.Store.OpenReadAsync(request.Key, piece, ifMatch: info.ETag, request.Context.RequestAborted);
         }
         catch (StorageException ex)
         {

@@ -26,11 +26,12 @@ internal interface IObjectStore
     Task CheckReadyAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether a ranged read should open its next slice while the current one streams (Proxy/SliceReadAhead.cs): true
-    /// where every read waits a network round trip for its first byte. False by default, and for the edge cache,
-    /// where opening a slice starts a fill that runs to its end whether or not anyone reads it.
+    /// Whether long and open-ended client ranges are read in aligned slices of the policy's <c>SliceSize</c>
+    /// (Proxy/RangedBodyWriter.cs), as the edge cache stores them. A store for which every read is a billed request
+    /// that waits for its first byte (S3) reads a client's range in one piece instead: a client that hangs up costs
+    /// what was in flight either way, since the read is cut off with the response.
     /// </summary>
-    bool OpensSlicesAhead => false;
+    bool SlicesLongRanges => true;
 
     /// <summary>Resumable (tus) uploads into this store; null when the store offers none.</summary>
     IResumableStore? Resumable => null;
