@@ -45,12 +45,9 @@ public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
         var expected = TestData.CreateFile(Path.Combine(Root, "whole.bin"), (10 * MiB) + 12345, seed: 8);
         using var slices = new RouteMeter("streamforge.range.slices", "slice-files");
 
-        var request = new HttpRequestMessage(HttpMethod.Get, "/files/whole.bin");
-        request.Headers.Range = new RangeHeaderValue(512 * 1024, null);
-        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var body = await response.Content.ReadAsByteArrayAsync();
+        var (status, body) = await ReadFromAsync("/files/whole.bin", 512 * 1024);
 
-        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.PartialContent, status);
         var whole = File.ReadAllBytes(Path.Combine(Root, "whole.bin"));
         Assert.Equal(whole[(512 * 1024)..], body);
         Assert.Equal(expected, TestData.Sha256OfFile(Path.Combine(Root, "whole.bin")));
@@ -66,12 +63,9 @@ public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
         await s3.PutFileAsync("slicing/whole-s3.bin", path);
         using var slices = new RouteMeter("streamforge.range.slices", "slice-s3");
 
-        var request = new HttpRequestMessage(HttpMethod.Get, "/s3/whole-s3.bin");
-        request.Headers.Range = new RangeHeaderValue(512 * 1024, null);
-        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var body = await response.Content.ReadAsByteArrayAsync();
+        var (status, body) = await ReadFromAsync("/s3/whole-s3.bin", 512 * 1024);
 
-        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(HttpStatusCode.PartialContent, status);
         Assert.Equal(File.ReadAllBytes(path)[(512 * 1024)..], body);
         // S3 bills each GET and makes each wait for its first byte: the 10 MiB go in one read, not in 1 MiB slices.
         Assert.Equal(1, slices.Total);
@@ -125,6 +119,15 @@ public sealed class SlicingTests(S3ServerFixture s3) : IAsyncLifetime
         File.Move(replacement, path, overwrite: true);
 
         await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
+    }
+
+    /// <summary>GETs <paramref name="path"/> from <paramref name="first"/> to its end (<c>Range: bytes=first-</c>).</summary>
+    private async Task<(HttpStatusCode Status, byte[] Body)> ReadFromAsync(string path, long first)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Range = new RangeHeaderValue(first, null);
+        using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync());
     }
 
     public async Task DisposeAsync()
