@@ -12,6 +12,15 @@ internal sealed class S3Server : IDisposable
     public const string AccessKey = "S3RVER";
     public const string SecretKey = "S3RVER";
 
+    /// <summary>
+    /// V8 frees the Buffers s3rver streams a body through (64 KiB each) on a background thread. With client, proxy and
+    /// s3rver sharing 2 cores, Node then fell for tens of seconds at a time into a full mark-compact every 40-50 ms
+    /// (230-250 per 8 GiB read instead of 0-12; s3rver's user CPU 0.6 instead of 0.15 s/GB; 0.7-0.9 instead of
+    /// 1.2-1.3 GB/s on 8 streams), whoever was reading, and that decided which contender's rounds were slow (by hand,
+    /// node 20 with --trace-gc). Swept on the main thread, s3rver ran at its fast figure in every round.
+    /// </summary>
+    private const string SweepArrayBuffersOnTheMainThread = "--no-concurrent-array-buffer-sweeping";
+
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
 
     private S3Server(ChildProcess process, Uri serviceUrl)
@@ -29,7 +38,7 @@ internal sealed class S3Server : IDisposable
     {
         // stdin stays open (ChildProcess redirects it): the launcher exits when it closes, i.e. with the bench.
         string[] extra = requestLog is null ? [] : ["--request-log", requestLog];
-        var process = ChildProcess.Start(name, "node", [launcher, "--port", "0", "--directory", dataDir, "--bucket", Bucket, .. extra],
+        var process = ChildProcess.Start(name, "node", [SweepArrayBuffersOnTheMainThread, launcher, "--port", "0", "--directory", dataDir, "--bucket", Bucket, .. extra],
             Path.Combine(logDir, $"{name}.log"));
         var line = await process.WaitForLineAsync("S3RVER_LISTENING", TimeSpan.FromSeconds(30));
         var port = int.Parse(line.Split("port=")[1].Trim());
