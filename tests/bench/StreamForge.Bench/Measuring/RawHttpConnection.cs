@@ -84,17 +84,25 @@ internal sealed class RawHttpConnection : IDisposable
     }
 
     /// <summary>Reads body bytes (first those that came with the head); 0 at the end of the connection.</summary>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        TakePending(buffer.Span) is var pending and > 0 ? pending : await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync"/>, blocking the calling thread.</summary>
+    public int Read(Span<byte> buffer) =>
+        TakePending(buffer) is var pending and > 0 ? pending : _socket.Receive(buffer, SocketFlags.None);
+
+    /// <summary>Copies body bytes that came with the head; 0 once they are all taken.</summary>
+    private int TakePending(Span<byte> buffer)
     {
-        if (_pendingOffset < _pending.Length)
+        var count = Math.Min(buffer.Length, _pending.Length - _pendingOffset);
+        if (count <= 0)
         {
-            var count = Math.Min(buffer.Length, _pending.Length - _pendingOffset);
-            _pending.AsMemory(_pendingOffset, count).CopyTo(buffer);
-            _pendingOffset += count;
-            return count;
+            return 0;
         }
 
-        return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+        _pending.AsSpan(_pendingOffset, count).CopyTo(buffer);
+        _pendingOffset += count;
+        return count;
     }
 
     public void Dispose() => _socket.Dispose();

@@ -8,7 +8,7 @@ internal static class DownloadSection
     public static void Write(StringBuilder md, ReportData data, string largeSize)
     {
         md.AppendLine("## a. Large downloads").AppendLine();
-        md.AppendLine($"Whole-object GETs of the {largeSize} object, 1 and several concurrent streams, after unmeasured GETs per contender at each stream count until its CPU per GB, with its upstream's, stops falling (2 to 5); aggregate decimal GB/s, median over rounds. " +
+        md.AppendLine($"Whole-object GETs of the {largeSize} object, 1 and several concurrent streams, after 320 unmeasured small GETs per contender (the per-request code) and unmeasured GETs at each stream count until its CPU per GB, with its upstream's, stops falling (2 to 5); aggregate decimal GB/s, median over rounds. " +
             $"Target for the gateway: at least {Targets.DownloadVsTunedNginx:0.0}x tuned nginx and {Targets.DownloadVsBareYarp:0.0}x bare YARP. " +
             "**CPU s/GB**: CPU time (user + system) the contender's processes spent per GB delivered; **upstream CPU s/GB**: the same for the " +
             "server behind it (the nginx origin, or s3rver). With client, proxy and upstream on 2 cores, these tell what limits a contender: " +

@@ -48,7 +48,7 @@ internal static class SetupNotes
             "except \"gateway: origin, 64 KiB chunks\" (a policy of ChunkSize 64 KiB, MaxBufferedBytes 256 KiB: the default before chunks grew); " +
             "OpenTelemetry instrumentation on as shipped, no exporter (OTEL_* unset). The generated configs are in the raw folder's logs/.",
         "S3: s3rver 3.7.1 through tests/tools/s3server/start.js (node, with V8's `--no-concurrent-array-buffer-sweeping`: its background sweeper fell behind on 2 shared cores and put s3rver into a full GC every 40-50 ms for tens of seconds at a time, see tests/bench/README.md); the gateway's S3 figures include s3rver's own speed.",
-        "Clients: raw sockets reading into a reused 1 MiB buffer (large downloads, slow clients, throttle), wrk (small objects), HttpClient (seeks, uploads). " +
+        "Clients: raw sockets reading into a reused 1 MiB buffer (large downloads in blocking reads, a thread per stream; slow clients, throttle), wrk (small objects), HttpClient (seeks, uploads). " +
             "Client, contender and origin share the machine's 2 cores.",
     ];
 }
