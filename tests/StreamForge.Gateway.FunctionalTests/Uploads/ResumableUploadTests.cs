@@ -98,6 +98,47 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
         await GatewayMetricsScrape.WaitForAsync(gateway, "streamforge_resumable_bytes", $"route=\"{store}\"");
     }
 
+    [Fact]
+    public async Task An_s3_patch_spools_through_a_file_without_a_name_so_that_a_killed_gateway_leaves_none()
+    {
+        var gateway = await StartGatewayAsync();
+        var uploadUrl = await CreateAsync(gateway, "/s3/spooled.bin", 4 * TestData.MiB);
+
+        // A PATCH that promises more than it sends stays open, its spool with it.
+        using var client = new TcpClient();
+        await client.ConnectAsync(gateway.Address.Host, gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"PATCH {uploadUrl.AbsolutePath} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\nContent-Length: {4 * TestData.MiB}\r\n\r\n"));
+        await stream.WriteAsync(new byte[TestData.MiB]);
+
+        // The gateway runs in this process, so its open spool is among this process's file descriptors: open, and
+        // already without a name (the kernel shows its old path with " (deleted)"). Other test classes' spools have
+        // a name for the moment between their open and their unlink, hence the wait for all to have none.
+        var spool = Path.Combine(Path.GetTempPath(), "streamforge-tus-spool") + "/";
+        await Eventually.TrueAsync(
+            () => OpenFilesUnder(spool) is { Length: > 0 } open && open.All(target => target.EndsWith(" (deleted)", StringComparison.Ordinal)),
+            "the PATCH's spool is open and has no name");
+    }
+
+    /// <summary>Where this process's open file descriptors point, for those under <paramref name="folder"/> (Linux's /proc).</summary>
+    private static string[] OpenFilesUnder(string folder) =>
+        Directory.GetFiles("/proc/self/fd")
+            .Select(descriptor =>
+            {
+                try
+                {
+                    return new FileInfo(descriptor).LinkTarget;
+                }
+                catch (IOException)
+                {
+                    return null; // closed since the listing
+                }
+            })
+            .OfType<string>()
+            .Where(target => target.StartsWith(folder, StringComparison.Ordinal))
+            .ToArray();
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task An_upload_resumes_after_a_gateway_restart(string store)
@@ -254,8 +295,10 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
             Assert.Empty(await s3.OpenUploadsAsync(_prefix));
             var state = await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3ServerFixture.Bucket, Prefix = _prefix + ".streamforge-tus/" });
             Assert.Empty(state.S3Objects ?? []);
+            // Shared by every gateway of the process, and other test classes append to S3 uploads meanwhile: a spool's
+            // name lives only between its open and its unlink, so the folder is empty whenever none is being opened.
             var spool = Path.Combine(Path.GetTempPath(), "streamforge-tus-spool");
-            Assert.Empty(Directory.Exists(spool) ? Directory.GetFiles(spool) : []);
+            await Eventually.TrueAsync(() => !Directory.Exists(spool) || Directory.GetFiles(spool).Length == 0, "no spool file keeps its name");
         }
         else
         {

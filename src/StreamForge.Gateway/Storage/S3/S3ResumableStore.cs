@@ -277,11 +277,23 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
         }
     }
 
+    /// <summary>
+    /// A spool file nothing has to clean up: where an open file can be unlinked (Linux, macOS) its name goes as soon as
+    /// it is open, so the kernel frees it when the stream closes or the process dies, <c>kill -9</c> included; a
+    /// killed gateway left <c>DeleteOnClose</c> spools of up to a part each behind. <c>DeleteOnClose</c> remains for
+    /// Windows, which cannot unlink an open file.
+    /// </summary>
     private static FileStream OpenSpool()
     {
         Directory.CreateDirectory(SpoolFolder);
-        return new FileStream(Path.Combine(SpoolFolder, Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite,
-            FileShare.None, bufferSize: 0, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        var path = Path.Combine(SpoolFolder, Guid.NewGuid().ToString("N"));
+        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(path);
+        }
+
+        return spool;
     }
 
     private string FullKey(string key) => address.Prefix + key;
