@@ -17,12 +17,14 @@ internal sealed class PipeStage(ILogger<PipeStage> logger)
     public async Task<T> RunAsync<T>(
         PipePolicy pipe, Stream body, long? length, int chunkSize, Func<Stream, Task<T>> store, CancellationToken cancellationToken)
     {
+        FileStream? spill = null;
         string? tempFile = null;
         try
         {
             if (pipe.Input == PipeInput.TempFile)
             {
-                tempFile = await SpillAsync(body, length, chunkSize, cancellationToken);
+                spill = await SpillAsync(body, length, chunkSize, cancellationToken);
+                tempFile = spill.Name;
             }
 
             using var process = Start(pipe, tempFile ?? "pipe:0");
@@ -51,27 +53,32 @@ internal sealed class PipeStage(ILogger<PipeStage> logger)
         }
         finally
         {
-            if (tempFile is not null)
+            if (spill is not null)
             {
-                File.Delete(tempFile);
+                // Held until the process is done with it, so that no sweep takes it from under the process.
+                await spill.DisposeAsync();
+                File.Delete(spill.Name);
             }
         }
     }
 
-    private static async Task<string> SpillAsync(Stream body, long? length, int chunkSize, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the body to a temp file that stays open, held (<see cref="HeldTempFile"/>), until the caller disposes of
+    /// it: a gateway killed meanwhile leaves it unheld, and the temp file sweep of the next gateway to start removes it.
+    /// </summary>
+    private static async Task<FileStream> SpillAsync(Stream body, long? length, int chunkSize, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "streamforge-pipe");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, Guid.NewGuid().ToString("N"));
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        var file = HeldTempFile.Create(SharedTempFolders.PipeSpill, FileAccess.Write, FileShare.Read)
+            ?? throw new IOException($"temp files in '{SharedTempFolders.PipeSpill}' were removed as they were created");
         var result = await StreamCopier.CopyAsync(body, file, new CopyOptions(chunkSize, Timeout.InfiniteTimeSpan, length), cancellationToken);
         if (!result.IsSuccess)
         {
-            File.Delete(path);
+            await file.DisposeAsync();
+            File.Delete(file.Name);
             throw new IOException("the upload ended before it was complete", result.Error);
         }
 
-        return path;
+        return file;
     }
 
     private static Process Start(PipePolicy pipe, string input)

@@ -8,7 +8,8 @@ internal sealed class ExternalProcess : IDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _stderr = new();
 
-    public ExternalProcess(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="environment">Variables set for the process on top of this one's.</param>
+    public ExternalProcess(string fileName, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -21,6 +22,11 @@ internal sealed class ExternalProcess : IDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");

@@ -20,7 +20,8 @@ internal sealed class GatewayProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>Writes <paramref name="config"/> to a JSON file in <paramref name="workingDirectory"/> and starts a gateway on it.</summary>
-    public static async Task<GatewayProcess> StartAsync(GatewayConfig config, string workingDirectory)
+    /// <param name="environment">Variables for the gateway process (e.g. TMPDIR, for temp folders of its own).</param>
+    public static async Task<GatewayProcess> StartAsync(GatewayConfig config, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = FreePort.Next();
         var configFile = Path.Combine(workingDirectory, $"gateway-{port}.json");
@@ -30,7 +31,7 @@ internal sealed class GatewayProcess : IDisposable
         await File.WriteAllTextAsync(configFile, JsonSerializer.Serialize(values));
 
         var gatewayDll = typeof(GatewayApplication).Assembly.Location;
-        var process = new ExternalProcess("dotnet", [gatewayDll, "--config", configFile, "--Urls", $"http://127.0.0.1:{port}"], workingDirectory);
+        var process = new ExternalProcess("dotnet", [gatewayDll, "--config", configFile, "--Urls", $"http://127.0.0.1:{port}"], workingDirectory, environment);
         var gateway = new GatewayProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         await Eventually.TrueAsync(
             () => process.HasExited ? throw new InvalidOperationException($"the gateway exited: {process.StandardError}") : FreePort.Accepts(port),

@@ -5,7 +5,7 @@ using StreamForge.Gateway.Storage.FileSystem;
 
 namespace StreamForge.Gateway.FunctionalTests.Storage;
 
-/// <summary>Temp files of uploads that a crash interrupted are swept; those a live writer holds are not.</summary>
+/// <summary>Temp files of uploads that a crash interrupted are swept (file stores' and pipe stages'); those a live writer holds are not.</summary>
 public sealed class FileStoreTempSweepTests : IDisposable
 {
     private readonly TempFolder _folder = new("tempsweep");
@@ -68,7 +68,52 @@ public sealed class FileStoreTempSweepTests : IDisposable
         Assert.Equal(2000, new FileInfo(held).Length);
     }
 
-    private string[] TempFiles() => Directory.Exists(TempFolder) ? Directory.GetFiles(TempFolder) : [];
+    [Fact]
+    public async Task A_pipe_stage_spill_survives_a_live_gateways_sweep_and_goes_with_the_next_start_after_a_kill()
+    {
+        Directory.CreateDirectory(Root);
+        // TMPDIR of their own: the spill folder is $TMPDIR/streamforge-pipe, shared by the gateways of a machine.
+        var tmp = Directory.CreateDirectory(_folder.Combine("tmp")).FullName;
+        var environment = new Dictionary<string, string> { ["TMPDIR"] = tmp };
+        var spillFolder = Path.Combine(tmp, "streamforge-pipe");
+        var config = new GatewayConfig()
+            .Cluster("files", $"file://{Root}/")
+            .Route("piped", "/piped/{**key}", "files", policy: "piped", writeAccess: "Loopback")
+            .Set("StreamForge:StreamPolicies:piped:Upload:Pipe:Command", "cat")
+            .Set("StreamForge:StreamPolicies:piped:Upload:Pipe:Arguments:0", "{input}");
+
+        string spill;
+        using (var first = await GatewayProcess.StartAsync(config, _folder.Path, environment))
+        {
+            // Promise 1 MiB, send 64 KiB, and hold the connection open: the body is being spilled for the process.
+            using var client = new TcpClient();
+            await client.ConnectAsync(first.Address.Host, first.Address.Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("PUT /piped/crashed.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"));
+            await stream.WriteAsync(new byte[64 * 1024]);
+            await Eventually.TrueAsync(() => FilesIn(spillFolder).Length == 1, "the upload's spill file appears");
+            spill = FilesIn(spillFolder).Single();
+
+            // Another gateway starting on the same TMPDIR sweeps it: the spill is held, so it stays.
+            var abandoned = Path.Combine(spillFolder, "abandoned");
+            await File.WriteAllBytesAsync(abandoned, new byte[1000]);
+            using (await GatewayProcess.StartAsync(config, _folder.Path, environment))
+            {
+                await Eventually.TrueAsync(() => !File.Exists(abandoned), "the second gateway's start-up sweep runs", timeoutSeconds: 30);
+            }
+
+            Assert.True(File.Exists(spill), "a spill that a live pipe stage holds must not be swept");
+            first.Kill();
+        }
+
+        Assert.True(File.Exists(spill), "kill -9 leaves the spill file behind (the crash this test reproduces)");
+        using var third = await GatewayProcess.StartAsync(config, _folder.Path, environment);
+        await Eventually.TrueAsync(() => !File.Exists(spill), "the next gateway to start sweeps the abandoned spill", timeoutSeconds: 30);
+    }
+
+    private static string[] FilesIn(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
+
+    private string[] TempFiles() => FilesIn(TempFolder);
 
     public void Dispose() => _folder.Dispose();
 }

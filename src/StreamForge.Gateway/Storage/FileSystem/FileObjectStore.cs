@@ -2,14 +2,13 @@ using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Streaming;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Storage.FileSystem;
 
 /// <summary>The embedded store: objects are files under one folder. Writes go to a temp file renamed into place.</summary>
 internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
 {
-    private const int MaxCreateAttempts = 3;
-
     public IResumableStore Resumable { get; } = new FileResumableStore(paths);
 
     public Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -129,36 +128,9 @@ internal sealed class FileObjectStore(FileStorePaths paths) : IObjectStore
     /// written: that hold is how <see cref="TempFileSweeper"/>, in any gateway sharing the folder, tells a live upload
     /// from a crashed one.
     /// </summary>
-    private FileStream CreateTempFile()
-    {
-        Directory.CreateDirectory(paths.TempFolder);
-        for (var attempt = 1; ; attempt++)
-        {
-            var tempPath = Path.Combine(paths.TempFolder, Guid.NewGuid().ToString("N"));
-            FileStream file;
-            try
-            {
-                file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-            }
-            catch (IOException ex) when (attempt < MaxCreateAttempts && !DiskFull.Is(ex))
-            {
-                continue; // On Unix, creating and locking are two steps: a sweep locked the new file in between.
-            }
-
-            // A sweep may also have locked, unlinked and released the new file before this lock was taken: this
-            // stream would then fill a file with no name to rename, so take another name.
-            if (File.Exists(tempPath))
-            {
-                return file;
-            }
-
-            file.Dispose();
-            if (attempt == MaxCreateAttempts)
-            {
-                throw new StorageException(StorageErrorKind.Failed, $"temp file '{tempPath}' was removed as it was created");
-            }
-        }
-    }
+    private FileStream CreateTempFile() =>
+        HeldTempFile.Create(paths.TempFolder, FileAccess.Write, FileShare.None)
+        ?? throw new StorageException(StorageErrorKind.Failed, $"temp files in '{paths.TempFolder}' were removed as they were created");
 
     private static StorageException NoSpace(ObjectKey key, Exception error) =>
         new(StorageErrorKind.InsufficientStorage, $"the file store has no space left for '{key}'; nothing was stored and any previous version is kept", error);

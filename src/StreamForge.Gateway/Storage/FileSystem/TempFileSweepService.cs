@@ -1,12 +1,13 @@
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Uploads;
 using Yarp.ReverseProxy;
 
 namespace StreamForge.Gateway.Storage.FileSystem;
 
 /// <summary>
-/// Sweeps the temp folder of every file storage cluster at start-up, which is when a crash's leftovers are found,
-/// and then every <see cref="FileStoreSettings.SweepPeriod"/>, for clusters added by a reload and for temp files
-/// that outlive <see cref="FileStoreSettings.TempFileMaxAge"/>.
+/// Sweeps the temp folder of every file storage cluster, and the pipe stage's spill folder, at start-up, which is
+/// when a crash's leftovers are found, and then every <see cref="FileStoreSettings.SweepPeriod"/>, for clusters added
+/// by a reload and for temp files that outlive <see cref="FileStoreSettings.TempFileMaxAge"/>.
 /// </summary>
 internal sealed class TempFileSweepService(
     IProxyStateLookup proxyState,
@@ -31,20 +32,25 @@ internal sealed class TempFileSweepService(
     {
         foreach (var cluster in proxyState.GetClusters())
         {
-            if (registry.Find(cluster.Model.Config) is not FileObjectStore store)
+            if (registry.Find(cluster.Model.Config) is FileObjectStore store)
             {
-                continue;
+                Sweep(store.Paths.TempFolder);
             }
+        }
 
-            try
-            {
-                sweeper.Sweep(store.Paths.TempFolder, settings.TempFileMaxAge);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A folder that cannot be swept now (gone, unreadable) must not stop the gateway or the other folders.
-                GatewayLog.TempSweepFailed(logger, store.Paths.TempFolder, ex);
-            }
+        Sweep(SharedTempFolders.PipeSpill);
+    }
+
+    private void Sweep(string folder)
+    {
+        try
+        {
+            sweeper.Sweep(folder, settings.TempFileMaxAge);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be swept now (gone, unreadable) must not stop the gateway or the other folders.
+            GatewayLog.TempSweepFailed(logger, folder, ex);
         }
     }
 }
