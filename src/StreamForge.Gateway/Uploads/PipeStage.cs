@@ -18,21 +18,19 @@ internal sealed class PipeStage(ILogger<PipeStage> logger)
         PipePolicy pipe, Stream body, long? length, int chunkSize, Func<Stream, Task<T>> store, CancellationToken cancellationToken)
     {
         FileStream? spill = null;
-        string? tempFile = null;
         try
         {
             if (pipe.Input == PipeInput.TempFile)
             {
                 spill = await SpillAsync(body, length, chunkSize, cancellationToken);
-                tempFile = spill.Name;
             }
 
-            using var process = Start(pipe, tempFile ?? "pipe:0");
+            using var process = Start(pipe, spill?.Name ?? "pipe:0");
             var stderr = new Queue<string>();
             var stderrPump = PumpStderrAsync(process, pipe.Command, stderr);
             using var kill = cancellationToken.Register(() => Kill(process));
             using var pumping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var inputPump = tempFile is null ? PumpStdinAsync(process, body, chunkSize, pumping.Token) : CloseStdin(process);
+            var inputPump = spill is null ? PumpStdinAsync(process, body, chunkSize, pumping.Token) : CloseStdin(process);
             try
             {
                 var output = new ProcessOutputStream(process, inputPump, () => Tail(stderr), pipe.Command);
