@@ -219,11 +219,33 @@ internal sealed class ObjectDownloadHandler(
             response.Headers.ETag = info.ETag;
         }
 
-        response.Headers.LastModified = HeaderUtilities.FormatDate(info.LastModified);
+        response.Headers.LastModified = HeaderUtilities.FormatDate(NotAfterDate(response, info.LastModified));
         response.Headers.AcceptRanges = "bytes";
         // Stored types come from uploaders: never let a browser sniff an object into something more active.
         response.Headers.XContentTypeOptions = "nosniff";
     }
+
+    /// <summary>
+    /// RFC 9110 section 8.8.2.1: an origin server must not send a Last-Modified later than its Date. Kestrel writes a Date
+    /// it renews once a second, so an object written within the last second, or stamped by a storage clock ahead of
+    /// ours, would claim to be modified in the future (caches take that for a broken clock): for such an object the
+    /// response carries a Date of its own, and the Last-Modified no later than it.
+    /// </summary>
+    private static DateTimeOffset NotAfterDate(HttpResponse response, DateTimeOffset lastModified)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (lastModified < now - RecentlyModified)
+        {
+            return lastModified;
+        }
+
+        var date = HttpDate.TruncateToSeconds(now);
+        response.Headers.Date = HttpDate.Format(date);
+        return lastModified > date ? date : lastModified;
+    }
+
+    /// <summary>Older than Kestrel's Date can be stale by, with a margin: such a Last-Modified is always before it.</summary>
+    private static readonly TimeSpan RecentlyModified = TimeSpan.FromSeconds(2);
 
     /// <summary>A cached origin response's own end-to-end headers (Cache-Control, Expires, Vary, ...); the route policy's Cache-Control wins.</summary>
     private static void ReplayOriginHeaders(HttpResponse response, ObjectInfo info)

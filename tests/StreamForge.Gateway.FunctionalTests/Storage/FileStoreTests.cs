@@ -64,6 +64,25 @@ public sealed class FileStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Last_modified_is_never_later_than_the_responses_date()
+    {
+        // A file stamped in the future stands for one written within the second (Kestrel renews Date once a second) and
+        // for a storage clock ahead of the gateway's.
+        var path = Path.Combine(Root, "fresh.mp4");
+        TestData.CreateFile(path, 1000);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(1));
+
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Head })
+        {
+            using var response = await _gateway.Client.SendAsync(new HttpRequestMessage(method, "/ro/fresh.mp4"));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.NotNull(response.Headers.Date);
+            Assert.Equal(response.Headers.Date, response.Content.Headers.LastModified);
+        }
+    }
+
+    [Fact]
     public async Task A_missing_key_is_404_with_a_stable_code()
     {
         using var response = await _gateway.Client.GetAsync("/files/nothing-here.mp4");
