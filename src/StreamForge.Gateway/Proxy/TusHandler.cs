@@ -124,7 +124,7 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
         var upload = await resumable.LoadAsync(id, context.RequestAborted);
         if (upload is null)
         {
-            await ProblemAsync(context, StatusCodes.Status404NotFound, ErrorCodes.UploadNotFound, $"no upload {id} (never created, completed or terminated)");
+            await ProblemAsync(context, StatusCodes.Status404NotFound, ErrorCodes.UploadNotFound, $"no upload {id} (never created, terminated, or gone since it expired)");
             return null;
         }
 
@@ -152,7 +152,7 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             return;
         }
 
-        if (upload.IsComplete)
+        if (upload.IsComplete && !upload.IsStored)
         {
             // Every byte is stored but completing failed last time (S3 down): a client that sees offset == length
             // sends nothing more, so finish it now.
@@ -163,8 +163,12 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             }
         }
 
-        // A HEAD is how a client resumes: it asks where to continue from.
-        metrics.ResumableEvent(route.RouteId, "resumed");
+        // A HEAD is how a client resumes: it asks where to continue from (of a stored upload: that it is done).
+        if (!upload.IsStored)
+        {
+            metrics.ResumableEvent(route.RouteId, "resumed");
+        }
+
         var headers = context.Response.Headers;
         headers[TusHeaders.Resumable] = TusHeaders.SupportedVersion;
         headers[TusHeaders.UploadOffset] = upload.Offset.ToString(CultureInfo.InvariantCulture);

@@ -25,6 +25,13 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         long? length = null;
         if (headers.TryGetValue(TusHeaders.UploadLength, out var lengthHeader))
         {
+            // tus creation: a request carries one of the two, and Upload-Defer-Length only when the length is deferred.
+            if (headers.ContainsKey(TusHeaders.UploadDeferLength))
+            {
+                await BadRequestAsync(context, "send Upload-Length or Upload-Defer-Length, not both");
+                return;
+            }
+
             if (ParseLength(lengthHeader) is not { } declared)
             {
                 await BadRequestAsync(context, "Upload-Length is not a non-negative number");
@@ -68,6 +75,14 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             return;
         }
 
+        // creation-with-upload: "similar rules as for the PATCH request" apply to the body, its checksum included.
+        var checksum = UploadChecksum.Parse(headers[TusHeaders.UploadChecksum], out var checksumProblem);
+        if (checksumProblem is not null)
+        {
+            await TusHandler.ProblemAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidChecksum, checksumProblem);
+            return;
+        }
+
         if (context.Request.ContentLength > (length ?? policy.MaxSize))
         {
             // Refused before the upload exists: a creation answered with an error must leave nothing to expire.
@@ -92,8 +107,10 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         using var held = uploads.Locks.TryAcquire(upload.Id)!;
         if (hasBody)
         {
-            if (await AppendAsync(context, route, resumable, upload, checksum: null) is not { } appended)
+            if (await AppendAsync(context, route, resumable, upload, checksum) is not { } appended)
             {
+                // The client never learned the upload's URL, so nothing it holds can be resumed: it is removed.
+                await DiscardAsync(resumable, upload.Id);
                 return;
             }
 
@@ -157,6 +174,12 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             return;
         }
 
+        if (upload.IsStored)
+        {
+            await AlreadyStoredAsync(context, upload);
+            return;
+        }
+
         if (await WithLengthAsync(context, route, upload) is not { } sized || await AppendAsync(context, route, resumable, sized, checksum) is not { } appended)
         {
             return;
@@ -171,6 +194,35 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         context.Response.Headers[TusHeaders.UploadOffset] = appended.Offset.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers[TusHeaders.UploadExpires] = TusHandler.HttpDate(appended.Expires);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>
+    /// A PATCH at the end of an upload that is already stored (its client missed the last response, or retries it):
+    /// nothing more fits, so an empty one is answered as done and one with a body as past the upload's length.
+    /// </summary>
+    private static Task AlreadyStoredAsync(HttpContext context, ResumableUpload upload)
+    {
+        var offset = upload.Offset.ToString(CultureInfo.InvariantCulture);
+        if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            return TusHandler.ProblemAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                "the upload is complete and stored; nothing more can be appended", h => h[TusHeaders.UploadOffset] = offset);
+        }
+
+        context.Response.Headers[TusHeaders.Resumable] = TusHeaders.SupportedVersion;
+        context.Response.Headers[TusHeaders.UploadOffset] = offset;
+        context.Response.Headers[TusHeaders.UploadExpires] = TusHandler.HttpDate(upload.Expires);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Removes an upload whose creation failed (the caller holds its lock), with whatever the store holds of it.</summary>
+    private static async Task DiscardAsync(IResumableStore resumable, string id)
+    {
+        if (await resumable.LoadAsync(id, CancellationToken.None) is { } upload)
+        {
+            await resumable.DeleteAsync(upload, CancellationToken.None);
+        }
     }
 
     /// <summary>The upload with a deferred length set from this PATCH's Upload-Length; null once a refusal was answered.</summary>

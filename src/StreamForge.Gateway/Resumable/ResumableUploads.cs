@@ -15,10 +15,18 @@ internal sealed class ResumableUploads(UploadLocks locks, GatewayMetrics metrics
 
     public bool IsExpired(ResumableUpload upload) => upload.Expires <= Now;
 
-    /// <summary>Removes an expired upload (the caller holds its lock): the multipart upload is aborted, its bytes deleted.</summary>
+    /// <summary>
+    /// Removes an expired upload (the caller holds its lock): the multipart upload is aborted, its bytes deleted. A
+    /// stored upload's record just goes (its object stays); that is not an upload expiring unfinished.
+    /// </summary>
     public async Task ExpireAsync(IResumableStore store, ResumableUpload upload, string routeId, CancellationToken cancellationToken)
     {
         await store.DeleteAsync(upload, cancellationToken);
+        if (upload.IsStored)
+        {
+            return;
+        }
+
         metrics.ResumableEvent(routeId, "expired");
         GatewayLog.ResumableExpired(logger, upload.Id, upload.Key);
     }

@@ -18,6 +18,14 @@ internal static class UploadMetadata
             return values;
         }
 
+        // Keys SHOULD be ASCII and values are base64 (tus 1.0.0, Upload-Metadata); the header is echoed on every HEAD,
+        // and a response header cannot carry anything else, so a key outside printable ASCII is refused here.
+        if (header.Any(c => c is < ' ' or > '~'))
+        {
+            problem = "keys must be printable ASCII (values are base64)";
+            return null;
+        }
+
         foreach (var pair in header.Split(','))
         {
             var parts = pair.Trim().Split(' ');

@@ -22,10 +22,13 @@ internal interface IResumableStore
     /// </summary>
     Task<ResumableUpload> AppendAsync(ResumableUpload upload, ResumableAppend append, CancellationToken cancellationToken);
 
-    /// <summary>Stores the complete upload under its key, atomically, and removes its state.</summary>
+    /// <summary>
+    /// Stores the complete upload under its key, atomically, and replaces its state by the record of
+    /// <see cref="ResumableUpload.AsStored"/> (removed when it expires, or by termination).
+    /// </summary>
     Task<ObjectInfo> CompleteAsync(ResumableUpload upload, CancellationToken cancellationToken);
 
-    /// <summary>Removes the upload and everything it holds in the store (termination, expiry).</summary>
+    /// <summary>Removes the upload and everything it holds in the store (termination, expiry); a stored upload's object stays.</summary>
     Task DeleteAsync(ResumableUpload upload, CancellationToken cancellationToken);
 
     /// <summary>Ids of every upload the store holds, for the expiry sweep.</summary>

@@ -40,4 +40,15 @@ internal sealed record ResumableUpload
     public long Offset { get; init; }
 
     public bool IsComplete => Length is { } length && Offset == length;
+
+    /// <summary>
+    /// Stored under its key: what is left is a record of the completion, kept until the upload expires, because tus
+    /// asks a HEAD to answer with Upload-Offset even for a completed upload (a client that missed the last PATCH's
+    /// response learns there that it is done, instead of starting over).
+    /// </summary>
+    public bool IsStored { get; init; }
+
+    /// <summary>The record that replaces the upload's state once it is stored: no parts, tail or multipart upload left to clean up.</summary>
+    public ResumableUpload AsStored() =>
+        this with { IsStored = true, Offset = Length ?? Offset, MultipartId = null, Parts = [], TailKey = null, TailLength = 0 };
 }

@@ -288,13 +288,20 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
         return viaGateway;
     }
 
+    /// <summary>Nothing of the uploads is left but the records of their completion (tus: a HEAD still answers for them).</summary>
     private async Task AssertNothingLeftAsync(string store)
     {
         if (store == "s3")
         {
             Assert.Empty(await s3.OpenUploadsAsync(_prefix));
             var state = await s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3ServerFixture.Bucket, Prefix = _prefix + ".streamforge-tus/" });
-            Assert.Empty(state.S3Objects ?? []);
+            Assert.All(state.S3Objects ?? [], o => Assert.EndsWith("/info.json", o.Key, StringComparison.Ordinal));
+            foreach (var record in state.S3Objects ?? [])
+            {
+                using var body = await s3.Client.GetObjectAsync(S3ServerFixture.Bucket, record.Key);
+                Assert.Contains("\"isStored\":true", await new StreamReader(body.ResponseStream).ReadToEndAsync(), StringComparison.Ordinal);
+            }
+
             // Shared by every gateway of the process, and other test classes append to S3 uploads meanwhile: a spool's
             // name lives only between its open and its unlink, so the folder is empty whenever none is being opened.
             var spool = Path.Combine(Path.GetTempPath(), "streamforge-tus-spool");
@@ -302,11 +309,15 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
         }
         else
         {
-            foreach (var folder in new[] { ".streamforge-tus", ".streamforge-tmp" })
+            var state = Path.Combine(Root, ".streamforge-tus");
+            Assert.All(Directory.Exists(state) ? Directory.GetFiles(state) : [], path => Assert.EndsWith(".info", path, StringComparison.Ordinal));
+            foreach (var record in Directory.Exists(state) ? Directory.GetFiles(state) : [])
             {
-                var path = Path.Combine(Root, folder);
-                Assert.Empty(Directory.Exists(path) ? Directory.GetFiles(path) : []);
+                Assert.Contains("\"isStored\":true", await File.ReadAllTextAsync(record), StringComparison.Ordinal);
             }
+
+            var temp = Path.Combine(Root, ".streamforge-tmp");
+            Assert.Empty(Directory.Exists(temp) ? Directory.GetFiles(temp) : []);
         }
     }
 

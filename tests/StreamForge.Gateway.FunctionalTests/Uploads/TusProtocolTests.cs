@@ -97,7 +97,88 @@ public sealed class TusProtocolTests : IAsyncLifetime
         Assert.Equal("11", last.Header("Upload-Offset"));
 
         Assert.Equal("hello world", await File.ReadAllTextAsync(Path.Combine(Root, "docs", "plan.pdf")));
+        // The bytes were moved onto the key; only the record of the completion stays, until it expires.
+        Assert.Equal([location.Split('/').Last() + ".info"], Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task A_completed_upload_still_answers_head_and_an_empty_patch_and_delete_leaves_the_object()
+    {
+        var location = await CreateAsync(3);
+        Assert.Equal(204, (await PatchAsync(location, 0, "abc")).Status);
+
+        // tus core: HEAD includes Upload-Offset "even if ... the upload is already considered completed".
+        var head = await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location);
+        Assert.Equal(200, head.Status);
+        Assert.Equal("3", head.Header("Upload-Offset"));
+        Assert.Equal("3", head.Header("Upload-Length"));
+        var retried = await PatchAsync(location, 3, string.Empty);
+        Assert.Equal(204, retried.Status);
+        Assert.Equal("3", retried.Header("Upload-Offset"));
+        Assert.Equal(413, (await PatchAsync(location, 3, "d")).Status);
+        Assert.Equal(409, (await PatchAsync(location, 0, "abc")).Status);
+
+        Assert.Equal(204, (await CurlAsync("-X", "DELETE", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+        Assert.Equal(404, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+        Assert.Equal("abc", await File.ReadAllTextAsync(Path.Combine(Root, "upload.bin")));
         Assert.Empty(Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")));
+    }
+
+    [Fact]
+    public async Task A_completed_uploads_record_expires_and_its_object_stays()
+    {
+        var location = await CreateAsync(2);
+        Assert.Equal(204, (await PatchAsync(location, 0, "ok")).Status);
+        _clock.Advance(TimeSpan.FromDays(2));
+
+        Assert.Equal(410, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")));
+        Assert.Equal("ok", await File.ReadAllTextAsync(Path.Combine(Root, "upload.bin")));
+    }
+
+    [Fact]
+    public async Task A_creation_with_a_body_checks_its_checksum_and_a_refused_one_leaves_nothing()
+    {
+        var states = Directory.Exists(Path.Combine(Root, ".streamforge-tus")) ? Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")).Length : 0;
+        string[] Create(string checksum) => ["-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 5", "-H", $"Upload-Checksum: {checksum}",
+            "-H", "Content-Type: application/offset+octet-stream", "--data-binary", "01234", $"{Base}/files/summed.bin"];
+
+        var wrong = await CurlAsync(Create("sha1 " + Convert.ToBase64String(SHA1.HashData("xxxxx"u8))));
+        Assert.Equal(460, wrong.Status);
+        Assert.Null(wrong.Header("Location"));
+        Assert.Equal(400, (await CurlAsync(Create("crc32 AAAAAA=="))).Status);
+        Assert.False(File.Exists(Path.Combine(Root, "summed.bin")));
+        Assert.Equal(states, Directory.GetFiles(Path.Combine(Root, ".streamforge-tus")).Length);
+
+        var right = await CurlAsync(Create("sha1 " + Convert.ToBase64String(SHA1.HashData("01234"u8))));
+        Assert.Equal(201, right.Status);
+        Assert.Equal("01234", await File.ReadAllTextAsync(Path.Combine(Root, "summed.bin")));
+    }
+
+    [Fact]
+    public async Task A_client_limited_to_post_overrides_the_method()
+    {
+        var location = await CreateAsync(4);
+
+        var patched = await CurlAsync("-X", "POST", "-H", "X-HTTP-Method-Override: PATCH", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0",
+            "-H", "Content-Type: application/offset+octet-stream", "--data-binary", "ab", Base + location);
+        Assert.Equal(204, patched.Status);
+        Assert.Equal("2", patched.Header("Upload-Offset"));
+        var deleted = await CurlAsync("-X", "POST", "-H", "X-HTTP-Method-Override: DELETE", "-H", "Tus-Resumable: 1.0.0", Base + location);
+        Assert.Equal(204, deleted.Status);
+        Assert.Equal(404, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+    }
+
+    [Theory]
+    [InlineData("Upload-Length: 5", "Upload-Defer-Length: 1")]
+    [InlineData("Upload-Length: 5", "Upload-Metadata: k\u00e9 YQ==")]
+    [InlineData("Upload-Length: 5", "Upload-Metadata: a\tb YQ==")]
+    public async Task A_creation_that_breaks_the_header_rules_is_400(string first, string second)
+    {
+        var created = await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", first, "-H", System.Text.RegularExpressions.Regex.Unescape(second), $"{Base}/files/rules.bin");
+
+        Assert.Equal(400, created.Status);
+        Assert.Contains("invalid_tus_request", created.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,7 +247,9 @@ public sealed class TusProtocolTests : IAsyncLifetime
         Assert.Equal(200, head.Status);
         Assert.Equal("3", head.Header("Upload-Offset"));
         Assert.Equal("abc", await File.ReadAllTextAsync(Path.Combine(Root, "blocked")));
-        Assert.Equal(404, (await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location)).Status);
+        var again = await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location);
+        Assert.Equal(200, again.Status);
+        Assert.Equal("3", again.Header("Upload-Offset"));
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class UploadMetadataTests
     [InlineData("a YQ== extra")]
     [InlineData(" ,a YQ==")]
     [InlineData("bad //79")] // base64 of bytes that are not UTF-8
+    [InlineData("k\u00e9 YQ==")] // echoed on HEAD, where a response header cannot carry it
+    [InlineData("a\tb YQ==")]
     public void Refuses_malformed_metadata(string header)
     {
         Assert.Null(UploadMetadata.Parse(header, out var problem));

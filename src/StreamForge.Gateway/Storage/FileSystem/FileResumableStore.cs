@@ -30,7 +30,7 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
                 upload = await ResumableUploadJson.DeserializeAsync(info, cancellationToken);
             }
 
-            return upload is null ? null : upload with { Offset = new FileInfo(DataPath(id)).Length };
+            return upload is null ? null : upload.IsStored ? upload : upload with { Offset = new FileInfo(DataPath(id)).Length };
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -88,7 +88,7 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
         return upload;
     }
 
-    public Task<ObjectInfo> CompleteAsync(ResumableUpload upload, CancellationToken cancellationToken)
+    public async Task<ObjectInfo> CompleteAsync(ResumableUpload upload, CancellationToken cancellationToken)
     {
         if (!ObjectKey.TryCreate(upload.Key, out var key, out var problem))
         {
@@ -97,8 +97,8 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
 
         var path = paths.Resolve(key) ?? throw new StorageException(StorageErrorKind.AccessDenied, $"'{key}' is outside the store");
         FileObjectStore.MoveIntoPlace(key, DataPath(upload.Id), path);
-        File.Delete(InfoPath(upload.Id));
-        return Task.FromResult(FileObjectStore.Describe(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing"));
+        await SaveAsync(upload.AsStored(), CancellationToken.None);
+        return FileObjectStore.Describe(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
     }
 
     public Task DeleteAsync(ResumableUpload upload, CancellationToken cancellationToken)

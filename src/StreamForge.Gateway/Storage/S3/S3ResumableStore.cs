@@ -32,7 +32,7 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
         }
 
         var upload = await ResumableUploadJson.DeserializeAsync(state.Body, cancellationToken);
-        return upload is null ? null : upload with { Offset = OffsetOf(upload) };
+        return upload is null ? null : upload.IsStored ? upload : upload with { Offset = OffsetOf(upload) };
     }
 
     public Task SaveAsync(ResumableUpload upload, CancellationToken cancellationToken) =>
@@ -125,7 +125,9 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
             info = new ObjectInfo(upload.Offset, completed.ETag, DateTimeOffset.UtcNow, upload.ContentType);
         }
 
-        await DeleteStateAsync(upload.Id, cancellationToken);
+        // The record first: a HEAD between the two calls finds the upload stored, never missing.
+        await SaveAsync(upload.AsStored(), CancellationToken.None);
+        await DeleteStateAsync(upload.Id, CancellationToken.None, keepRecord: true);
         return info;
     }
 
@@ -244,11 +246,13 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
     private static Stream TailBody(IAsyncDisposable? tail, long length) =>
         tail is ObjectContent content ? new ForwardOnlyPartStream(content.Body, length) : Stream.Null;
 
-    private async Task DeleteStateAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Deletes the upload's state objects (tail objects, and its record unless <paramref name="keepRecord"/>).</summary>
+    private async Task DeleteStateAsync(string id, CancellationToken cancellationToken, bool keepRecord = false)
     {
         var request = new ListObjectsV2Request { BucketName = address.Bucket, Prefix = FullKey(StateFolder(id)) };
         var page = await CallAsync($"listing upload {id}", token => client.ListObjectsV2Async(request, token), cancellationToken);
-        await DeleteObjectsAsync((page.S3Objects ?? []).Select(o => o.Key));
+        var record = FullKey(StateKey(id));
+        await DeleteObjectsAsync((page.S3Objects ?? []).Select(o => o.Key).Where(key => !keepRecord || key != record));
     }
 
     /// <summary>Deletes objects by full key.</summary>
