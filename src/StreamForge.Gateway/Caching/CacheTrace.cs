@@ -18,7 +18,7 @@ internal sealed class CacheTrace
     private bool _stored;
     private bool _collapsed;
     private TimeSpan? _ttl;
-    private TimeSpan _age;
+    private TimeSpan? _age;
     private bool _decided;
 
     /// <summary>For the metric: hit, miss, partial, revalidated, stale, bypass.</summary>
@@ -38,8 +38,12 @@ internal sealed class CacheTrace
         _age = freshness.CurrentAge(now);
     }
 
-    /// <summary>Nothing usable was stored: fetched, and stored when <paramref name="stored"/>.</summary>
-    public void Miss(bool stored)
+    /// <summary>
+    /// Nothing usable was stored: fetched, and stored when <paramref name="stored"/> is the new version's freshness.
+    /// A stored response is served with its age (the origin's Age and the time it spent on the way count, RFC 9111
+    /// section 4.2.3); one passed through keeps the origin's Age, as it did not come from the cache (section 5.1).
+    /// </summary>
+    public void Miss(Freshness? stored, DateTimeOffset now)
     {
         if (!Decide())
         {
@@ -48,38 +52,41 @@ internal sealed class CacheTrace
 
         _forward = "miss";
         Status = "miss";
-        _stored = stored;
-        _age = TimeSpan.Zero;
+        _stored = stored is not null;
+        _age = stored?.CurrentAge(now);
         _ttl = null;
     }
 
-    /// <summary>A stale version was checked upstream and is still current (304, or the same validator).</summary>
-    public void Revalidated(Freshness freshness, DateTimeOffset now, int upstreamStatus)
+    /// <summary>
+    /// A stored version was checked upstream and is still current (304, or the same validator): because it was stale,
+    /// or, when <paramref name="requested"/>, because the request asked for it (RFC 9211 section 2.2 <c>fwd=request</c>).
+    /// </summary>
+    public void Revalidated(Freshness freshness, DateTimeOffset now, int upstreamStatus, bool requested = false)
     {
         if (!Decide())
         {
             return;
         }
 
-        _forward = "stale";
+        _forward = requested ? "request" : "stale";
         Status = "revalidated";
         _forwardStatus = upstreamStatus;
         _ttl = freshness.TimeToLive(now);
         _age = freshness.CurrentAge(now);
     }
 
-    /// <summary>A stale version was checked upstream and had changed: the new one is fetched and stored.</summary>
-    public void Replaced()
+    /// <summary>A stored version was checked upstream and had changed: the new one is fetched and stored.</summary>
+    public void Replaced(Freshness stored, DateTimeOffset now, bool requested = false)
     {
         if (!Decide())
         {
             return;
         }
 
-        _forward = "stale";
+        _forward = requested ? "request" : "stale";
         Status = "miss";
         _stored = true;
-        _age = TimeSpan.Zero;
+        _age = stored.CurrentAge(now);
         _ttl = null;
     }
 
@@ -168,9 +175,9 @@ internal sealed class CacheTrace
     public void WriteTo(IHeaderDictionary headers)
     {
         headers["Cache-Status"] = HeaderValue();
-        if (Status != "bypass")
+        if (Status != "bypass" && _age is { } age)
         {
-            headers[HeaderNames.Age] = ((long)Math.Max(0, _age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            headers[HeaderNames.Age] = ((long)Math.Max(0, age.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
     }
 }

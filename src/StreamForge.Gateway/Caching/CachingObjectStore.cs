@@ -60,7 +60,7 @@ internal sealed class CachingObjectStore(
         if (info is null)
         {
             Cache.Remove(cacheKey);
-            Trace.Miss(stored: false);
+            Trace.Miss(null, now);
             return null;
         }
 
@@ -74,11 +74,11 @@ internal sealed class CachingObjectStore(
         }
         else if (stored is not null)
         {
-            Trace.Replaced();
+            Trace.Replaced(freshness, now);
         }
         else
         {
-            Trace.Miss(stored: true);
+            Trace.Miss(freshness, now);
         }
 
         Cache.Save(current);

@@ -20,6 +20,9 @@ internal sealed class OriginCachingStore(
     CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
     : CachedObjectStore(cache, binding, trace, metrics)
 {
+    /// <summary>The request fields that carry cache directives, passed on to the origin with a client's probe.</summary>
+    private static readonly string[] ForwardedDirectiveFields = ["Cache-Control", "Pragma"];
+
     private Task<OriginTarget>? _target;
 
     /// <summary>Worked out once per request, and only when the origin must be asked.</summary>
@@ -48,7 +51,7 @@ internal sealed class OriginCachingStore(
         var now = time.GetUtcNow();
         if (Cache.IsUncacheable(Binding.Namespace, key.Value, now))
         {
-            Trace.Miss(stored: false);
+            Trace.Miss(null, now);
             throw new OriginNotCacheableException("not storable");
         }
 
@@ -60,7 +63,11 @@ internal sealed class OriginCachingStore(
             return stored;
         }
 
-        if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now) && !Binding.Directives.NoCache)
+        // RFC 9111 section 4.2.4: stale only where the request does not refuse it (no-cache, max-age, min-fresh; a reload
+        // sends max-age=0); RFC 5861 section 3 adds nothing that overrides the request.
+        var directives = Binding.Directives;
+        if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now)
+            && !directives.NoCache && directives.MaxAge is null && directives.MinFresh is null)
         {
             Trace.ServedWhileRevalidating(stored.Freshness, now);
             await TargetAsync(); // While the request can still work out the URL (see LookupAsync).
@@ -68,25 +75,34 @@ internal sealed class OriginCachingStore(
             return stored;
         }
 
-        var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored));
+        if (directives.OnlyIfCached)
+        {
+            // RFC 9111 section 5.2.1.7: a stored response or 504, never the origin.
+            Trace.Miss(null, now);
+            throw new StorageException(StorageErrorKind.NotCached, $"only-if-cached: no stored response of '{key}' satisfies the request");
+        }
+
+        // A fresh version the request refused (no-cache, max-age, min-fresh) is checked because the request asked.
+        var requested = stored is not null && stored.Freshness.IsFresh(now);
+        var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored, forwardDirectives: true));
         now = time.GetUtcNow();
         switch (probe.Outcome)
         {
             case OriginProbeOutcome.Stored:
-                Trace.Miss(stored: true);
+                Trace.Miss(probe.Version!.Freshness, now);
                 return probe.Version;
             case OriginProbeOutcome.Replaced:
-                Trace.Replaced();
+                Trace.Replaced(probe.Version!.Freshness, now, requested);
                 return probe.Version;
             case OriginProbeOutcome.Revalidated:
-                Trace.Revalidated(probe.Version!.Freshness, now, StatusCodes.Status304NotModified);
+                Trace.Revalidated(probe.Version!.Freshness, now, StatusCodes.Status304NotModified, requested);
                 return probe.Version;
             case OriginProbeOutcome.Failed when stored is not null && stored.Freshness.MayServeOnError(now):
                 CacheLog.ServedStale(logger, key.Value, probe.Reason ?? "unreachable");
                 Trace.ServedStale(stored.Freshness, now, probe.UpstreamStatus);
                 return stored;
             default:
-                Trace.Miss(stored: false);
+                Trace.Miss(null, now);
                 throw new OriginNotCacheableException(probe.Reason ?? "not storable");
         }
     }
@@ -113,6 +129,9 @@ internal sealed class OriginCachingStore(
                     await SkipAsync(body, span.First, token); // An origin that ignores ranges: its body from the start.
                     break;
                 case HttpStatusCode.PreconditionFailed:
+                    // The origin changed under a version not wholly stored: it goes, so that the next request probes
+                    // the new one instead of failing on this one's missing slices until it expires.
+                    Cache.Remove(version.Key);
                     throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin");
                 default:
                     throw new StorageException(StorageErrorKind.Unavailable, $"the origin answered {(int)response.StatusCode} to a slice read of '{key}'");
@@ -143,12 +162,28 @@ internal sealed class OriginCachingStore(
         }
     }
 
-    /// <summary>One look at the origin: a one-byte ranged GET, conditional when a stored version is being revalidated.</summary>
-    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored)
+    /// <summary>
+    /// One look at the origin: a one-byte ranged GET, conditional when a stored version is being revalidated. With
+    /// <paramref name="forwardDirectives"/> (a client's request, not a background refresh) it carries the client's
+    /// Cache-Control and Pragma: a proxy passes cache directives on (RFC 9111 section 5.2), so that a cache behind it
+    /// honours a reload too.
+    /// </summary>
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives = false)
     {
         var target = await TargetAsync();
         using var request = target.NewRequest();
         request.Headers.Range = new RangeHeaderValue(0, 0);
+        if (forwardDirectives)
+        {
+            foreach (var name in ForwardedDirectiveFields)
+            {
+                if (requestHeader(name) is { Length: > 0 } value)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+        }
+
         if (stored is not null)
         {
             if (stored.ETag.Length > 0)
@@ -193,7 +228,14 @@ internal sealed class OriginCachingStore(
             var version = StorableVersion(key, response, requestTime, responseTime, out var reason);
             if (version is null)
             {
-                Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
+                // Remembered only when the response itself is not storable: a client's no-store or credentials
+                // concern its own exchange (RFC 9111 sections 5.2.1.5 and 3.5) and must not keep the URL out of the
+                // cache for everyone else.
+                if (!requestHasAuthorization && !Binding.Directives.NoStore)
+                {
+                    Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
+                }
+
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 

@@ -16,6 +16,7 @@ internal static class ErrorCodes
     public const string InsufficientStorage = "insufficient_storage";
     public const string UpstreamFailed = "upstream_failed";
     public const string UpstreamTimeout = "upstream_timeout";
+    public const string NotCached = "not_cached";
     public const string RouteNotFound = "route_not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WritesForbidden = "writes_forbidden";

@@ -226,13 +226,19 @@ internal sealed class ObjectDownloadHandler(
     }
 
     /// <summary>
-    /// RFC 9110 section 8.8.2.1: an origin server must not send a Last-Modified later than its Date. Kestrel writes a Date
-    /// it renews once a second, so an object written within the last second, or stamped by a storage clock ahead of
-    /// ours, would claim to be modified in the future (caches take that for a broken clock): for such an object the
-    /// response carries a Date of its own, and the Last-Modified no later than it.
+    /// RFC 9110 section 8.8.2.1: an origin server must not send a Last-Modified later than its Date. A cached origin
+    /// response carries the origin's own Date (a cache keeps it and adds Age, RFC 9111 section 4.2.3). Otherwise Kestrel
+    /// writes a Date it renews once a second, so an object written within the last second, or stamped by a storage
+    /// clock ahead of ours, would claim to be modified in the future (caches take that for a broken clock): for such an
+    /// object the response carries a Date of its own, and the Last-Modified no later than it.
     /// </summary>
     private static DateTimeOffset NotAfterDate(HttpResponse response, DateTimeOffset lastModified)
     {
+        if (HttpDate.TryParse(response.Headers.Date.ToString(), out var replayed))
+        {
+            return lastModified > replayed ? replayed : lastModified;
+        }
+
         var now = DateTimeOffset.UtcNow;
         if (lastModified < now - RecentlyModified)
         {
@@ -263,7 +269,7 @@ internal sealed class ObjectDownloadHandler(
     private static readonly HashSet<string> GatewayWritten = new(StringComparer.OrdinalIgnoreCase)
     {
         HeaderNames.ContentType, HeaderNames.ContentLength, HeaderNames.ContentRange, HeaderNames.ETag, HeaderNames.LastModified,
-        HeaderNames.AcceptRanges, HeaderNames.XContentTypeOptions, HeaderNames.Age, HeaderNames.Date, HeaderNames.TransferEncoding, "Cache-Status",
+        HeaderNames.AcceptRanges, HeaderNames.XContentTypeOptions, HeaderNames.Age, HeaderNames.TransferEncoding, "Cache-Status",
     };
 
     /// <summary>The per-part Content-Type of a multipart/byteranges body; a stored type that could inject header lines is dropped.</summary>

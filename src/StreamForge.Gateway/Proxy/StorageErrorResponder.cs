@@ -21,6 +21,7 @@ internal static class StorageErrorResponder
             StorageErrorKind.Timeout => (StatusCodes.Status504GatewayTimeout, ErrorCodes.UpstreamTimeout),
             StorageErrorKind.InsufficientStorage => (StatusCodes.Status507InsufficientStorage, ErrorCodes.InsufficientStorage),
             StorageErrorKind.RangeNotSatisfiable => (StatusCodes.Status416RangeNotSatisfiable, ErrorCodes.RangeNotSatisfiable),
+            StorageErrorKind.NotCached => (StatusCodes.Status504GatewayTimeout, ErrorCodes.NotCached),
             _ => (StatusCodes.Status502BadGateway, ErrorCodes.StorageFailed),
         };
 

@@ -19,5 +19,8 @@ internal enum StorageErrorKind
 
     /// <summary>A range read starts at or after the object's end (RFC 9110 section 15.5.17).</summary>
     RangeNotSatisfiable,
+
+    /// <summary>The edge cache holds nothing that satisfies a request that forbids asking upstream (only-if-cached).</summary>
+    NotCached,
     Failed,
 }

@@ -235,6 +235,151 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(miss));
     }
 
+    [Fact]
+    public async Task Responses_keep_the_origins_Date_and_an_Age_that_counts_the_origins()
+    {
+        var resource = Serve("/aged.bin", "public, max-age=300");
+        var originDate = new DateTimeOffset(DateTime.UtcNow.AddSeconds(-30).Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        resource.Headers["Date"] = originDate.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        resource.Headers["Age"] = "90";
+
+        using var miss = await GetAsync("/o/aged.bin");
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(miss));
+        Assert.Equal(originDate, miss.Headers.Date);
+        Assert.True(miss.Headers.Age >= TimeSpan.FromSeconds(90), $"Age {miss.Headers.Age}: an age never goes down on the way");
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        using var hit = await GetAsync("/o/aged.bin");
+
+        Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        // RFC 9110 section 6.6.1: Date is when the origin made the response; the time since is in Age, not counted twice.
+        Assert.Equal(miss.Headers.Date, hit.Headers.Date);
+        Assert.True(hit.Headers.Age >= TimeSpan.FromSeconds(110), $"Age {hit.Headers.Age}");
+    }
+
+    [Fact]
+    public async Task A_response_passed_through_keeps_the_origins_Age()
+    {
+        var resource = Serve("/passed.bin", "private, max-age=300");
+        resource.Headers["Age"] = "90";
+
+        using var response = await GetAsync("/o/passed.bin");
+
+        Assert.Equal("StreamForge; fwd=miss", CacheStatus(response));
+        Assert.Equal(TimeSpan.FromSeconds(90), response.Headers.Age);
+    }
+
+    [Fact]
+    public async Task One_clients_no_store_or_credentials_do_not_keep_the_URL_out_of_the_cache_for_others()
+    {
+        Serve("/shared-later.bin", "max-age=300");
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/shared-later.bin") { Headers = { CacheControl = new CacheControlHeaderValue { NoStore = true } } })
+        {
+            using var refused = await _client.SendAsync(request);
+            Assert.Equal("StreamForge; fwd=miss", CacheStatus(refused));
+        }
+
+        Assert.Equal("StreamForge; fwd=miss", CacheStatus(await GetWithAuthorizationAsync("/o/shared-later.bin")));
+
+        using var plain = await GetAsync("/o/shared-later.bin");
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(plain));
+        using var again = await GetAsync("/o/shared-later.bin");
+        Assert.StartsWith("StreamForge; hit", CacheStatus(again), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_if_cached_is_answered_from_storage_or_with_504_and_never_asks_the_origin()
+    {
+        Serve("/offline.bin", "public, max-age=300");
+        var onlyIfCached = new CacheControlHeaderValue { OnlyIfCached = true };
+
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/offline.bin") { Headers = { CacheControl = onlyIfCached } })
+        {
+            using var cold = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.GatewayTimeout, cold.StatusCode);
+            Assert.Contains("not_cached", await cold.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Empty(_origin.Requests("/offline.bin"));
+        }
+
+        (await GetAsync("/o/offline.bin")).Dispose();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/offline.bin") { Headers = { CacheControl = onlyIfCached } })
+        {
+            using var warm = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            Assert.StartsWith("StreamForge; hit", CacheStatus(warm), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_reload_is_revalidated_at_the_origin_with_the_clients_directives_not_answered_stale()
+    {
+        Serve("/reload.bin", "public, max-age=60, stale-while-revalidate=600");
+        (await GetAsync("/o/reload.bin")).Dispose();
+        _clock.Advance(TimeSpan.FromSeconds(90));
+
+        // A browser's reload sends max-age=0: within stale-while-revalidate, but the request refuses a stale answer.
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/reload.bin") { Headers = { CacheControl = new CacheControlHeaderValue { MaxAge = TimeSpan.Zero } } };
+        using var reload = await _client.SendAsync(request);
+        await reload.Content.ReadAsByteArrayAsync();
+
+        Assert.StartsWith("StreamForge; fwd=stale; fwd-status=304", CacheStatus(reload), StringComparison.Ordinal);
+        Assert.Equal("max-age=0", _origin.Requests("/reload.bin")[^1].CacheControl);
+    }
+
+    [Fact]
+    public async Task A_fresh_response_checked_because_the_client_asked_is_fwd_request()
+    {
+        Serve("/asked.bin", "public, max-age=300");
+        (await GetAsync("/o/asked.bin")).Dispose();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/asked.bin") { Headers = { CacheControl = new CacheControlHeaderValue { NoCache = true } } };
+        using var response = await _client.SendAsync(request);
+
+        Assert.StartsWith("StreamForge; fwd=request; fwd-status=304", CacheStatus(response), StringComparison.Ordinal);
+        Assert.Equal("no-cache", _origin.Requests("/asked.bin")[^1].CacheControl);
+    }
+
+    [Fact]
+    public async Task A_partly_stored_version_that_changed_at_the_origin_gives_way_to_the_new_one()
+    {
+        var resource = Serve("/changing.bin", "public, max-age=300");
+        (await GetRangeAsync("/o/changing.bin", 0, 9)).Dispose();
+        resource.Seed += 100;
+        resource.ETag = "\"changed\"";
+
+        // The slice still missing is read pinned to the stored version, and the origin refuses it (412): that request
+        // fails, and the version goes.
+        (await GetRangeAsync("/o/changing.bin", 3_000_000, 3_000_009)).Dispose();
+        using var next = await GetRangeAsync("/o/changing.bin", 3_000_000, 3_000_009);
+
+        Assert.Equal(HttpStatusCode.PartialContent, next.StatusCode);
+        Assert.Equal("\"changed\"", next.Headers.ETag?.ToString());
+        using var direct = new HttpClient { BaseAddress = _origin.Address };
+        using var expected = await direct.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/changing.bin") { Headers = { Range = new RangeHeaderValue(3_000_000, 3_000_009) } });
+        Assert.Equal(await expected.Content.ReadAsByteArrayAsync(), await next.Content.ReadAsByteArrayAsync());
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path)
+    {
+        var response = await _client.GetAsync(path);
+        await response.Content.ReadAsByteArrayAsync();
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> GetRangeAsync(string path, long first, long last)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Range = new RangeHeaderValue(first, last) } };
+        try
+        {
+            var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await response.Content.LoadIntoBufferAsync();
+            return response;
+        }
+        catch (HttpRequestException)
+        {
+            return new HttpResponseMessage(HttpStatusCode.BadGateway); // An aborted response: the failed read.
+        }
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();

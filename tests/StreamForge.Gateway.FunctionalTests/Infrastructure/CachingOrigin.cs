@@ -136,7 +136,8 @@ internal sealed class CachingOrigin : IAsyncDisposable
             Complete: false,
             Aborted: false,
             HeaderOrNull(request.Headers["traceparent"]),
-            HeaderOrNull(request.Headers["tracestate"])));
+            HeaderOrNull(request.Headers["tracestate"]),
+            HeaderOrNull(request.Headers.CacheControl)));
         lock (_requests)
         {
             _requests.Add(entry);

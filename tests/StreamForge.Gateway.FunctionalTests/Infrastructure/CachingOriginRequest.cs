@@ -19,6 +19,7 @@ namespace StreamForge.Gateway.FunctionalTests.Infrastructure;
 /// <param name="Aborted">The client went away (or the origin stopped) before that.</param>
 /// <param name="TraceParent">The W3C traceparent header, or null.</param>
 /// <param name="TraceState">The W3C tracestate header, or null.</param>
+/// <param name="CacheControl">The Cache-Control header, or null.</param>
 internal sealed record CachingOriginRequest(
     string Method,
     string Path,
@@ -34,4 +35,5 @@ internal sealed record CachingOriginRequest(
     bool Complete,
     bool Aborted,
     string? TraceParent = null,
-    string? TraceState = null);
+    string? TraceState = null,
+    string? CacheControl = null);
