@@ -61,7 +61,7 @@ internal sealed record CacheControlDirectives
     /// <summary><c>min-fresh=N</c> (section 5.2.1.3); null when absent or malformed.</summary>
     public TimeSpan? MinFresh { get; init; }
 
-    /// <summary><c>only-if-cached</c> (section 5.2.1.7); parsed for completeness, the rules do not act on it.</summary>
+    /// <summary><c>only-if-cached</c> (section 5.2.1.7): the caching stores answer from what they hold or with 504.</summary>
     public bool OnlyIfCached { get; init; }
 
     /// <summary><c>stale-while-revalidate=N</c> (RFC 5861 section 3); null when absent or malformed.</summary>

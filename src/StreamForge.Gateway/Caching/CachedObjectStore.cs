@@ -72,11 +72,20 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
 
         var allOnDisk = true;
         var joined = false;
+        var anyMissing = false;
         for (var index = span.First / version.SliceSize; index <= span.Last / version.SliceSize; index++)
         {
             var state = cache.Probe(version, index);
             allOnDisk &= state == SliceState.OnDisk;
             joined |= state == SliceState.Filling;
+            anyMissing |= state == SliceState.Missing;
+        }
+
+        if (anyMissing && binding.Directives.OnlyIfCached)
+        {
+            // RFC 9111 section 5.2.1.7: metadata alone is not a stored response when this request would read its body
+            // upstream (a slice being filled is joined, not read again).
+            throw new StorageException(StorageErrorKind.NotCached, $"only-if-cached: '{key}' is not wholly stored for this request");
         }
 
         trace.Body(allOnDisk, joined);

@@ -44,6 +44,13 @@ internal sealed class CachingObjectStore(
             return stored;
         }
 
+        if (Binding.Directives.OnlyIfCached)
+        {
+            // RFC 9111 section 5.2.1.7: a stored response or 504, never storage.
+            Trace.Miss(null, now);
+            throw new StorageException(StorageErrorKind.NotCached, $"only-if-cached: no stored response of '{key}' satisfies the request");
+        }
+
         ObjectInfo? info;
         try
         {

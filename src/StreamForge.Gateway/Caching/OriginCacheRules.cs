@@ -57,8 +57,7 @@ internal static class OriginCacheRules
     /// <c>max-age=N</c> needs current_age &lt;= N; <c>min-fresh=N</c> needs N of freshness left; <c>max-stale[=N]</c>
     /// accepts a response stale by at most N (any, without N) unless the response forbids serving stale.
     /// A malformed request <c>max-age</c> is ignored (the directive is invalid, section 5.2). <c>only-if-cached</c>
-    /// is not acted on here: the engine would answer 504 instead of forwarding, a client choice this gateway does
-    /// not offer.
+    /// is acted on by the caching stores, which answer 504 where this refuses the stored copy.
     /// </summary>
     public static bool RequestAcceptsStored(CacheControlDirectives requestDirectives, Freshness stored, DateTimeOffset now)
     {

@@ -108,6 +108,53 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_if_cached_is_answered_from_stored_slices_or_with_504_and_never_asks_S3()
+    {
+        var (path, _) = await PutAsync("offline.bin", 20 * TestData.MiB, seed: 12);
+        var bytes = await File.ReadAllBytesAsync(path);
+        var uploaded = _s3.Requests("offline.bin").Count;
+
+        using (var cold = await SendOnlyIfCachedAsync("/c/offline.bin"))
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, cold.StatusCode);
+            Assert.Contains("not_cached", await cold.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(uploaded, _s3.Requests("offline.bin").Count);
+        }
+
+        // The first 8 MiB slice only: a range inside it is stored, the whole object is not.
+        using (var first = new HttpRequestMessage(HttpMethod.Get, "/c/offline.bin") { Headers = { Range = new RangeHeaderValue(0, 999) } })
+        {
+            (await _client.SendAsync(first)).Dispose();
+        }
+
+        var before = _s3.Requests("offline.bin").Count;
+        using (var stored = await SendOnlyIfCachedAsync("/c/offline.bin", new RangeHeaderValue(1_000, 2_000_000)))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, stored.StatusCode);
+            Assert.Equal(bytes[1_000..2_000_001], await stored.Content.ReadAsByteArrayAsync());
+        }
+
+        using (var partlyStored = await SendOnlyIfCachedAsync("/c/offline.bin"))
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, partlyStored.StatusCode);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(2)); // Past the 1-minute Ttl: stale, and only-if-cached refuses a check.
+        using (var stale = await SendOnlyIfCachedAsync("/c/offline.bin", new RangeHeaderValue(0, 999)))
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, stale.StatusCode);
+        }
+
+        Assert.Equal(before, _s3.Requests("offline.bin").Count);
+    }
+
+    private Task<HttpResponseMessage> SendOnlyIfCachedAsync(string path, RangeHeaderValue? range = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { CacheControl = new CacheControlHeaderValue { OnlyIfCached = true }, Range = range } };
+        return _client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task A_warm_object_is_served_stale_while_S3_is_down_within_StaleIfError_then_refused()
     {
         var (_, sha) = await PutAsync("stale.bin", 2 * TestData.MiB, seed: 6);
