@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Net.Http.Headers;
 
 namespace StreamForge.Gateway.Proxy;
 
@@ -16,7 +17,29 @@ internal static class CorsPipelineExtensions
     {
         app.UseWhen(
             context => context.GetEndpoint()?.Metadata.GetMetadata<ICorsMetadata>() is not null,
-            branch => branch.UseCors());
+            branch => branch.Use(VaryByOrigin).UseCors());
         return app;
+    }
+
+    /// <summary>
+    /// Every response of a CORS route says <c>Vary: Origin</c>, not only those the framework marks (several allowed
+    /// origins): the CORS headers depend on the request's Origin even with one allowed origin or <c>*</c>, since a
+    /// request without Origin gets none. Without it a browser cache or a CDN keeps the answer to a plain
+    /// <c>&lt;video&gt;</c> or a disallowed page and replays it to a player's CORS fetch, which then fails (Fetch
+    /// standard, section 3.2.5 "CORS protocol and HTTP caches").
+    /// </summary>
+    private static Task VaryByOrigin(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpResponse)state).Headers;
+            if (!headers.Vary.Any(value => value is not null && value.Contains(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase)))
+            {
+                headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+            }
+
+            return Task.CompletedTask;
+        }, context.Response);
+        return next(context);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Configuration;
 
 namespace StreamForge.Gateway.Proxy;
@@ -40,9 +41,20 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     private bool NamesIncompressibleType(PathString path) =>
         path.HasValue && settings.MediaTypes.TryGetByExtension(path.Value!, out var type) && !_compressible.Contains(type);
 
+    /// <summary>
+    /// Asked once, just before the headers go. A compressed body is another representation, so its entity tag turns
+    /// weak (as nginx's gzip does): a strong one would claim byte-for-byte identity with the identity body (RFC 9110
+    /// section 8.8.3) and let <c>If-Range</c> splice the two, while a weak one still matches <c>If-None-Match</c>.
+    /// </summary>
     public bool ShouldCompressResponse(HttpContext context)
     {
         var compression = settings.Compression;
-        return compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && _inner.ShouldCompressResponse(context);
+        var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && _inner.ShouldCompressResponse(context);
+        if (compress && EntityTagHeaderValue.TryParse(context.Response.Headers.ETag.ToString(), out var tag) && !tag.IsWeak)
+        {
+            context.Response.Headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+        }
+
+        return compress;
     }
 }

@@ -48,6 +48,25 @@ public sealed class CompressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_compressed_body_has_a_weak_entity_tag_that_still_validates_the_resource()
+    {
+        using var identity = await GetAsync("/files/index.m3u8", "identity");
+        using var compressed = await GetAsync("/files/index.m3u8", "gzip");
+
+        var strong = identity.Headers.ETag!;
+        Assert.False(strong.IsWeak);
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        Assert.Equal(new System.Net.Http.Headers.EntityTagHeaderValue(strong.Tag, isWeak: true), compressed.Headers.ETag);
+
+        // If-None-Match compares weakly (RFC 9110 section 13.1.2): the cached compressed copy revalidates.
+        var revalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/files/index.m3u8"));
+        revalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag!);
+        using var notModified = await _raw.SendAsync(revalidation);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Fact]
     public async Task A_ranged_request_for_text_is_not_compressed()
     {
         using var response = await GetAsync("/files/index.m3u8", "gzip", range: "bytes=0-99");

@@ -99,6 +99,32 @@ public sealed class CorsTests : IAsyncLifetime
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    [Theory]
+    [InlineData("/files/clip.mp4", null)]  // a plain <video> without crossorigin
+    [InlineData("/files/clip.mp4", "http://evil.example")]
+    [InlineData("/files/missing.mp4", Player)]
+    [InlineData("/origin/clip.mp4", null)]
+    public async Task Every_answer_on_a_CORS_route_varies_by_Origin_so_no_cache_replays_it_to_another_page(string path, string? origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Single(response.Headers.Vary, value => value.Equals("Origin", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_route_without_a_policy_does_not_vary_by_Origin()
+    {
+        using var response = await _gateway.Client.GetAsync("/closed/clip.mp4");
+
+        Assert.DoesNotContain("Origin", response.Headers.Vary);
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
