@@ -11,11 +11,12 @@ namespace StreamForge.Gateway.Caching;
 /// can never be taken for each other.
 /// </summary>
 /// <param name="ETag">The quoted entity tag, or empty when the origin sent none (then Last-Modified and length identify the version).</param>
+/// <param name="LastModified">The origin's Last-Modified, or null when it sent none (then the ETag is strong).</param>
 /// <param name="SliceSize">The slice size the version is cut into (the policy's <c>Range:SliceSize</c> when it was first stored).</param>
 /// <param name="Headers">End-to-end origin response headers to replay on hits; null on storage routes.</param>
 /// <param name="WholeBodyOnly">The origin ignores ranges: a read of slice n gets the whole body and skips to n, and the fill goes on slice after slice.</param>
 internal sealed record CachedVersion(
-    CacheKey Key, string ETag, DateTimeOffset LastModified, long Length, string? ContentType, long SliceSize, Freshness Freshness, StoredHeaders? Headers = null, bool WholeBodyOnly = false)
+    CacheKey Key, string ETag, DateTimeOffset? LastModified, long Length, string? ContentType, long SliceSize, Freshness Freshness, StoredHeaders? Headers = null, bool WholeBodyOnly = false)
 {
     /// <summary>
     /// Made once, from the validator, when the version is constructed. A copy made with <c>with</c> keeps it, so a
@@ -36,9 +37,9 @@ internal sealed record CachedVersion(
     /// <summary>Whether <paramref name="other"/> is the same representation (the validator did not change).</summary>
     public bool SameVersionAs(CachedVersion other) => Tag == other.Tag;
 
-    private static string VersionTag(string etag, DateTimeOffset lastModified, long length)
+    private static string VersionTag(string etag, DateTimeOffset? lastModified, long length)
     {
-        var validator = etag.Length > 0 ? etag : $"{lastModified.ToUnixTimeSeconds()}:{length}";
+        var validator = etag.Length > 0 ? etag : $"{lastModified?.ToUnixTimeSeconds()}:{length}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(validator)))[..16];
     }
 }

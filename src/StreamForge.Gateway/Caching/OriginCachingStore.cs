@@ -192,7 +192,7 @@ internal sealed class OriginCachingStore(
             }
             else
             {
-                request.Headers.IfModifiedSince = stored.LastModified;
+                request.Headers.IfModifiedSince = stored.LastModified; // Set: a version without an ETag has a date.
             }
         }
 
@@ -272,7 +272,7 @@ internal sealed class OriginCachingStore(
 
         reason = string.Empty;
         return new CachedVersion(
-            KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified ?? DateTimeOffset.UnixEpoch, length.Value,
+            KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
             response.Content.Headers.ContentType?.ToString(), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody);
     }
 
@@ -285,7 +285,7 @@ internal sealed class OriginCachingStore(
         }
         else
         {
-            request.Headers.IfUnmodifiedSince = version.LastModified;
+            request.Headers.IfUnmodifiedSince = version.LastModified; // Set: a version without a strong ETag has a date.
         }
     }
 

@@ -219,7 +219,10 @@ internal sealed class ObjectDownloadHandler(
             response.Headers.ETag = info.ETag;
         }
 
-        response.Headers.LastModified = HeaderUtilities.FormatDate(NotAfterDate(response, info.LastModified));
+        if (info.LastModified is { } lastModified)
+        {
+            response.Headers.LastModified = HeaderUtilities.FormatDate(NotAfterDate(response, lastModified));
+        }
         response.Headers.AcceptRanges = "bytes";
         // Stored types come from uploaders: never let a browser sniff an object into something more active.
         response.Headers.XContentTypeOptions = "nosniff";

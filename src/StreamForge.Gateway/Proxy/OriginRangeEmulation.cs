@@ -74,5 +74,5 @@ internal static class OriginRangeEmulation
         IfRangeEvaluator.RangeApplies(
             request.Headers.IfRange.ToString(),
             response.Headers.ETag?.ToString() ?? string.Empty,
-            response.Content.Headers.LastModified ?? DateTimeOffset.MinValue);
+            response.Content.Headers.LastModified);
 }

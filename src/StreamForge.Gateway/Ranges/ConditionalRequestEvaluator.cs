@@ -10,13 +10,16 @@ internal static class ConditionalRequestEvaluator
     /// <param name="headers">The request's precondition fields.</param>
     /// <param name="isGetOrHead">Whether the method is GET or HEAD: only those get 304, and only they read If-Modified-Since.</param>
     /// <param name="etag">The representation's quoted entity-tag (e.g. <see cref="Storage.ObjectInfo.ETag"/>).</param>
-    /// <param name="lastModified">The representation's modification time; compared at one-second resolution.</param>
-    public static ConditionalOutcome Evaluate(ConditionalHeaders headers, bool isGetOrHead, string etag, DateTimeOffset lastModified)
+    /// <param name="lastModified">
+    /// The representation's modification time, compared at one-second resolution; null when it has none, and then
+    /// If-Unmodified-Since and If-Modified-Since are ignored (RFC 9110 sections 13.1.4 and 13.1.3).
+    /// </param>
+    public static ConditionalOutcome Evaluate(ConditionalHeaders headers, bool isGetOrHead, string etag, DateTimeOffset? lastModified)
     {
         ArgumentNullException.ThrowIfNull(headers);
         // An unparsable stored tag leaves the default, which no request tag matches.
         _ = EntityTag.TryParse(etag, out var current);
-        var modified = HttpDate.TruncateToSeconds(lastModified);
+        DateTimeOffset? modified = lastModified is { } date ? HttpDate.TruncateToSeconds(date) : null;
 
         // Step 1: If-Match, strong comparison (RFC 9110 section 13.1.1).
         if (!HttpSyntax.IsAbsent(headers.IfMatch))
@@ -27,7 +30,7 @@ internal static class ConditionalRequestEvaluator
             }
         }
         // Step 2: If-Unmodified-Since, only without If-Match and only when it is a valid date (section 13.1.4).
-        else if (HttpDate.TryParse(headers.IfUnmodifiedSince, out var unmodifiedSince) && modified > unmodifiedSince)
+        else if (modified is not null && HttpDate.TryParse(headers.IfUnmodifiedSince, out var unmodifiedSince) && modified > unmodifiedSince)
         {
             return ConditionalOutcome.PreconditionFailed;
         }
@@ -41,7 +44,7 @@ internal static class ConditionalRequestEvaluator
             }
         }
         // Step 4: If-Modified-Since, only for GET/HEAD without If-None-Match and with a valid date (section 13.1.3).
-        else if (isGetOrHead && HttpDate.TryParse(headers.IfModifiedSince, out var modifiedSince) && modified <= modifiedSince)
+        else if (isGetOrHead && modified is not null && HttpDate.TryParse(headers.IfModifiedSince, out var modifiedSince) && modified <= modifiedSince)
         {
             return ConditionalOutcome.NotModified;
         }

@@ -13,8 +13,8 @@ internal static class IfRangeEvaluator
     /// </summary>
     /// <param name="ifRange">The raw If-Range field value, or null.</param>
     /// <param name="etag">The representation's quoted entity-tag.</param>
-    /// <param name="lastModified">The representation's modification time (compared at one-second resolution).</param>
-    public static bool RangeApplies(string? ifRange, string etag, DateTimeOffset lastModified)
+    /// <param name="lastModified">The representation's modification time (compared at one-second resolution); null when it has none, which no date matches.</param>
+    public static bool RangeApplies(string? ifRange, string etag, DateTimeOffset? lastModified)
     {
         if (HttpSyntax.IsAbsent(ifRange))
         {
@@ -34,6 +34,6 @@ internal static class IfRangeEvaluator
 
         // An HTTP-date applies only on an exact match with Last-Modified, unlike the "earlier than or equal"
         // rule of If-Unmodified-Since. Garbage is neither form: the condition is false and the caller sends 200.
-        return HttpDate.TryParse(ifRange, out var date) && date == HttpDate.TruncateToSeconds(lastModified);
+        return lastModified is { } modified && HttpDate.TryParse(ifRange, out var date) && date == HttpDate.TruncateToSeconds(modified);
     }
 }

@@ -287,6 +287,33 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_origin_without_Last_Modified_gets_none_invented_and_date_preconditions_do_not_apply()
+    {
+        var resource = Serve("/undated.bin", "public, max-age=300");
+        resource.LastModified = null;
+        (await GetAsync("/o/undated.bin")).Dispose();
+
+        using var hit = await GetAsync("/o/undated.bin");
+        Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        Assert.Null(hit.Content.Headers.LastModified);
+
+        // RFC 9110 section 13.1.3: without a modification date If-Modified-Since is ignored (a 304 here kept any old copy).
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/undated.bin") { Headers = { IfModifiedSince = DateTimeOffset.UtcNow } })
+        {
+            using var response = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // Section 13.1.5: no date matches a representation without one, so a date If-Range gets the whole body.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/undated.bin") { Headers = { Range = new RangeHeaderValue(0, 9) } })
+        {
+            request.Headers.TryAddWithoutValidation("If-Range", "Thu, 01 Jan 1970 00:00:00 GMT");
+            using var response = await _client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Only_if_cached_is_answered_from_storage_or_with_504_and_never_asks_the_origin()
     {
         Serve("/offline.bin", "public, max-age=300");
