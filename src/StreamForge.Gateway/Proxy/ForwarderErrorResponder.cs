@@ -12,8 +12,19 @@ internal static class ForwarderErrorResponder
 {
     public static Task WriteIfFailedAsync(HttpContext context)
     {
-        if (context.Features.Get<IForwarderErrorFeature>() is not { } failure || context.Response.HasStarted
-            || context.Response.StatusCode is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))
+        if (context.Features.Get<IForwarderErrorFeature>() is not { } failure || context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (failure.Exception.FindInChain<BadHttpRequestException>() is { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            // The client's body crossed Upload:MaxBodySize on its way (Proxy/RequestBodyLimit.cs): YARP calls that a client error (400).
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge,
+                "the body crossed this route's size limit");
+        }
+
+        if (context.Response.StatusCode is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))
         {
             return Task.CompletedTask;
         }

@@ -80,26 +80,26 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
             return Task.CompletedTask; // The client is gone; nobody is left to answer.
         }
 
-        if (FindInChain<PipeFailedException>(ex) is { } pipeFailure)
+        if (ex.FindInChain<PipeFailedException>() is { } pipeFailure)
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status422UnprocessableEntity, ErrorCodes.PipeFailed,
                 $"{pipeFailure.Message}; nothing was stored");
         }
 
-        if (FindInChain<ChecksumMismatchException>(ex) is { } mismatch)
+        if (ex.FindInChain<ChecksumMismatchException>() is { } mismatch)
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.ChecksumMismatch,
                 $"{mismatch.Message}; nothing was stored");
         }
 
-        if (FindInChain<StreamStalledException>(ex) is { WhileReading: true } stalled)
+        if (ex.FindInChain<StreamStalledException>() is { WhileReading: true } stalled)
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadStalled,
                 $"{stalled.Message}, this route's stall timeout; nothing was stored");
         }
 
         // Kestrel's verdict on the request body (too large, ended early, too slow) outranks how storage saw it.
-        if (FindInChain<BadHttpRequestException>(ex) is { } badBody)
+        if (ex.FindInChain<BadHttpRequestException>() is { } badBody)
         {
             return badBody.StatusCode switch
             {
@@ -119,19 +119,5 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
 
         return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.UploadIncomplete,
             "the body ended before it was complete; nothing was stored");
-    }
-
-    private static T? FindInChain<T>(Exception? ex)
-        where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
     }
 }

@@ -26,6 +26,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
             return;
         }
 
+        RequestBodyLimit.Apply(context, limit);
         if (OriginRangeGuard.Apply(context, policy.Range) is { } answered)
         {
             await answered;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using StreamForge.Gateway.Errors;
@@ -57,12 +56,7 @@ internal static class UploadGate
             return false;
         }
 
-        // Kestrel enforces the limit on chunked bodies as they arrive. Set here because YARP applies a route's
-        // MaxRequestBodySize at the end of its proxy pipeline, which storage requests never reach.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
+        RequestBodyLimit.Apply(context, limit);
 
         if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
         {

@@ -32,8 +32,9 @@ internal static class WritePreconditions
         }
 
         var passes = current is null
-            // No current representation: If-Match and If-Unmodified-Since cannot hold; If-None-Match always does.
-            ? headers.IfMatch.Count == 0 && headers.IfUnmodifiedSince.Count == 0
+            // No current representation: If-Match cannot hold (RFC 9110 section 13.1.1), If-None-Match always does, and
+            // If-Unmodified-Since is ignored, as for any resource without a modification date (section 13.1.4).
+            ? headers.IfMatch.Count == 0
             : ConditionalRequestEvaluator.Evaluate(
                 new ConditionalHeaders(headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), null, headers.IfUnmodifiedSince.ToString()),
                 isGetOrHead: false, current.ETag, current.LastModified) == ConditionalOutcome.Proceed;

@@ -43,12 +43,9 @@ internal sealed class RouteResolver(
         {
             [PolicyDigestKey] = GatewaySettingsSource.Digest(configuration.GetSection($"StreamForge:StreamPolicies:{resolved.Policy.Name}")),
         };
-        var configured = route with
-        {
-            Metadata = metadata,
-            // YARP applies it to each forwarded request's body (storage requests: Proxy/UploadGate.cs).
-            MaxRequestBodySize = route.MaxRequestBodySize ?? resolved.Policy.Upload.MaxBodySize,
-        };
+        // The policy's Upload:MaxBodySize is applied by the gateway (Proxy/RequestBodyLimit.cs), not handed to YARP as
+        // the route's MaxRequestBodySize: Kestrel's limit counts chunk framing.
+        var configured = route with { Metadata = metadata };
         _resolved.AddOrUpdate(configured, resolved);
         return ValueTask.FromResult(configured);
     }

@@ -146,6 +146,12 @@ public sealed class FileStoreTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
         Assert.Equal([4, 5], File.ReadAllBytes(path));
         Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+
+        // A key with nothing stored has no modification date: If-Unmodified-Since is ignored (RFC 9110 section 13.1.4), If-Match fails.
+        using var undated = await PutAsync("/files/new-undated.bin", [7], r => r.Headers.IfUnmodifiedSince = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var unmatched = await PutAsync("/files/new-unmatched.bin", [8], r => r.Headers.IfMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
+        Assert.Equal(HttpStatusCode.OK, undated.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, unmatched.StatusCode);
     }
 
     private Task<HttpResponseMessage> PutAsync(string path, byte[] body, Action<HttpRequestMessage> configure)

@@ -93,6 +93,55 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Contains("upload_too_large", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/files/small-chunks.bin")]
+    [InlineData("/origin/count")]
+    public async Task The_limit_counts_a_chunked_bodys_content_not_its_framing(string path)
+    {
+        // 300,000 bytes in 16-byte chunks: 1.65 MB on the wire with the framing, a third of the 1 MiB limit in content.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            $"PUT {path} HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n", ChunkedBody(300_000, chunkSize: 16));
+
+        Assert.Equal(200, status);
+        if (path.StartsWith("/origin/", StringComparison.Ordinal))
+        {
+            Assert.Contains("300000", response, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(300_000, new FileInfo(_folder.Combine("root", "small-chunks.bin")).Length);
+        }
+    }
+
+    [Theory]
+    [InlineData("/files/chunked-too-big.bin")]
+    [InlineData("/origin/count")]
+    public async Task A_chunked_body_crossing_the_limit_gets_a_problem_413(string path)
+    {
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            $"PUT {path} HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n", ChunkedBody(TestData.MiB + 1, chunkSize: 65_536));
+
+        Assert.Equal(413, status);
+        Assert.Contains("upload_too_large", response, StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder.Combine("root", "chunked-too-big.bin")));
+    }
+
+    /// <summary><paramref name="length"/> bytes of chunked framing in chunks of <paramref name="chunkSize"/>, last chunk included.</summary>
+    private static byte[] ChunkedBody(int length, int chunkSize)
+    {
+        using var body = new MemoryStream();
+        for (var sent = 0; sent < length; sent += chunkSize)
+        {
+            var size = Math.Min(chunkSize, length - sent);
+            body.Write(System.Text.Encoding.ASCII.GetBytes($"{size:x}\r\n"));
+            body.Write(new byte[size]);
+            body.Write("\r\n"u8);
+        }
+
+        body.Write("0\r\n\r\n"u8);
+        return body.ToArray();
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
