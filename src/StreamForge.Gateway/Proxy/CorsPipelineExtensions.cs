@@ -17,8 +17,29 @@ internal static class CorsPipelineExtensions
     {
         app.UseWhen(
             context => context.GetEndpoint()?.Metadata.GetMetadata<ICorsMetadata>() is not null,
-            branch => branch.Use(VaryByOrigin).UseCors());
+            branch => branch.Use(VaryByOrigin).UseCors().Use(DropUpstreamCorsHeaders));
         return app;
+    }
+
+    /// <summary>
+    /// The route's policy alone speaks CORS: an origin's own <c>Access-Control-*</c> headers (one that reflects any
+    /// Origin, or sends <c>*</c> with credentials) would otherwise reach pages the policy refuses, and a cached copy
+    /// would replay one page's grant to every other. Registered after the CORS middleware's own callback, so it runs
+    /// before it (response-starting callbacks run last registered first) and the policy's headers are the ones sent.
+    /// </summary>
+    private static Task DropUpstreamCorsHeaders(HttpContext context, RequestDelegate next)
+    {
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpResponse)state).Headers;
+            foreach (var name in headers.Keys.Where(name => name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                headers.Remove(name);
+            }
+
+            return Task.CompletedTask;
+        }, context.Response);
+        return next(context);
     }
 
     /// <summary>

@@ -38,8 +38,14 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
         && _inner.GetCompressionProvider(context) is not null;
 
     /// <summary>A path such as <c>/media/seg-1.m4s</c>: its stored or origin type is media too, whatever its key.</summary>
+    /// <remarks>Compared without parameters, as the framework compares response types: <c>text/vtt; charset=utf-8</c> is compressible.</remarks>
     private bool NamesIncompressibleType(PathString path) =>
-        path.HasValue && settings.MediaTypes.TryGetByExtension(path.Value!, out var type) && !_compressible.Contains(type);
+        path.HasValue && settings.MediaTypes.TryGetByExtension(path.Value!, out var type)
+        && !_compressible.Contains(MediaTypeHeaderValue.TryParse(type, out var parsed) ? parsed.MediaType.ToString() : type);
+
+    /// <summary>RFC 9110 section 7.7: a proxy must not transform the content of a response marked <c>no-transform</c>.</summary>
+    private static bool ForbidsTransform(HttpResponse response) =>
+        CacheControlHeaderValue.TryParse(response.Headers.CacheControl.ToString(), out var directives) && directives.NoTransform;
 
     /// <summary>
     /// Asked once, just before the headers go. A compressed body is another representation, so its entity tag turns
@@ -49,7 +55,8 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     public bool ShouldCompressResponse(HttpContext context)
     {
         var compression = settings.Compression;
-        var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && _inner.ShouldCompressResponse(context);
+        var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && !ForbidsTransform(context.Response)
+            && _inner.ShouldCompressResponse(context);
         if (compress && EntityTagHeaderValue.TryParse(context.Response.Headers.ETag.ToString(), out var tag) && !tag.IsWeak)
         {
             context.Response.Headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();

@@ -10,6 +10,7 @@ public sealed class CompressionTests : IAsyncLifetime
 {
     private readonly TempFolder _folder = new("compression");
     private readonly HttpClient _raw = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None });
+    private NginxOrigin _origin = null!;
     private GatewayHost _gateway = null!;
     private string _manifest = string.Empty;
 
@@ -23,9 +24,21 @@ public sealed class CompressionTests : IAsyncLifetime
 
         _manifest = manifest.ToString();
         await File.WriteAllTextAsync(_folder.Combine("index.m3u8"), _manifest);
+        await File.WriteAllTextAsync(_folder.Combine("captions.vttx"), _manifest);
         TestData.CreateFile(_folder.Combine("clip.mp4"), 200_000, seed: 4);
         await File.WriteAllTextAsync(_folder.Combine("big.json"), "[" + string.Join(",", Enumerable.Repeat("\"x\"", 100_000)) + "]");
+        _origin = await NginxOrigin.StartAsync("""
+            location /no-transform/ {
+                rewrite ^/no-transform/(.*)$ /$1 break;
+                add_header Cache-Control "no-transform, max-age=60";
+            }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_origin.WebRoot, "notes.txt"), _manifest);
         _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("origin", _origin.Address.ToString())
+            .Route("origin", "/origin/{**rest}", "origin")
+            .Set("ReverseProxy:Routes:origin:Transforms:0:PathRemovePrefix", "/origin")
+            .Set("StreamForge:MediaTypes:.vttx", "text/vtt; charset=utf-8")
             .Cluster("files", $"file://{_folder.Path}/")
             .Route("files", "/files/{**key}", "files")
             .Set("StreamForge:Compression:MaxBodySize", "64KiB"));
@@ -64,6 +77,26 @@ public sealed class CompressionTests : IAsyncLifetime
         revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag!);
         using var notModified = await _raw.SendAsync(revalidation);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_origin_response_marked_no_transform_is_sent_as_it_is_and_plain_text_is_compressed()
+    {
+        using var marked = await GetAsync("/origin/no-transform/notes.txt", "gzip");
+        using var plain = await GetAsync("/origin/notes.txt", "gzip");
+
+        Assert.Empty(marked.Content.Headers.ContentEncoding); // RFC 9110 section 7.7
+        Assert.Equal(_manifest, await marked.Content.ReadAsStringAsync());
+        Assert.Equal("gzip", Assert.Single(plain.Content.Headers.ContentEncoding));
+    }
+
+    [Fact]
+    public async Task A_configured_media_type_with_parameters_is_still_compressible()
+    {
+        using var response = await GetAsync("/files/captions.vttx", "gzip");
+
+        Assert.Equal("text/vtt; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
     }
 
     [Fact]
@@ -106,6 +139,7 @@ public sealed class CompressionTests : IAsyncLifetime
     {
         _raw.Dispose();
         await _gateway.DisposeAsync();
+        _origin.Dispose();
         _folder.Dispose();
     }
 

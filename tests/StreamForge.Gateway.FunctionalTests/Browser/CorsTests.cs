@@ -22,7 +22,15 @@ public sealed class CorsTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_folder.Combine("root"));
         TestData.CreateFile(_folder.Combine("root", "clip.mp4"), 10_000, seed: 1);
-        _origin = await NginxOrigin.StartAsync();
+        // /reflect/ is an origin with CORS of its own, as many are: it grants every Origin, with credentials.
+        _origin = await NginxOrigin.StartAsync("""
+            location /reflect/ {
+                rewrite ^/reflect/(.*)$ /$1 break;
+                add_header Access-Control-Allow-Origin $http_origin always;
+                add_header Access-Control-Allow-Credentials true always;
+                add_header Access-Control-Expose-Headers X-Secret always;
+            }
+            """);
         File.Copy(_folder.Combine("root", "clip.mp4"), Path.Combine(_origin.WebRoot, "clip.mp4"));
         _gateway = await GatewayHost.StartAsync(new GatewayConfig()
             .Cluster("files", $"file://{_folder.Combine("root")}/")
@@ -115,6 +123,29 @@ public sealed class CorsTests : IAsyncLifetime
         using var response = await _gateway.Client.SendAsync(request);
 
         Assert.Single(response.Headers.Vary, value => value.Equals("Origin", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("http://evil.example")]
+    [InlineData(Player)]
+    public async Task Only_the_routes_policy_grants_access_whatever_CORS_headers_the_origin_sends(string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/origin/reflect/clip.mp4");
+        request.Headers.Add("Origin", origin);
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials")); // The policy allows no credentials.
+        var exposed = response.Headers.TryGetValues("Access-Control-Expose-Headers", out var values) ? string.Join(",", values) : string.Empty;
+        Assert.DoesNotContain("X-Secret", exposed, StringComparison.Ordinal);
+        if (origin == Player)
+        {
+            Assert.Equal(Player, Single(response, "Access-Control-Allow-Origin"));
+        }
+        else
+        {
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+        }
     }
 
     [Fact]

@@ -6,7 +6,7 @@ internal sealed class NginxOrigin : IDisposable
     private readonly TempFolder _folder = new("nginx");
     private readonly ExternalProcess _process;
 
-    private NginxOrigin(int port)
+    private NginxOrigin(int port, string serverDirectives)
     {
         Port = port;
         Directory.CreateDirectory(WebRoot);
@@ -31,6 +31,7 @@ internal sealed class NginxOrigin : IDisposable
                 server {
                     listen 127.0.0.1:{{port}};
                     root {{WebRoot}};
+                    {{serverDirectives}}
                 }
             }
             """);
@@ -43,9 +44,10 @@ internal sealed class NginxOrigin : IDisposable
 
     public Uri Address => new($"http://127.0.0.1:{Port}/");
 
-    public static async Task<NginxOrigin> StartAsync()
+    /// <param name="serverDirectives">More of the server block, e.g. a <c>location</c> that adds headers (paths under WebRoot).</param>
+    public static async Task<NginxOrigin> StartAsync(string serverDirectives = "")
     {
-        var origin = new NginxOrigin(FreePort.Next());
+        var origin = new NginxOrigin(FreePort.Next(), serverDirectives);
         await Eventually.TrueAsync(() => FreePort.Accepts(origin.Port), $"nginx listening on {origin.Port}: {origin._process.StandardError}");
         return origin;
     }
