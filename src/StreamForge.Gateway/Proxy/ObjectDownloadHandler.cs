@@ -113,7 +113,26 @@ internal sealed class ObjectDownloadHandler(
         }
     }
 
-    private async Task HandlePlannedAsync(StorageRequest request)
+    /// <param name="isRetry">
+    /// Whether this is the second try: the object changed or went between the metadata read and the pinned body read,
+    /// before a byte was sent, and the first try's answer (a 412 or 404 from the pin, which the client never asked
+    /// about) is replaced by one planned on the current version.
+    /// </param>
+    private async Task HandlePlannedAsync(StorageRequest request, bool isRetry = false)
+    {
+        var context = request.Context;
+        try
+        {
+            await PlanAndSendAsync(request);
+        }
+        catch (StorageException ex) when (!isRetry && ex.Kind is StorageErrorKind.PreconditionFailed or StorageErrorKind.NotFound && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await HandlePlannedAsync(request, isRetry: true);
+        }
+    }
+
+    private async Task PlanAndSendAsync(StorageRequest request)
     {
         var context = request.Context;
         var info = await request.Store.HeadAsync(request.Key, context.RequestAborted);
@@ -175,7 +194,7 @@ internal sealed class ObjectDownloadHandler(
             response.ContentLength = multipart.ContentLength;
         }
 
-        await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, plan.OpenEnded, multipart, options));
+        await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, plan.OpenEnded, multipart, options), pinned: true);
     }
 
     /// <summary>A full body after a metadata read: pinned to the ETag the headers are about to announce.</summary>
@@ -192,13 +211,21 @@ internal sealed class ObjectDownloadHandler(
         await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = info.Length }, context.RequestAborted));
     }
 
-    private async Task StreamAsync(StorageRequest request, Func<CopyOptions, Task<CopyResult>> copy)
+    /// <param name="pinned">The copy reads pinned to the planned version: a pin that fails before the first byte is thrown for <see cref="HandlePlannedAsync"/> to retry.</param>
+    private async Task StreamAsync(StorageRequest request, Func<CopyOptions, Task<CopyResult>> copy, bool pinned = false)
     {
         var buffer = request.Policy.Buffer;
         using var throttle = throttles.Acquire(request.Context, request.RouteId, request.Policy, Direction);
         using var live = streams.Begin(request.Context, request.RouteId, request.Key.Value, Direction, request.Context.Response.ContentLength, request.Policy.Throttle);
         var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, null, throttle, live.Meter);
-        await outcomes.RespondAsync(request, await copy(options));
+        var result = await copy(options);
+        if (pinned && result is { Outcome: CopyOutcome.SourceFailed, Error: StorageException { Kind: StorageErrorKind.PreconditionFailed or StorageErrorKind.NotFound } changed }
+            && !request.Context.Response.HasStarted)
+        {
+            throw changed;
+        }
+
+        await outcomes.RespondAsync(request, result);
     }
 
     /// <summary>The store's first answer (metadata or the start of the body): the access log's upstream time to first byte.</summary>

@@ -116,6 +116,20 @@ internal sealed class S3ObjectStore(
             length = total;
         }
 
+        // S3 honours both, but a store behind a proxy or an S3-compatible server may not (RFC 9110 section 14.2 lets any
+        // server ignore Range): bytes from the wrong offset or of another version must not go out under this response.
+        if (range is not null && (response.HttpStatusCode != HttpStatusCode.PartialContent || span?.First != range.Start))
+        {
+            Discard(response, timer);
+            throw new StorageException(StorageErrorKind.Failed, $"storage answered a read of '{key}' from byte {range.Start} with {(int)response.HttpStatusCode} {response.ContentRange}");
+        }
+
+        if (ifMatch is not null && response.ETag != ifMatch)
+        {
+            Discard(response, timer);
+            throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed (now {response.ETag})");
+        }
+
         var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
         return new ObjectContent(info, OpenBody(response, span), span, new S3ReadLease(response, timer));
     }
@@ -159,6 +173,12 @@ internal sealed class S3ObjectStore(
         var raw = WrapperStream.GetNonWrapperBaseStream(response.ResponseStream);
         var expected = span is null ? S3DownloadChecksum.For(response, verifyDownloads) : null;
         return expected is null ? raw : new VerifyingReadStream(raw, response.ContentLength, [expected]);
+    }
+
+    private static void Discard(GetObjectResponse response, S3CallTimer timer)
+    {
+        response.Dispose();
+        timer.Dispose();
     }
 
     private string FullKey(ObjectKey key) => address.Prefix + key.Value;
