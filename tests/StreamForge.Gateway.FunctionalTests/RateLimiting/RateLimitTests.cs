@@ -91,6 +91,21 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sliding_window_refusal_says_when_its_next_segment_frees_permits()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            using var allowed = await GetAsync("/sliding/a.txt", client: "dave");
+        }
+
+        using var refused = await GetAsync("/sliding/a.txt", client: "dave");
+
+        // The in-memory sliding window gives no hint of its own; a one-hour window in 4 segments frees permits 15 minutes on.
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromMinutes(15), refused.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task A_client_over_its_concurrent_stream_cap_is_refused_until_a_stream_ends()
     {
         using var streaming = await _gateway.Client.GetAsync("/streams/gated", HttpCompletionOption.ResponseHeadersRead);
