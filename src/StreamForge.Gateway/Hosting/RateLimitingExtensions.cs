@@ -11,6 +11,7 @@ internal static class RateLimitingExtensions
     {
         builder.Services.AddSingleton(new RedisConnection(settings.RedisConfiguration));
         builder.Services.AddSingleton<RateLimiterFactory>();
+        builder.Services.AddSingleton(new RateLimitPolicyCatalog(settings.RateLimits));
         builder.Services.AddRateLimiter(options => options.OnRejected = RateLimitRejection.WriteAsync);
         builder.Services.AddOptions<RateLimiterOptions>().Configure<RateLimiterFactory>((options, factory) =>
         {

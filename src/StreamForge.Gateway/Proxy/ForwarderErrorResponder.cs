@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -12,8 +13,22 @@ internal static class ForwarderErrorResponder
 {
     public static Task WriteIfFailedAsync(HttpContext context)
     {
-        if (context.Features.Get<IForwarderErrorFeature>() is not { } failure || context.Response.HasStarted)
+        if (context.Features.Get<IForwarderErrorFeature>() is not { } failure)
         {
+            return Task.CompletedTask;
+        }
+
+        if (context.Response.HasStarted)
+        {
+            // YARP copied the body (a request with a body, an emulated range) and cut the connection: the access log
+            // says why, as it does for the bodies the gateway copies itself (Proxy/CopyOutcomeResponder.cs).
+            context.Features.Get<AccessLogRecord>()?.ErrorCode ??= failure.Error switch
+            {
+                ForwarderError.ResponseBodyDestination => "sourcefailed", // YARP's destination is the origin.
+                ForwarderError.ResponseBodyClient => "destinationfailed",
+                ForwarderError.ResponseBodyCanceled => context.RequestAborted.IsCancellationRequested ? "canceled" : "sourcestalled", // Else the cluster's ActivityTimeout.
+                _ => failure.Error.ToString().ToLowerInvariant(),
+            };
             return Task.CompletedTask;
         }
 

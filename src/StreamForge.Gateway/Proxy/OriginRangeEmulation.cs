@@ -1,3 +1,4 @@
+using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Streaming;
@@ -45,10 +46,15 @@ internal static class OriginRangeEmulation
         headers.AcceptRanges = "bytes";
         if (decision.Kind == RangeDecisionKind.Unsatisfiable)
         {
-            context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
-            headers.ContentRange = ContentRangeFormatter.FormatUnsatisfied(length);
-            context.Response.ContentLength = 0;
-            context.Response.Body = new WindowWriteStream(YarpCopyTarget(context), 0, 0);
+            // Answered as the storage routes answer it (problem+json, stable code); the origin's body is not read.
+            transform.SuppressResponseBody = true;
+            return new ValueTask(ProblemResponder.WriteAsync(context, StatusCodes.Status416RangeNotSatisfiable, ErrorCodes.RangeNotSatisfiable,
+                $"no requested range starts within the {length} bytes of the origin's response",
+                problemHeaders =>
+                {
+                    problemHeaders.ContentRange = ContentRangeFormatter.FormatUnsatisfied(length);
+                    problemHeaders.AcceptRanges = "bytes";
+                }));
         }
         else if (decision.Kind == RangeDecisionKind.Single)
         {

@@ -49,6 +49,7 @@ internal sealed class OriginResponseCopy(
     {
         var context = transform.HttpContext;
         if (transform.ProxyResponse is not { } response
+            || transform.SuppressResponseBody // An earlier transform answered without the origin's body (an emulated 416).
             || context.Features.Get<OriginResponseCopy>() is not { } copy
             || !HasBody(context, response)
             // Range emulation passes on a window of the body through a stream of its own: YARP copies into it, so

@@ -67,12 +67,15 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         }
 
         context.Features.Get<AccessLogRecord>()?.UpstreamStarted();
+        var clientBody = context.Response.Body;
         await next(context);
         if (copy?.Result is { } result)
         {
             await outcomes.RespondAsync(context, routeId, path, "the origin", result);
         }
 
+        // A range emulation's window (or the metered body) must not swallow an error answer written now.
+        context.Response.Body = clientBody;
         await ForwarderErrorResponder.WriteIfFailedAsync(context);
     }
 

@@ -22,4 +22,17 @@ internal sealed record RateLimitPolicySettings(
     int? MaxConcurrentStreams,
     ClientKeyResolver PartitionBy,
     bool Distributed,
-    RedisOutageMode RedisOutage);
+    RedisOutageMode RedisOutage)
+{
+    /// <summary>
+    /// The soonest a refused client may get a permit back: the next segment of a sliding window slides out, a fixed
+    /// window or a token period ends; a refused concurrent stream may go as soon as another ends (1 s). A hint of 1 s
+    /// for a 60 s window made clients retry 60 times.
+    /// </summary>
+    public TimeSpan RetryHint => Kind switch
+    {
+        RateLimitKind.SlidingWindow => Window / SegmentsPerWindow,
+        RateLimitKind.FixedWindow or RateLimitKind.TokenBucket => Window,
+        _ => TimeSpan.FromSeconds(1),
+    };
+}

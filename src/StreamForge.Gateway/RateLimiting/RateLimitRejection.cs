@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Errors;
 
 namespace StreamForge.Gateway.RateLimiting;
@@ -42,24 +41,12 @@ internal static class RateLimitRejection
         return Math.Max(1, (int)Math.Ceiling(PolicyHint(context).TotalSeconds));
     }
 
-    /// <summary>
-    /// When the limiter gives no hint (the in-memory sliding window never does): no permit comes back before the next
-    /// segment of a sliding window slides out, nor before a fixed window or a token period ends. A refused concurrent
-    /// stream may go as soon as another ends: one second. A hint of 1 s for a 60 s window made clients retry 60 times.
-    /// </summary>
+    /// <summary>When the limiter gives no hint (the in-memory sliding window never does), the refusing policy's own.</summary>
     private static TimeSpan PolicyHint(HttpContext context)
     {
         var name = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
-        if (name is null || !context.RequestServices.GetRequiredService<GatewaySettings>().RateLimits.TryGetValue(name, out var policy))
-        {
-            return TimeSpan.FromSeconds(1);
-        }
-
-        return policy.Kind switch
-        {
-            RateLimitKind.SlidingWindow => policy.Window / policy.SegmentsPerWindow,
-            RateLimitKind.FixedWindow or RateLimitKind.TokenBucket => policy.Window,
-            _ => TimeSpan.FromSeconds(1),
-        };
+        return name is not null && context.RequestServices.GetService<RateLimitPolicyCatalog>()?.Find(name) is { } policy
+            ? policy.RetryHint
+            : TimeSpan.FromSeconds(1);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
 
 namespace StreamForge.Gateway.FunctionalTests.Ranges;
@@ -46,6 +47,30 @@ public sealed class OriginRangeEmulationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
         Assert.Equal($"bytes */{Length}", response.Content.Headers.ContentRange!.ToString());
+        Assert.Equal("range_not_satisfiable", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task An_origin_that_dies_before_the_window_gets_a_readable_502()
+    {
+        using var response = await GetAsync("/emulated/die-after/100000", "bytes=200000-200099");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_failed", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task An_origin_that_dies_inside_the_window_cuts_the_206_and_the_access_log_says_so()
+    {
+        // The connection is cut, before or after the client saw the head, whichever the copy had reached.
+        await Assert.ThrowsAnyAsync<HttpRequestException>(async () =>
+        {
+            using var response = await GetAsync("/emulated/die-after/100000", "bytes=50000-199999");
+        });
+
+        var line = await AccessLogFile.LineForAsync(_gateway, "GET", "/emulated/die-after/100000");
+        Assert.Equal(206, line.GetProperty("status").GetInt32());
+        Assert.Equal("sourcefailed", line.GetProperty("error").GetString());
     }
 
     [Fact]
