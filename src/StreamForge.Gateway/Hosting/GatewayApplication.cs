@@ -54,6 +54,8 @@ public static class GatewayApplication
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms =>
             {
+                transforms.AddRequestTransform(HopByHopHeaders.ApplyToRequestAsync);
+                transforms.AddResponseTransform(HopByHopHeaders.ApplyToResponseAsync);
                 transforms.AddResponseTransform(OriginRangeEmulation.ApplyAsync);
                 // Runs when the origin's response headers arrive: the access log's upstream time to first byte.
                 transforms.AddResponseTransform(context =>

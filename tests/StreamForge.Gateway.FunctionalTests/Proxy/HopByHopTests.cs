@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using StreamForge.Gateway.FunctionalTests.Infrastructure;
+
+namespace StreamForge.Gateway.FunctionalTests.Proxy;
+
+/// <summary>
+/// RFC 9110 sections 7.6.1 and 7.6.3 on an origin route: fields named by Connection go no further, either way, and
+/// the forwarded request carries Via. The origin is a raw socket, since a server framework would handle Connection itself.
+/// </summary>
+public sealed class HopByHopTests : IAsyncLifetime
+{
+    private readonly TcpListener _origin = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _origin.Start();
+        _ = ServeAsync();
+        var port = ((IPEndPoint)_origin.LocalEndpoint).Port;
+        _gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("origin", $"http://127.0.0.1:{port}/")
+            .Route("origin", "/origin/{**rest}", "origin")
+            .Set("ReverseProxy:Routes:origin:Transforms:0:PathRemovePrefix", "/origin"));
+    }
+
+    [Fact]
+    public async Task Fields_named_by_Connection_stay_on_their_hop_and_the_request_says_Via()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/origin/echo");
+        request.Headers.Connection.Add("X-Drop");
+        request.Headers.Add("X-Drop", "client secret");
+        request.Headers.Add("X-Keep", "passed on");
+        request.Headers.Via.Add(new System.Net.Http.Headers.ViaHeaderValue("1.0", "earlier-proxy"));
+        using var response = await _gateway.Client.SendAsync(request);
+        var forwarded = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("X-Drop", forwarded, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("X-Keep: passed on", forwarded, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Via: 1.0 earlier-proxy, 1.1 streamforge", forwarded, StringComparison.OrdinalIgnoreCase);
+        Assert.False(response.Headers.Contains("X-Secret"));
+        Assert.Equal("yes", Assert.Single(response.Headers.GetValues("X-Kept")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _stop.CancelAsync();
+        _origin.Stop();
+        _stop.Dispose();
+    }
+
+    /// <summary>Answers each request on a kept-alive connection with its own head, and names X-Secret in Connection.</summary>
+    private async Task ServeAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _origin.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = AnswerAsync(client);
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient client)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            var reader = new StreamReader(stream, Encoding.Latin1);
+            try
+            {
+                while (true)
+                {
+                    var head = new StringBuilder();
+                    string? line;
+                    while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync(_stop.Token)))
+                    {
+                        head.Append(line).Append('\n');
+                    }
+
+                    if (line is null)
+                    {
+                        return;
+                    }
+
+                    var body = Encoding.Latin1.GetBytes(head.ToString());
+                    var answer = $"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: keep-alive, X-Secret\r\nX-Secret: origin secret\r\nX-Kept: yes\r\n\r\n";
+                    await stream.WriteAsync(Encoding.Latin1.GetBytes(answer).Concat(body).ToArray(), _stop.Token);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The gateway closed its pooled connection, or the test ended.
+            }
+        }
+    }
+}
