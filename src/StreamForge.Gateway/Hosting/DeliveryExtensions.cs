@@ -13,7 +13,8 @@ internal static class DeliveryExtensions
     public static void AddGatewayDelivery(this WebApplicationBuilder builder)
     {
         // Text only (manifests, subtitles, JSON), streamed; never media, never a range (Proxy/MediaAwareCompressionProvider.cs).
-        builder.Services.AddSingleton<IResponseCompressionProvider, MediaAwareCompressionProvider>();
+        builder.Services.AddSingleton<MediaAwareCompressionProvider>();
+        builder.Services.AddSingleton<IResponseCompressionProvider>(services => services.GetRequiredService<MediaAwareCompressionProvider>());
         builder.Services.AddResponseCompression(options =>
         {
             options.EnableForHttps = true;

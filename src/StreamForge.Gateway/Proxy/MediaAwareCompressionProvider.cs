@@ -37,6 +37,28 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
         && _inner.CheckRequestAcceptsCompression(context)
         && _inner.GetCompressionProvider(context) is not null;
 
+    /// <summary>
+    /// A 304 has no body, so the framework never decides on compression for it; RFC 9110 section 15.4.5 still wants the
+    /// ETag and Vary that a 200 to the same request would carry, and a cache freshens its compressed copy by that ETag
+    /// (RFC 9111 section 4.3.4). Call with the type and length the 200 would have.
+    /// </summary>
+    public void DescribeNotModified(HttpContext context, string? contentType, long length)
+    {
+        if (!CheckRequestAcceptsCompression(context) || length > settings.Compression.MaxBodySize || contentType is null
+            || !MediaTypeHeaderValue.TryParse(contentType, out var type) || !_compressible.Contains(type.MediaType.ToString())
+            || ForbidsTransform(context.Response))
+        {
+            return;
+        }
+
+        var headers = context.Response.Headers;
+        headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+        if (EntityTagHeaderValue.TryParse(headers.ETag.ToString(), out var tag) && !tag.IsWeak)
+        {
+            headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+        }
+    }
+
     /// <summary>A path such as <c>/media/seg-1.m4s</c>: its stored or origin type is media too, whatever its key.</summary>
     /// <remarks>Compared without parameters, as the framework compares response types: <c>text/vtt; charset=utf-8</c> is compressible.</remarks>
     private bool NamesIncompressibleType(PathString path) =>

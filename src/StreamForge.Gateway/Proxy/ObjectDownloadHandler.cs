@@ -20,6 +20,7 @@ internal sealed class ObjectDownloadHandler(
     StreamThrottles throttles,
     RangedBodyWriter rangedBodies,
     CopyOutcomeResponder outcomes,
+    MediaAwareCompressionProvider compression,
     ILogger<ObjectDownloadHandler> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Download;
@@ -150,6 +151,7 @@ internal sealed class ObjectDownloadHandler(
         {
             case DownloadPlanKind.NotModified:
                 WriteEntityHeaders(response, request.Key, info, request.Route);
+                compression.DescribeNotModified(context, response.ContentType, info.Length);
                 response.ContentType = null;
                 response.StatusCode = StatusCodes.Status304NotModified;
                 return;

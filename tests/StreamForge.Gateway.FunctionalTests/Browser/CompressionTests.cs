@@ -77,6 +77,10 @@ public sealed class CompressionTests : IAsyncLifetime
         revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag!);
         using var notModified = await _raw.SendAsync(revalidation);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+        // RFC 9110 section 15.4.5: the 304 carries the ETag and Vary the compressed 200 would, so a cache can freshen that copy.
+        Assert.Equal(compressed.Headers.ETag, notModified.Headers.ETag);
+        Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
     }
 
     [Fact]
