@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Storage;
@@ -58,19 +59,36 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, ex);
-            metrics.StreamAborted(request.RouteId, "upload_failed");
-            metrics.UploadEnded(request.RouteId, "failed");
             // The client-side cause outranks however storage reported it: a bad digest, then a bad body.
             var cause = verifier?.Mismatch is { } header ? new ChecksumMismatchException(header) : metered.ReadFailure ?? ex;
+            if (ClientLeft(context, metered.ReadFailure))
+            {
+                // Storage saw the body end (the SDK calls that a failed send): the client's doing, not storage's.
+                Canceled(request, live.Bytes, metered.ReadFailure);
+                return;
+            }
+
+            GatewayLog.UploadFailed(logger, request.RouteId, request.Key.Value, cause);
+            metrics.StreamAborted(request.RouteId, "upload_failed");
+            metrics.UploadEnded(request.RouteId, "failed");
             await RespondToFailureAsync(context, cause);
         }
         catch (OperationCanceledException)
         {
-            metrics.StreamAborted(request.RouteId, "canceled");
-            metrics.UploadEnded(request.RouteId, "canceled");
-            context.Features.Get<AccessLogRecord>()?.ErrorCode ??= "canceled";
+            Canceled(request, live.Bytes, null);
         }
+    }
+
+    /// <summary>The client reset its connection mid-body (a bad body, cut short, too large or stalled, is answered instead).</summary>
+    private static bool ClientLeft(HttpContext context, Exception? readFailure) =>
+        context.RequestAborted.IsCancellationRequested || readFailure.FindInChain<ConnectionResetException>() is not null;
+
+    private void Canceled(StorageRequest request, long bytesReceived, Exception? error)
+    {
+        GatewayLog.ClientLeftStream(logger, request.RouteId, request.Key.Value, bytesReceived, "canceled", error);
+        metrics.StreamAborted(request.RouteId, "canceled");
+        metrics.UploadEnded(request.RouteId, "canceled");
+        request.Context.Features.Get<AccessLogRecord>()?.ErrorCode ??= "canceled";
     }
 
     private static Task RespondToFailureAsync(HttpContext context, Exception ex)

@@ -69,6 +69,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
     {
         var previous = await SeedAsync("hangup.bin", 1000);
         using var aborted = new RouteMeter("streamforge.streams.aborted", "up");
+        using var blamedOnStorage = new RouteMeter("streamforge.streams.aborted", "up", reason: "upload_failed");
 
         // Announce 12 MiB, send 7 MiB (more than one part), hang up.
         await RawHttp.SendAsync(_gateway.Address,
@@ -77,6 +78,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
             closeAfterBody: true);
 
         await Eventually.TrueAsync(() => aborted.Total > 0, "the gateway gives up on the upload");
+        Assert.Equal(0, blamedOnStorage.Total); // The client left: counted as canceled, not as a storage failure.
         Assert.Equal(previous, await ReadStoredAsync("hangup.bin"));
         await Eventually.TrueAsync(async () => (await s3.OpenUploadsAsync("up/hangup.bin")).Count == 0, "the multipart upload is aborted");
     }

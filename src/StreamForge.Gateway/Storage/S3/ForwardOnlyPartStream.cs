@@ -44,6 +44,7 @@ internal sealed class ForwardOnlyPartStream(Stream body, long length) : AsyncRea
             SeekOrigin.Current => _position + offset,
             _ => _length + offset,
         };
-        return target == _position ? _position : throw new NotSupportedException("a streamed part cannot be rewound");
+        // An IOException: the SDK rewinds only to retry a failed send, so the cause is the connection to S3 (503), not the request.
+        return target == _position ? _position : throw new IOException("a streamed part cannot be rewound to retry its failed send");
     }
 }

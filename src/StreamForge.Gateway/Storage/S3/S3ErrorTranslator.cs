@@ -13,10 +13,23 @@ internal static class S3ErrorTranslator
     public static StorageException Translate(Exception ex, string what) => ex switch
     {
         AmazonS3Exception s3 => Translate(s3, what),
-        HttpRequestException or AmazonServiceException or IOException or TimeoutException =>
-            new StorageException(StorageErrorKind.Unavailable, $"S3 is unreachable while {what}", ex),
+        _ when IsConnectionFailure(ex) => new StorageException(StorageErrorKind.Unavailable, $"S3 is unreachable while {what}", ex),
         _ => new StorageException(StorageErrorKind.Failed, $"S3 failed while {what}", ex),
     };
+
+    /// <summary>Also when the SDK wraps it (a retry that could not rewind a streamed part ends in its client exception).</summary>
+    private static bool IsConnectionFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is HttpRequestException or AmazonServiceException or IOException or TimeoutException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static StorageException Translate(AmazonS3Exception ex, string what)
     {
