@@ -49,19 +49,24 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         if (_storedChecksums.FindMismatch(sent, answer) is { } header)
         {
             // The object is already in place and holds other bytes than the client sent: it must not stay.
-            await DeleteQuietlyAsync(key);
+            await DeleteQuietlyAsync(key, answer.ETag?.ToString());
             throw new StorageException(StorageErrorKind.Failed, $"S3 stored '{key}' with another {header} than the bytes sent have; the object was removed");
         }
 
         return new ObjectInfo(length, answer.ETag?.Tag ?? "", DateTimeOffset.UtcNow, contentType);
     }
 
-    private async Task DeleteQuietlyAsync(string key)
+    /// <param name="etag">The version this upload wrote: only it goes (S3's conditional DeleteObject), never a writer's that came after.</param>
+    private async Task DeleteQuietlyAsync(string key, string? etag)
     {
         using var timer = new S3CallTimer(new S3Timeouts(responseTimeout, responseTimeout), CancellationToken.None);
         try
         {
-            await client.DeleteObjectAsync(bucket, key, timer.Token);
+            await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key, IfMatch = etag }, timer.Token);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+        {
+            // Another upload replaced the damaged version already: nothing of this upload is left to remove.
         }
         catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException or OperationCanceledException or IOException)
         {
