@@ -59,7 +59,9 @@ internal static class CorsPolicyReader
                 errors.Add(ConfigurationReader.PathOf(section, "AllowedOrigins"), $"'{origin}' is not an origin (scheme://host[:port], no path)");
             }
 
-            builder.WithOrigins(origins);
+            // As a browser serializes an Origin (RFC 6454 section 6.1): without the scheme's default port, which it never
+            // sends, so "https://player.example:443" would otherwise match nothing.
+            builder.WithOrigins([.. origins.Select(origin => IsOrigin(origin) ? new Uri(origin).GetLeftPart(UriPartial.Authority) : origin)]);
         }
 
         if (credentials && !origins.Contains("*"))

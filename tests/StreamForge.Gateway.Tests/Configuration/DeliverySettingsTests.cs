@@ -35,6 +35,19 @@ public sealed class DeliverySettingsTests
     }
 
     [Fact]
+    public void Origins_are_kept_as_browsers_send_them_without_the_default_port()
+    {
+        var settings = GatewaySettingsLoader.Load(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["StreamForge:Cors:players:AllowedOrigins:0"] = "https://player.example.com:443",
+            ["StreamForge:Cors:players:AllowedOrigins:1"] = "http://Player.Example.com:80",
+            ["StreamForge:Cors:players:AllowedOrigins:2"] = "http://player.example.com:8080",
+        }).Build(), "/srv/gateway");
+
+        Assert.Equal(["https://player.example.com", "http://player.example.com", "http://player.example.com:8080"], settings.CorsPolicies["players"].Origins);
+    }
+
+    [Fact]
     public void Every_problem_is_reported_with_its_path()
     {
         var error = Problems(new()
