@@ -11,7 +11,7 @@ namespace StreamForge.Gateway.Proxy;
 /// <c>StreamForge:Compression:MaxBodySize</c> are sent as they are, since compressing them would cost CPU on a path
 /// meant for large bodies and would hide the Content-Length players use.
 /// </summary>
-internal sealed class MediaAwareCompressionProvider(IServiceProvider services, IOptions<ResponseCompressionOptions> options, GatewaySettings settings)
+internal sealed class MediaAwareCompressionProvider(IServiceProvider services, IOptions<ResponseCompressionOptions> options, GatewaySettingsSource settings)
     : IResponseCompressionProvider
 {
     private readonly ResponseCompressionProvider _inner = new(services, options);
@@ -31,7 +31,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// With compression turned off, no response gets the wrapper.
     /// </summary>
     public bool CheckRequestAcceptsCompression(HttpContext context) =>
-        settings.Compression.Enabled
+        settings.Current.Compression.Enabled
         && context.Request.Headers.Range.Count == 0
         && !NamesIncompressibleType(context.Request.Path)
         && _inner.CheckRequestAcceptsCompression(context)
@@ -44,7 +44,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// </summary>
     public void DescribeNotModified(HttpContext context, string? contentType, long length)
     {
-        if (!CheckRequestAcceptsCompression(context) || length > settings.Compression.MaxBodySize || contentType is null
+        if (!CheckRequestAcceptsCompression(context) || length > settings.Current.Compression.MaxBodySize || contentType is null
             || !MediaTypeHeaderValue.TryParse(contentType, out var type) || !_compressible.Contains(type.MediaType.ToString())
             || ForbidsTransform(context.Response))
         {
@@ -62,7 +62,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// <summary>A path such as <c>/media/seg-1.m4s</c>: its stored or origin type is media too, whatever its key.</summary>
     /// <remarks>Compared without parameters, as the framework compares response types: <c>text/vtt; charset=utf-8</c> is compressible.</remarks>
     private bool NamesIncompressibleType(PathString path) =>
-        path.HasValue && settings.MediaTypes.TryGetByExtension(path.Value!, out var type)
+        path.HasValue && settings.Current.MediaTypes.TryGetByExtension(path.Value!, out var type)
         && !_compressible.Contains(MediaTypeHeaderValue.TryParse(type, out var parsed) ? parsed.MediaType.ToString() : type);
 
     /// <summary>RFC 9110 section 7.7: a proxy must not transform the content of a response marked <c>no-transform</c>.</summary>
@@ -76,7 +76,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// </summary>
     public bool ShouldCompressResponse(HttpContext context)
     {
-        var compression = settings.Compression;
+        var compression = settings.Current.Compression;
         var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && !ForbidsTransform(context.Response)
             && _inner.ShouldCompressResponse(context);
         if (compress && EntityTagHeaderValue.TryParse(context.Response.Headers.ETag.ToString(), out var tag) && !tag.IsWeak)

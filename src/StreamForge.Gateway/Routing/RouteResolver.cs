@@ -41,7 +41,10 @@ internal sealed class RouteResolver(
         var resolved = Resolve(route, cluster, current);
         var metadata = new Dictionary<string, string>(route.Metadata ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase)
         {
-            [PolicyDigestKey] = GatewaySettingsSource.Digest(configuration.GetSection($"StreamForge:StreamPolicies:{resolved.Policy.Name}")),
+            // The media types too: a resolved route holds them, and a change to them alone would otherwise leave the
+            // route (and its resolution) as it was.
+            [PolicyDigestKey] = GatewaySettingsSource.Digest(configuration.GetSection($"StreamForge:StreamPolicies:{resolved.Policy.Name}"))
+                + GatewaySettingsSource.Digest(configuration.GetSection("StreamForge:MediaTypes")),
         };
         // The policy's Upload:MaxBodySize is applied by the gateway (Proxy/RequestBodyLimit.cs), not handed to YARP as
         // the route's MaxRequestBodySize: Kestrel's limit counts chunk framing.

@@ -82,6 +82,32 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
         Assert.Equal(_expected, Convert.ToHexString(sha.GetHashAndReset()));
     }
 
+    [Fact]
+    public async Task Media_types_and_compression_follow_a_reload()
+    {
+        await File.WriteAllTextAsync(_folder.Combine("store", "notes.xyz"), string.Concat(Enumerable.Repeat("a manifest line\n", 200)));
+        Assert.Equal(("application/octet-stream", ""), await TypeAndEncodingAsync("/a/notes.xyz"));
+
+        WriteConfig(Routes(("a", "/a/{**key}", "p1")), Policies(("p1", "64MiB", "4MB")),
+            delivery: new() { ["MediaTypes"] = new Dictionary<string, string> { [".xyz"] = "text/plain" } });
+        await Eventually.TrueAsync(async () => await TypeAndEncodingAsync("/a/notes.xyz") == ("text/plain", "gzip"), "the new type, compressed");
+
+        WriteConfig(Routes(("a", "/a/{**key}", "p1")), Policies(("p1", "64MiB", "4MB")), delivery: new()
+        {
+            ["MediaTypes"] = new Dictionary<string, string> { [".xyz"] = "text/plain" },
+            ["Compression"] = new Dictionary<string, string> { ["Enabled"] = "false" },
+        });
+        await Eventually.TrueAsync(async () => await TypeAndEncodingAsync("/a/notes.xyz") == ("text/plain", ""), "compression turned off");
+    }
+
+    private async Task<(string Type, string Encoding)> TypeAndEncodingAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var response = await _gateway.Client.SendAsync(request);
+        return (response.Content.Headers.ContentType?.MediaType ?? "", string.Join(",", response.Content.Headers.ContentEncoding));
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
@@ -120,7 +146,8 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
     private void WriteConfig(
         Dictionary<string, object> routes,
         Dictionary<string, Dictionary<string, Dictionary<string, string>>> policies,
-        (string Policy, string Section, string Key, string Value)? extraPolicyLine = null)
+        (string Policy, string Section, string Key, string Value)? extraPolicyLine = null,
+        Dictionary<string, object>? delivery = null)
     {
         if (extraPolicyLine is { } extra)
         {
@@ -141,7 +168,7 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
                     },
                 },
             },
-            ["StreamForge"] = new Dictionary<string, object> { ["StreamPolicies"] = policies },
+            ["StreamForge"] = new Dictionary<string, object>(delivery ?? []) { ["StreamPolicies"] = policies },
         };
         var temp = ConfigFile + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(document));

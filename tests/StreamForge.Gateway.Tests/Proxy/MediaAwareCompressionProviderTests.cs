@@ -74,7 +74,8 @@ public sealed class MediaAwareCompressionProviderTests : IDisposable
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
         return new MediaAwareCompressionProvider(
-            _services, _services.GetRequiredService<IOptions<ResponseCompressionOptions>>(), GatewaySettingsLoader.Load(configuration, "/srv/gateway"));
+            _services, _services.GetRequiredService<IOptions<ResponseCompressionOptions>>(),
+            new GatewaySettingsSource(GatewaySettingsLoader.Load(configuration, "/srv/gateway"), configuration, "/srv/gateway"));
     }
 
     private static DefaultHttpContext Request(string path, string acceptEncoding)
