@@ -114,7 +114,6 @@ public static class GatewayApplication
         // First: every request gets its access log line, including those the guards refuse.
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<RequestFramingGuardMiddleware>();
-        app.UseMiddleware<RequestTargetGuardMiddleware>();
         // tus 1.0.0: a client behind a proxy that passes only GET and POST sends PATCH, HEAD or DELETE as a POST with
         // X-HTTP-Method-Override (tus-js-client's overridePatchMethod). ASP.NET Core's middleware rewrites POSTs only,
         // which is what clients send; only tus requests, so that a storage route's plain POST stays a form upload.
@@ -124,6 +123,8 @@ public static class GatewayApplication
         // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed
         // origin simply gets no CORS headers.
         app.UseCorsWhereAsked();
+        // After CORS, so that a page can read why its request target was refused; still before any endpoint runs.
+        app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseAuthorizationWhereAsked();
         // After routing: YARP routes name their RateLimiterPolicy through endpoint metadata.
         app.UseRateLimiter();

@@ -94,6 +94,16 @@ public sealed class CorsTests : IAsyncLifetime
         Assert.Equal(Player, Single(response, "Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task A_refused_request_target_carries_the_CORS_headers_too()
+    {
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address, $"GET /files/a%2Fb.mp4 HTTP/1.1\nHost: x\nOrigin: {Player}\n\n");
+
+        Assert.Equal(400, status);
+        Assert.Contains("invalid_path", response, StringComparison.Ordinal);
+        Assert.Contains($"Access-Control-Allow-Origin: {Player}", response, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("/files/clip.mp4", "http://evil.example")]
     [InlineData("/closed/clip.mp4", Player)]
