@@ -19,7 +19,7 @@ internal static partial class GatewayLog
     [LoggerMessage(4, LogLevel.Information, "Upload on route {RouteId} for {Key} stored {Bytes} bytes")]
     public static partial void UploadStored(ILogger logger, string routeId, string key, long bytes);
 
-    [LoggerMessage(5, LogLevel.Warning, "Upload on route {RouteId} for {Key} failed; nothing was stored")]
+    [LoggerMessage(5, LogLevel.Warning, "Upload on route {RouteId} for {Key} failed")]
     public static partial void UploadFailed(ILogger logger, string routeId, string key, Exception error);
 
     [LoggerMessage(6, LogLevel.Warning, "Rejected request target {Target}: {Problem}")]

@@ -44,7 +44,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
         using var timer = new S3CallTimer(timeouts, cancellationToken);
         await using var sent = _storedChecksums.Wrap(body);
-        var answer = await TimedAsync(timer, $"storing '{key}'",
+        var answer = await TimedAsync(timer, $"storing '{key}' (once its whole body went, S3 may still store it)",
             () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, timer.Token));
         if (_storedChecksums.FindMismatch(sent, answer) is { } header)
         {
@@ -259,7 +259,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             using var activity = GatewayTelemetry.StartStorageCall("CompleteMultipartUpload", bucket, key);
             using var timer = new S3CallTimer(timeouts, cancellationToken);
             var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = parts };
-            var completed = await TimedAsync(timer, $"completing '{key}'", () => client.CompleteMultipartUploadAsync(request, timer.Token));
+            var completed = await TimedAsync(timer, $"completing '{key}' (S3 may still store it: check before retrying)", () => client.CompleteMultipartUploadAsync(request, timer.Token));
             return new ObjectInfo(length, completed.ETag, DateTimeOffset.UtcNow, contentType);
         }
         catch (Exception failure)
