@@ -660,6 +660,38 @@ function corruptPutBodiesMiddleware() {
 }
 
 /**
+ * --hold-heads <file> (a fault for tests): while <file> exists, a HeadObject
+ * answer is computed, then held back until the file is removed, with
+ * <file>.held present meanwhile; a test changes the object in that window to
+ * make the reader's next call find another version.
+ */
+function holdHeadsMiddleware(file) {
+  return async function holdHeads(ctx, next) {
+    if (ctx.method !== 'HEAD' || !fs.existsSync(file)) return next();
+    await next();
+    fs.writeFileSync(`${file}.held`, '');
+    while (fs.existsSync(file)) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    fs.rmSync(`${file}.held`, { force: true });
+  };
+}
+
+/**
+ * --ignore-request-header <name> (a fault for tests, repeatable): GetObject
+ * acts as if the request had no such header, as a server that ignores Range
+ * (RFC 9110 section 14.2 allows it) or If-Match would.
+ */
+function ignoreRequestHeadersMiddleware(names) {
+  return async function ignoreRequestHeaders(ctx, next) {
+    if (ctx.method === 'GET') {
+      for (const name of names) delete ctx.req.headers[name];
+    }
+    return next();
+  };
+}
+
+/**
  * CopyObject's `x-amz-copy-source` is `bucket/key`, URL-encoded; AWSSDK.S3
  * encodes the `/` too (`media%2Fdir%2Fa.bin`), which S3 accepts. s3rver
  * decodes the header with decodeURI, which leaves `%2F` alone, and then
@@ -694,7 +726,8 @@ function usage(message) {
   process.stderr.write(
     'usage: node start.js [--port N] [--address ADDR] [--directory DIR] ' +
       '[--bucket NAME]... [--default-checksum crc32|crc64nvme|none] ' +
-      '[--request-log FILE] [--corrupt-put-bodies] [--ignore-stdin] [--verbose]\n',
+      '[--request-log FILE] [--corrupt-put-bodies] [--hold-heads FILE]\n' +
+      '  [--ignore-request-header NAME]... [--ignore-stdin] [--verbose]\n',
   );
   process.exit(2);
 }
@@ -708,6 +741,8 @@ function parseArgs(argv) {
     defaultChecksum: 'crc32',
     requestLog: undefined,
     corruptPutBodies: false,
+    holdHeads: undefined,
+    ignoredRequestHeaders: [],
     ignoreStdin: false,
     verbose: false,
   };
@@ -759,6 +794,12 @@ function parseArgs(argv) {
       case '--corrupt-put-bodies':
         opts.corruptPutBodies = true;
         break;
+      case '--hold-heads':
+        opts.holdHeads = path.resolve(takeValue());
+        break;
+      case '--ignore-request-header':
+        opts.ignoredRequestHeaders.push(takeValue().toLowerCase());
+        break;
       case '--verbose':
         opts.verbose = true;
         break;
@@ -807,6 +848,12 @@ async function main() {
   server.middleware.unshift(awsChunkedMiddleware({ log }));
   if (opts.corruptPutBodies) {
     server.middleware.unshift(corruptPutBodiesMiddleware());
+  }
+  if (opts.ignoredRequestHeaders.length > 0) {
+    server.middleware.unshift(ignoreRequestHeadersMiddleware(opts.ignoredRequestHeaders));
+  }
+  if (opts.holdHeads) {
+    server.middleware.unshift(holdHeadsMiddleware(opts.holdHeads));
   }
   // CopyObject sources as AWSSDK.S3 encodes them (any position before the
   // router will do).
