@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using StreamForge.Gateway.Errors;
 using Yarp.ReverseProxy.Transforms;
 
 namespace StreamForge.Gateway.Proxy;
@@ -23,8 +24,49 @@ internal static class HopByHopHeaders
         }
 
         transform.ProxyRequest.Headers.Via.Add(new ViaHeaderValue(ProtocolVersion(request.Protocol), ViaName));
+        if (ForwardsLeft(request) is { } left)
+        {
+            // Section 7.6.2: each intermediary that forwards OPTIONS or TRACE counts one hop off.
+            transform.ProxyRequest.Headers.Remove(MaxForwards);
+            transform.ProxyRequest.Headers.TryAddWithoutValidation(MaxForwards, (left - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// An OPTIONS or TRACE with <c>Max-Forwards: 0</c> ends here (section 7.6.2): OPTIONS is answered for the route
+    /// (200 with the methods it passes on), TRACE refused (405; reflecting requests lets a page read cookies, XST).
+    /// </summary>
+    public static Task? AnswerIfLastHop(HttpContext context)
+    {
+        if (ForwardsLeft(context.Request) != 0)
+        {
+            return null;
+        }
+
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.Headers.Allow = RouteMethods;
+            context.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+
+        return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+            "TRACE is not answered by this gateway", headers => headers.Allow = RouteMethods);
+    }
+
+    private const string MaxForwards = "Max-Forwards";
+
+    private const string RouteMethods = "GET, HEAD, OPTIONS, PUT, POST, DELETE, PATCH";
+
+    /// <summary>The Max-Forwards of an OPTIONS or TRACE, when it has a valid one (other methods ignore the field).</summary>
+    private static int? ForwardsLeft(HttpRequest request) =>
+        (HttpMethods.IsOptions(request.Method) || HttpMethods.IsTrace(request.Method))
+        && int.TryParse(request.Headers[MaxForwards], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var left)
+            ? left
+            : null;
 
     public static ValueTask ApplyToResponseAsync(ResponseTransformContext transform)
     {

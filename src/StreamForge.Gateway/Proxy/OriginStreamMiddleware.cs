@@ -26,6 +26,12 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
             return;
         }
 
+        if (HopByHopHeaders.AnswerIfLastHop(context) is { } answeredHere)
+        {
+            await answeredHere;
+            return;
+        }
+
         RequestBodyLimit.Apply(context, limit);
         if (OriginRangeGuard.Apply(context, policy.Range) is { } answered)
         {

@@ -45,6 +45,24 @@ public sealed class HopByHopTests : IAsyncLifetime
         Assert.Equal("yes", Assert.Single(response.Headers.GetValues("X-Kept")));
     }
 
+    [Fact]
+    public async Task Max_forwards_counts_down_and_zero_ends_an_OPTIONS_here()
+    {
+        using var forwarded = new HttpRequestMessage(HttpMethod.Options, "/origin/echo") { Headers = { { "Max-Forwards", "3" } } };
+        using var lastHop = new HttpRequestMessage(HttpMethod.Options, "/origin/echo") { Headers = { { "Max-Forwards", "0" } } };
+        using var trace = new HttpRequestMessage(HttpMethod.Trace, "/origin/echo") { Headers = { { "Max-Forwards", "0" } } };
+
+        using var passedOn = await _gateway.Client.SendAsync(forwarded);
+        using var answeredHere = await _gateway.Client.SendAsync(lastHop);
+        using var traced = await _gateway.Client.SendAsync(trace);
+
+        Assert.Contains("Max-Forwards: 2", await passedOn.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, answeredHere.StatusCode);
+        Assert.Contains("GET", answeredHere.Content.Headers.Allow);
+        Assert.Equal(string.Empty, await answeredHere.Content.ReadAsStringAsync()); // Not the origin's echo.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, traced.StatusCode);
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
