@@ -29,9 +29,21 @@ internal sealed class CachingObjectStore(
 
     public override Task CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
 
-    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) =>
-        async (slice, token) => await inner.OpenReadAsync(key, slice, version.ETag, token)
-            ?? throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' is gone from storage");
+    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (slice, token) =>
+    {
+        try
+        {
+            return await inner.OpenReadAsync(key, slice, version.ETag, token)
+                ?? throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' is gone from storage");
+        }
+        catch (StorageException ex) when (ex.Kind == StorageErrorKind.PreconditionFailed)
+        {
+            // Replaced or deleted in storage under a version not wholly stored: it goes, so that the next request reads
+            // the current one instead of failing on this one's missing slices until Ttl (as on origin routes).
+            Cache.Remove(version.Key);
+            throw;
+        }
+    };
 
     protected override async Task<CachedVersion?> LookupAsync(ObjectKey key)
     {

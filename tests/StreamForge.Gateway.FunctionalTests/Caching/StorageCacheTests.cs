@@ -209,6 +209,33 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_partly_stored_version_replaced_in_storage_is_dropped_at_its_first_refused_slice()
+    {
+        await PutAsync("swapped.bin", 20 * TestData.MiB, seed: 13);
+        using (var first = new HttpRequestMessage(HttpMethod.Get, "/c/swapped.bin") { Headers = { Range = new RangeHeaderValue(0, 999) } })
+        {
+            (await _client.SendAsync(first)).Dispose(); // Slice 0 of 3 stored.
+        }
+
+        var (path, _) = await PutAsync("swapped.bin", 20 * TestData.MiB, seed: 14); // Replaced in S3, not through the gateway.
+        var current = await File.ReadAllBytesAsync(path);
+        using (var refused = new HttpRequestMessage(HttpMethod.Get, "/c/swapped.bin") { Headers = { Range = new RangeHeaderValue(17_000_000, 17_000_099) } })
+        {
+            // S3 refuses the pinned read of a missing slice (412): this response fails (or is planned again), never mixes.
+            using var response = await _client.SendAsync(refused);
+            if (response.StatusCode == HttpStatusCode.PartialContent)
+            {
+                Assert.Equal(current[17_000_000..17_000_100], await response.Content.ReadAsByteArrayAsync());
+            }
+        }
+
+        using var next = new HttpRequestMessage(HttpMethod.Get, "/c/swapped.bin") { Headers = { Range = new RangeHeaderValue(17_000_000, 17_000_099) } };
+        using var served = await _client.SendAsync(next);
+        Assert.Equal(HttpStatusCode.PartialContent, served.StatusCode);
+        Assert.Equal(current[17_000_000..17_000_100], await served.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task An_upload_through_the_gateway_replaces_the_cached_version_at_once()
     {
         await PutAsync("uploaded.bin", TestData.MiB, seed: 9);
