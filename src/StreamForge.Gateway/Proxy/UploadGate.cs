@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using StreamForge.Gateway.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using StreamForge.Gateway.Errors;
@@ -45,6 +47,15 @@ internal static class UploadGate
                 $"route '{route.RouteId}' accepts writes only from {access} clients");
             return false;
         }
+        else if (access == WriteAccess.Loopback && CrossSitePageOrigin(context) is { } pageOrigin)
+        {
+            // The address proves the machine, not the page: any site open in the machine's browser would pass it with a
+            // form POST, which needs no preflight (cross-site request forgery). A page's write counts only when it is
+            // the gateway's own origin or one the route's CORS policy allows.
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status403Forbidden, ErrorCodes.WritesForbidden,
+                $"route '{route.RouteId}' accepts writes from loopback clients, not from pages of {pageOrigin} that its CORS policy does not allow");
+            return false;
+        }
 
         var limit = route.Policy.Upload.MaxBodySize;
         var declared = context.Request.ContentLength;
@@ -74,5 +85,22 @@ internal static class UploadGate
         }
 
         return true;
+    }
+
+    /// <summary>The request's Origin when a browser sent it from a page of another origin the route's CORS policy does not allow.</summary>
+    private static string? CrossSitePageOrigin(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length == 0
+            || string.Equals(origin, $"{context.Request.Scheme}://{context.Request.Host}", StringComparison.OrdinalIgnoreCase))
+        {
+            return null; // Not a browser page (curl, SDKs, tus clients outside a browser), or the gateway's own pages.
+        }
+
+        var policyName = context.GetEndpoint()?.Metadata.GetMetadata<IEnableCorsAttribute>()?.PolicyName;
+        var policies = context.RequestServices.GetRequiredService<GatewaySettingsSource>().Current.CorsPolicies;
+        return policyName is not null && policies.TryGetValue(policyName, out var policy) && (policy.AllowAnyOrigin || policy.IsOriginAllowed(origin))
+            ? null
+            : origin;
     }
 }
