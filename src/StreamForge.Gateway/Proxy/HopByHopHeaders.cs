@@ -72,7 +72,7 @@ internal static class HopByHopHeaders
     {
         if (transform.ProxyResponse is { } response && response.Headers.Connection.Count > 0)
         {
-            foreach (var name in response.Headers.Connection)
+            foreach (var name in response.Headers.Connection.Where(IsOption))
             {
                 transform.HttpContext.Response.Headers.Remove(name);
             }
@@ -84,7 +84,10 @@ internal static class HopByHopHeaders
     private static IEnumerable<string> ConnectionOptions(Microsoft.Extensions.Primitives.StringValues connection) =>
         connection.Count == 0
             ? []
-            : connection.SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            : connection.SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Where(IsOption);
+
+    /// <summary>Upgrade is YARP's to handle (a WebSocket handshake names it in Connection on both sides).</summary>
+    private static bool IsOption(string name) => !name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>"HTTP/1.1" as Via writes it: "1.1" (the protocol name is left out for HTTP).</summary>
     private static string ProtocolVersion(string protocol) =>
