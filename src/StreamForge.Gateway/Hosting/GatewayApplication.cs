@@ -23,7 +23,11 @@ public static class GatewayApplication
 {
     /// <summary>Builds the gateway; throws <see cref="GatewayConfigurationException"/> listing every config problem.</summary>
     /// <param name="configure">Lets tests add configuration (addresses, routes) before it is validated.</param>
-    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="toServe">
+    /// False for a command that only reads the configuration (<c>sign</c>): it must not open the edge cache, whose start
+    /// sweeps the temp files of fills, which may belong to a gateway serving from the same folder.
+    /// </param>
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null, bool toServe = true)
     {
         var builder = WebApplication.CreateBuilder(options);
         AddConfigFileFromArguments(builder, options.Args ?? []);
@@ -105,7 +109,7 @@ public static class GatewayApplication
 
         var app = builder.Build();
         ProxyConfigCheck.ThrowIfInvalid(app.Services);
-        if (settings.Policies.Values.Any(policy => policy.Cache.Enabled))
+        if (toServe && settings.Policies.Values.Any(policy => policy.Cache.Enabled))
         {
             // Rebuild the cache's index now, not on the first request.
             app.Services.GetRequiredService<EdgeCache>();

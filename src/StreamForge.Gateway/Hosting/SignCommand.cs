@@ -32,7 +32,7 @@ public static class SignCommand
             return 2;
         }
 
-        var app = GatewayApplication.Build(new WebApplicationOptions { Args = args });
+        var app = GatewayApplication.Build(new WebApplicationOptions { Args = args }, toServe: false);
         var route = app.Services.GetServices<IProxyConfigProvider>().SelectMany(p => p.GetConfig().Routes).FirstOrDefault(r => r.RouteId == routeId);
         var prefix = route?.Match.Path is { } pattern && pattern.IndexOf("{**", StringComparison.Ordinal) is var brace and > 0 ? pattern[..brace] : null;
         if (route is null || prefix is null)

@@ -96,6 +96,36 @@ public sealed class SignedUrlTests : IAsyncLifetime
         return output.ToString().Trim();
     }
 
+    [Fact]
+    public async Task Signing_leaves_the_edge_cache_of_a_running_gateway_alone()
+    {
+        // A fill in progress, as a gateway serving from this cache folder has it: what the cache's start sweeps away.
+        var fill = _folder.Combine("cache", "ab", "ab12", "slice.0.fill.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(fill)!);
+        await File.WriteAllTextAsync(fill, "bytes of a fill under way");
+        var config = _folder.Combine("cached-gateway.json");
+        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        {
+            ReverseProxy = new
+            {
+                Routes = new { media = new { ClusterId = "files", Match = new { Path = "/media/{**key}" }, Metadata = new { StreamPolicy = "private" } } },
+                Clusters = new { files = new { Destinations = new { d1 = new { Address = $"file://{_folder.Combine("store")}/" } } } },
+            },
+            StreamForge = new
+            {
+                Cache = new { Directory = _folder.Combine("cache") },
+                StreamPolicies = new { @private = new { Access = new { Signed = true, Keys = new { k1 = Key1 } }, Cache = new { Enabled = true } } },
+            },
+        }));
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = SignCommand.Run(["--config", config, "--route", "media", "--path", "/media/shows/a/", "--ttl", "1h"], output, error);
+
+        Assert.True(code == 0, error.ToString());
+        Assert.True(File.Exists(fill));
+    }
+
     private async Task<HttpStatusCode> StatusAsync(string path)
     {
         using var response = await _gateway.Client.GetAsync(path);
