@@ -12,20 +12,11 @@ internal sealed class CachingObjectStore(
     EdgeCache cache, IObjectStore inner, CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
     : CachedObjectStore(cache, binding, trace, metrics), IObjectStore // Re-implemented so that Resumable maps to this class's member.
 {
-    public IResumableStore? Resumable => inner.Resumable is { } resumable ? new InvalidatingResumableStore(resumable, Invalidate) : null;
+    /// <summary>Writes go to the inner store, which drops the key (<see cref="WriteInvalidatingStore"/>).</summary>
+    public IResumableStore? Resumable => inner.Resumable;
 
-    public override async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await inner.PutAsync(key, body, cancellationToken);
-        }
-        finally
-        {
-            // Also after a failure: the store may have replaced the object before the failure surfaced.
-            Invalidate(key.Value);
-        }
-    }
+    public override Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken) =>
+        inner.PutAsync(key, body, cancellationToken);
 
     public override Task CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
 
@@ -48,7 +39,9 @@ internal sealed class CachingObjectStore(
     protected override async Task<CachedVersion?> LookupAsync(ObjectKey key)
     {
         var cacheKey = new CacheKey(Binding.Namespace, key.Value);
-        var stored = Cache.Find(cacheKey);
+        var stored = Cache.Find(cacheKey) is { } found
+            ? found with { Freshness = Binding.StorageFreshness(key.Value, found.Freshness.ResponseTime) }
+            : null;
         var now = time.GetUtcNow();
         if (stored is not null && Binding.Accepts(stored, now))
         {
@@ -84,7 +77,7 @@ internal sealed class CachingObjectStore(
         }
 
         now = time.GetUtcNow();
-        var freshness = Freshness.ForStorage(now, Binding.Policy.Ttl, Binding.Policy.StaleIfError);
+        var freshness = Binding.StorageFreshness(key.Value, now);
         var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness);
         if (stored is not null && stored.SameVersionAs(current))
         {
@@ -103,8 +96,6 @@ internal sealed class CachingObjectStore(
         Cache.Save(current);
         return current;
     }
-
-    private void Invalidate(string key) => Cache.Remove(new CacheKey(Binding.Namespace, key));
 
     private static bool IsUpstreamFailure(StorageErrorKind kind) =>
         kind is StorageErrorKind.Unavailable or StorageErrorKind.Timeout or StorageErrorKind.Throttled or StorageErrorKind.Failed;

@@ -66,7 +66,30 @@ internal sealed record Freshness(
     /// <c>Cache:Ttl</c> after it was fetched or last validated, and then revalidated (conditional HEAD/GET).
     /// </summary>
     public static Freshness ForStorage(DateTimeOffset validatedAt, TimeSpan ttl, TimeSpan staleIfError) =>
-        new(validatedAt, TimeSpan.Zero, ttl, TimeSpan.Zero, staleIfError, AlwaysRevalidate: false, MustRevalidate: false);
+        ForStorage(validatedAt, ttl, staleIfError, CacheControlDirectives.Empty);
+
+    /// <summary>
+    /// Storage routes whose policy gives the key a Cache-Control of its own (<c>Headers</c>): the gateway is the origin
+    /// of that field, so its own cache keeps to it as a shared cache keeps to an origin's. A live playlist marked
+    /// <c>no-cache</c> is revalidated on every request, one marked <c>max-age=2</c> after two seconds: the cache never
+    /// serves what the route tells clients is too old. The lifetime is the shorter of <c>Ttl</c> and the field's
+    /// (<c>s-maxage</c>, else <c>max-age</c>), so a year's <c>max-age</c> on segments still has storage asked once per
+    /// <c>Ttl</c> for objects replaced in storage directly.
+    /// </summary>
+    public static Freshness ForStorage(DateTimeOffset validatedAt, TimeSpan ttl, TimeSpan staleIfError, CacheControlDirectives served)
+    {
+        var lifetime = served.MaxAgeInvalid || served.SharedMaxAgeInvalid
+            ? TimeSpan.Zero
+            : (served.SharedMaxAge ?? served.MaxAge) is { } declared && declared < ttl ? declared : ttl;
+        return new(
+            validatedAt,
+            TimeSpan.Zero,
+            lifetime,
+            TimeSpan.Zero,
+            served.StaleIfError ?? staleIfError,
+            AlwaysRevalidate: served.NoCache || served.NoStore,
+            MustRevalidate: served.MustRevalidate || served.ProxyRevalidate || served.HasSharedMaxAge);
+    }
 
     // Stale means current_age >= freshness_lifetime (section 4.2); the window is exclusive so that a window of
     // zero never admits anything.

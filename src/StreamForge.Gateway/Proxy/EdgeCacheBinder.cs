@@ -1,6 +1,7 @@
 using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Routing;
+using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Proxy;
@@ -11,15 +12,31 @@ namespace StreamForge.Gateway.Proxy;
 /// response starts. The cache itself is created on first use, so a gateway without caching routes never touches
 /// the cache directory.
 /// </summary>
-internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics metrics, TimeProvider time, ILogger<EdgeCache> logger)
+internal sealed class EdgeCacheBinder(
+    IServiceProvider services, CacheSettings settings, CacheMetrics metrics, TimeProvider time, ILogger<EdgeCache> logger)
 {
-    private EdgeCache Cache => field ??= services.GetRequiredService<EdgeCache>();
+    private EdgeCache? _cache;
+
+    private EdgeCache Cache => _cache ??= services.GetRequiredService<EdgeCache>();
 
     public IObjectStore Bind(HttpContext context, ResolvedRoute route, IObjectStore store)
     {
         var (binding, trace) = Start(context, route, route.ClusterId);
-        return new CachingObjectStore(Cache, store, binding, trace, metrics, time, logger);
+        return new CachingObjectStore(Cache, InvalidatingWrites(route, store), binding, trace, metrics, time, logger);
     }
+
+    /// <summary>
+    /// A storage route that does not cache still shares its cluster's entries with the routes that do (a read route
+    /// with a PUT-only route beside it): its writes drop the key. Without a cache folder there is nothing to drop, and
+    /// the cache is not created for it.
+    /// </summary>
+    public IObjectStore BindWrites(ResolvedRoute route, IObjectStore store) =>
+        route.WriteAccess == WriteAccess.None || (_cache is null && !Directory.Exists(settings.Directory))
+            ? store
+            : InvalidatingWrites(route, store);
+
+    private WriteInvalidatingStore InvalidatingWrites(ResolvedRoute route, IObjectStore store) =>
+        new(store, key => Cache.Remove(new CacheKey(route.ClusterId, key)));
 
     /// <summary>
     /// The cache in front of an origin route's GET or HEAD. The upstream URL (the route's transforms applied) is worked
@@ -82,7 +99,8 @@ internal sealed class EdgeCacheBinder(IServiceProvider services, CacheMetrics me
             policy.Cache,
             policy.Range.SliceSize,
             new FillOptions(route.RouteId, policy.Buffer.ChunkSize, policy.Buffer.StallTimeout),
-            CacheControlDirectives.ParseRequest(context.Request.Headers.CacheControl, context.Request.Headers.Pragma));
+            CacheControlDirectives.ParseRequest(context.Request.Headers.CacheControl, context.Request.Headers.Pragma),
+            key => policy.Headers.CacheControlFor(key) is { } served ? CacheControlDirectives.Parse([served]) : CacheControlDirectives.Empty);
         context.Response.OnStarting(() =>
         {
             trace.WriteTo(context.Response.Headers);

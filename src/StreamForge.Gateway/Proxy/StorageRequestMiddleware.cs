@@ -31,6 +31,10 @@ internal sealed class StorageRequestMiddleware(
         {
             store = edgeCache.Bind(context, route, store);
         }
+        else
+        {
+            store = edgeCache.BindWrites(route, store);
+        }
 
         var keyPath = KeyFromRoute(context);
         if (route.Policy.Access is { } signed)

@@ -254,6 +254,68 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_through_a_route_that_does_not_cache_drops_what_the_caching_route_stored()
+    {
+        await PutAsync("elsewhere.bin", TestData.MiB, seed: 15);
+        (await _client.GetAsync("/c/elsewhere.bin")).Dispose();
+        var replacement = new byte[200_000];
+        Random.Shared.NextBytes(replacement);
+
+        // The documented layout: a caching read route and a write route onto the same cluster share its entries.
+        using (var put = await _client.PutAsync("/w/elsewhere.bin", new ByteArrayContent(replacement)))
+        {
+            Assert.True(put.IsSuccessStatusCode, $"PUT answered {put.StatusCode}");
+        }
+
+        using var read = await _client.GetAsync("/c/elsewhere.bin");
+        Assert.Equal(replacement, await read.Content.ReadAsByteArrayAsync());
+        Assert.Contains("fwd=miss", CacheStatus(read), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_the_route_serves_as_no_cache_is_checked_with_S3_on_every_request()
+    {
+        // A live playlist rewritten in S3 by a packager, not through the gateway, every few seconds.
+        await PutAsync("live/index.m3u8", 2_000, seed: 16);
+        using (var first = await _client.GetAsync("/c/live/index.m3u8"))
+        {
+            Assert.Equal("no-cache", first.Headers.CacheControl?.ToString());
+            Assert.Contains("fwd=miss", CacheStatus(first), StringComparison.Ordinal);
+        }
+
+        var heads = HeadCount("live/index.m3u8");
+        using (var same = await _client.GetAsync("/c/live/index.m3u8"))
+        {
+            // Checked (one HEAD), and the stored body served: S3 sends no body bytes for an unchanged playlist.
+            Assert.Contains("fwd=stale; fwd-status=200", CacheStatus(same), StringComparison.Ordinal);
+            Assert.Equal(heads + 1, HeadCount("live/index.m3u8"));
+        }
+
+        var (path, _) = await PutAsync("live/index.m3u8", 2_100, seed: 17);
+        using var next = await _client.GetAsync("/c/live/index.m3u8");
+        Assert.Equal(await File.ReadAllBytesAsync(path), await next.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_key_the_route_gives_a_short_max_age_is_fresh_for_that_long_not_for_Ttl()
+    {
+        await PutAsync("live/manifest.mpd", 3_000, seed: 18);
+        (await _client.GetAsync("/c/live/manifest.mpd")).Dispose();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        using (var fresh = await _client.GetAsync("/c/live/manifest.mpd"))
+        {
+            // The real clock runs on under the shifted one: one second left, less what the test took.
+            Assert.Matches("^StreamForge; hit; ttl=[01]$", CacheStatus(fresh));
+        }
+
+        var (path, _) = await PutAsync("live/manifest.mpd", 3_100, seed: 19);
+        _clock.Advance(TimeSpan.FromSeconds(2)); // Past the route's max-age=2, well within the policy's one-minute Ttl.
+        using var next = await _client.GetAsync("/c/live/manifest.mpd");
+        Assert.Equal(await File.ReadAllBytesAsync(path), await next.Content.ReadAsByteArrayAsync());
+        Assert.Contains("fwd=stale", CacheStatus(next), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_completed_resumable_upload_replaces_the_cached_version_at_once()
     {
         await PutAsync("resumed.bin", TestData.MiB, seed: 13);
@@ -356,11 +418,14 @@ public sealed class StorageCacheTests : IAsyncLifetime
                 .Set("StreamForge:S3:ResponseTimeout", "00:00:02")
                 .Cluster("bucket", "s3://media/")
                 .Route("cached", "/c/{**key}", "bucket", policy: "edge", writeAccess: "Anonymous")
+                .Route("writes", "/w/{**key}", "bucket", writeAccess: "Anonymous")
                 .Set("StreamForge:Cache:Directory", CacheDirectory)
                 .Set("StreamForge:Cache:MaxSize", "64MiB")
                 .Set("StreamForge:Auth:ApiKeys:operator", ApiKey)
                 .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "8MiB")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
+                .Set("StreamForge:StreamPolicies:edge:Headers:CacheControlByExtension:.m3u8", "no-cache")
+                .Set("StreamForge:StreamPolicies:edge:Headers:CacheControlByExtension:.mpd", "max-age=2")
                 .Set("StreamForge:StreamPolicies:edge:Resumable:Enabled", "true")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
                 .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00"),
@@ -387,6 +452,8 @@ public sealed class StorageCacheTests : IAsyncLifetime
         request.Headers.Add("X-Api-Key", ApiKey);
         return _client.SendAsync(request);
     }
+
+    private int HeadCount(string key) => _s3.Requests(key).Count(r => r.Method == "HEAD");
 
     private long SliceBytes() =>
         Directory.EnumerateFiles(CacheDirectory, "*", SearchOption.AllDirectories)

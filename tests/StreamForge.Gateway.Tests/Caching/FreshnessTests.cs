@@ -95,6 +95,38 @@ public sealed class FreshnessTests
         Assert.False(stored.MayServeOnError(After(900)));
     }
 
+    [Theory]
+    [InlineData("max-age=2", 2)]
+    [InlineData("s-maxage=30, max-age=600", 30)]
+    [InlineData("public, max-age=31536000, immutable", 300)]
+    [InlineData("max-age=abc", 0)]
+    [InlineData("public", 300)]
+    public void A_storage_routes_Cache_Control_shortens_the_ttl_never_lengthens_it(string served, int lifetimeSeconds)
+    {
+        var stored = Freshness.ForStorage(Noon, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), CacheControlDirectives.Parse([served]));
+        Assert.Equal(TimeSpan.FromSeconds(lifetimeSeconds), stored.Lifetime);
+    }
+
+    [Theory]
+    [InlineData("no-cache")]
+    [InlineData("no-store")]
+    public void A_storage_key_served_as_no_cache_is_never_fresh_and_never_served_stale(string served)
+    {
+        var stored = Freshness.ForStorage(Noon, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), CacheControlDirectives.Parse([served]));
+        Assert.False(stored.IsFresh(Noon));
+        Assert.False(stored.MayServeOnError(After(1)));
+    }
+
+    [Fact]
+    public void A_storage_keys_must_revalidate_forbids_stale_if_error_and_its_own_stale_if_error_wins()
+    {
+        var strict = Freshness.ForStorage(Noon, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), CacheControlDirectives.Parse(["max-age=60, must-revalidate"]));
+        Assert.False(strict.MayServeOnError(After(61)));
+        var lenient = Freshness.ForStorage(Noon, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), CacheControlDirectives.Parse(["max-age=60, stale-if-error=5"]));
+        Assert.True(lenient.MayServeOnError(After(64)));
+        Assert.False(lenient.MayServeOnError(After(65)));
+    }
+
     // The engine persists Freshness next to the slices.
     [Fact]
     public void Round_trips_through_system_text_json()
