@@ -61,6 +61,7 @@ public static class GatewayApplication
                 transforms.AddRequestTransform(HopByHopHeaders.ApplyToRequestAsync);
                 transforms.AddResponseTransform(HopByHopHeaders.ApplyToResponseAsync);
                 transforms.AddResponseTransform(OriginRangeEmulation.ApplyAsync);
+                transforms.AddResponseTransform(MediaAwareCompressionProvider.DescribeOriginNotModifiedAsync);
                 // Runs when the origin's response headers arrive: the access log's upstream time to first byte.
                 transforms.AddResponseTransform(context =>
                 {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Transforms;
 using StreamForge.Gateway.Configuration;
 
 namespace StreamForge.Gateway.Proxy;
@@ -57,6 +58,32 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
         {
             headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
         }
+    }
+
+    /// <summary>
+    /// An origin's 304 to a revalidation of a compressed copy: the origin compared the client's weak tag weakly and
+    /// answered with its own strong one, which names the identity body, and without <c>Vary</c>. A 304 carries no type
+    /// to decide by, so the request tells: it asks with <c>W/"x"</c> only (the tag the gateway gave the compressed
+    /// 200) and the origin answers <c>"x"</c>; then the 304 gets the weak tag and <c>Vary</c> the 200 had (RFC 9110
+    /// section 15.4.5), or a cache freshening its compressed copy by that 304 would take the identity body's tag.
+    /// </summary>
+    public static ValueTask DescribeOriginNotModifiedAsync(ResponseTransformContext transform)
+    {
+        var context = transform.HttpContext;
+        var response = context.Response;
+        if (response.StatusCode == StatusCodes.Status304NotModified
+            && EntityTagHeaderValue.TryParse(response.Headers.ETag.ToString(), out var tag) && !tag.IsWeak
+            && EntityTagHeaderValue.TryParseList(context.Request.Headers.IfNoneMatch, out var asked)
+            && asked.Any(candidate => candidate.IsWeak && candidate.Tag == tag.Tag)
+            && !asked.Any(candidate => !candidate.IsWeak && candidate.Tag == tag.Tag)
+            && !ForbidsTransform(response)
+            && context.RequestServices.GetRequiredService<MediaAwareCompressionProvider>().CheckRequestAcceptsCompression(context))
+        {
+            response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
+            response.Headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>A path such as <c>/media/seg-1.m4s</c>: its stored or origin type is media too, whatever its key.</summary>

@@ -84,6 +84,33 @@ public sealed class CompressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_origins_304_to_a_compressed_copy_carries_the_weak_tag_and_Vary_of_that_copy()
+    {
+        using var compressed = await GetAsync("/origin/notes.txt", "gzip");
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        Assert.True(compressed.Headers.ETag!.IsWeak);
+
+        // nginx compares If-None-Match weakly and answers with its own strong tag, the identity body's.
+        var revalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/origin/notes.txt"));
+        revalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag);
+        using var notModified = await _raw.SendAsync(revalidation);
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(compressed.Headers.ETag, notModified.Headers.ETag);
+        Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
+
+        // A client holding the identity copy asks with the strong tag and keeps it.
+        using var identity = await GetAsync("/origin/notes.txt", "identity");
+        var strongRevalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/origin/notes.txt"));
+        strongRevalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        strongRevalidation.Headers.IfNoneMatch.Add(identity.Headers.ETag!);
+        using var strongNotModified = await _raw.SendAsync(strongRevalidation);
+        Assert.Equal(HttpStatusCode.NotModified, strongNotModified.StatusCode);
+        Assert.Equal(identity.Headers.ETag, strongNotModified.Headers.ETag);
+    }
+
+    [Fact]
     public async Task An_origin_response_marked_no_transform_is_sent_as_it_is_and_plain_text_is_compressed()
     {
         using var marked = await GetAsync("/origin/no-transform/notes.txt", "gzip");

@@ -64,6 +64,8 @@ internal sealed class ExternalProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>SIGKILL, like <c>kill -9</c>: the process gets no chance to clean up. Returns once it is gone.</summary>
     public void Kill()
     {

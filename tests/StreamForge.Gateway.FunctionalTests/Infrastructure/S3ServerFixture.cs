@@ -16,7 +16,24 @@ public sealed class S3ServerFixture : IAsyncLifetime
     private readonly TempFolder _data = new("s3rver");
     private ExternalProcess? _server;
 
-    public string ServiceUrl { get; private set; } = string.Empty;
+    private string _serviceUrl = string.Empty;
+
+    /// <summary>
+    /// The server's address. A server that died under the collection fails every later test with its exit code and
+    /// stderr (node's stack trace of a crash), not with "connection refused" and no cause.
+    /// </summary>
+    public string ServiceUrl
+    {
+        get
+        {
+            if (_server is { HasExited: true } server)
+            {
+                throw new InvalidOperationException($"the shared s3rver exited (code {server.ExitCode}) under the test collection: {server.StandardError}");
+            }
+
+            return _serviceUrl;
+        }
+    }
 
     /// <summary>A direct client, to seed and inspect objects without going through the gateway.</summary>
     public IAmazonS3 Client { get; private set; } = null!;
@@ -26,8 +43,8 @@ public sealed class S3ServerFixture : IAsyncLifetime
         _server = new ExternalProcess("node", [RepositoryPaths.S3ServerLauncher, "--port", "0", "--directory", _data.Path, "--bucket", Bucket]);
         var line = await _server.WaitForLineAsync("S3RVER_LISTENING", TimeSpan.FromSeconds(30));
         var port = line.Split("port=")[1].Trim();
-        ServiceUrl = $"http://127.0.0.1:{port}";
-        Client = new AmazonS3Client(AccessKey, SecretKey, new AmazonS3Config { ServiceURL = ServiceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
+        _serviceUrl = $"http://127.0.0.1:{port}";
+        Client = new AmazonS3Client(AccessKey, SecretKey, new AmazonS3Config { ServiceURL = _serviceUrl, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
     }
 
     public async Task PutFileAsync(string key, string path)
