@@ -31,8 +31,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         finally
         {
             context.Features.Set(body.Inner);
-            // An exception before the status line becomes Kestrel's 500.
-            var status = failure is not null && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            var status = StatusOf(context, failure);
             var error = ErrorOf(context, record, status);
             if (error is not null)
             {
@@ -52,6 +51,19 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             }
         }
     }
+
+    /// <summary>
+    /// The status sent. An exception before the status line becomes Kestrel's 500. A client that left before the status
+    /// line (an upload cut off mid-body) was sent nothing: 499, nginx's "client closed request", not the 200 the
+    /// response object starts with.
+    /// </summary>
+    private static int StatusOf(HttpContext context, string? failure) =>
+        context.Response.HasStarted ? context.Response.StatusCode
+        : context.RequestAborted.IsCancellationRequested ? ClientClosedRequest
+        : failure is not null ? StatusCodes.Status500InternalServerError
+        : context.Response.StatusCode;
+
+    private const int ClientClosedRequest = 499;
 
     private static string? ErrorOf(HttpContext context, AccessLogRecord record, int status) =>
         record.ErrorCode

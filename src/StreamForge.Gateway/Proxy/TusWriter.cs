@@ -14,7 +14,7 @@ namespace StreamForge.Gateway.Proxy;
 /// route's throttle and stall timer into the store, which keeps every byte received; the upload's lock makes a
 /// concurrent PATCH wait for nothing (423).
 /// </summary>
-internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics, StreamThrottles throttles, ILogger<TusWriter> logger)
+internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics, LiveStreams streams, StreamThrottles throttles, ILogger<TusWriter> logger)
 {
     private static readonly StreamDirection Direction = StreamDirection.Upload;
 
@@ -266,11 +266,12 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
 
         var buffer = route.Policy.Buffer;
         using var throttle = throttles.Acquire(context, route.RouteId, route.Policy, Direction);
-        await using var metered = new MeteredReadStream(context.Request.Body, throttle, new StreamMeter(metrics, route.RouteId, Direction), buffer.StallTimeout);
+        // A stream like any upload's: on the status page while it runs, and its bytes in the access log line.
+        using var live = streams.Begin(context, route.RouteId, upload.Key, Direction, context.Request.ContentLength, route.Policy.Throttle);
+        await using var metered = new MeteredReadStream(context.Request.Body, throttle, live.Meter, buffer.StallTimeout);
         Stream limited = new LengthLimitedReadStream(metered, remaining);
         using var hashing = checksum is null ? null : new HashingReadStream(limited, checksum);
         var before = upload.Offset;
-        metrics.StreamStarted(route.RouteId, Direction.Name);
         ResumableUpload appended;
         try
         {
@@ -282,10 +283,6 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         {
             GatewayLog.ResumableFailed(logger, route.RouteId, upload.Id, ex);
             throw new StorageException(StorageErrorKind.Failed, $"storing a part of upload {upload.Id} failed", ex);
-        }
-        finally
-        {
-            metrics.StreamEnded(route.RouteId, Direction.Name);
         }
 
         metrics.ResumableBytes(route.RouteId, appended.Offset - before);

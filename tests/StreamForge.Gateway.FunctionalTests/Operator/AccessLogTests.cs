@@ -89,6 +89,61 @@ public sealed class AccessLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_the_client_cuts_off_logs_499_and_the_bytes_that_arrived()
+    {
+        const int sent = 2 * TestData.MiB;
+        using (var client = new System.Net.Sockets.TcpClient())
+        {
+            await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PUT /files/up/cut.bin HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n"u8.ToArray());
+            await stream.WriteAsync(new byte[sent]);
+            await Eventually.TrueAsync(async () => await UploadedBytesAsync("up/cut.bin") >= TestData.MiB, "the gateway is storing the body");
+            // A reset, as a killed client's kernel sends: a FIN would be a body cut short, answered 400.
+            client.Client.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+        }
+
+        var line = await AccessLogFile.LineForAsync(_gateway, "PUT", "/files/up/cut.bin");
+        // Nothing was sent back: not the 200 an unstarted response holds, but nginx's "client closed request"; or, when
+        // the socket reported the reset as an early end of the body before the request was marked aborted, the 400
+        // the gateway answered to a body cut short (which no one received).
+        var status = line.GetProperty("status").GetInt32();
+        Assert.True(status is 499 or 400, $"status {status}");
+        Assert.NotNull(line.GetProperty("error").GetString());
+        if (status == 499)
+        {
+            Assert.Equal(0, line.GetProperty("bytes_sent").GetInt64());
+        }
+
+        Assert.InRange(line.GetProperty("bytes_received").GetInt64(), TestData.MiB, sent);
+        Assert.False(File.Exists(_folder.Combine("up", "cut.bin")));
+    }
+
+    [Fact]
+    public async Task A_resumable_upload_logs_the_bytes_each_PATCH_brought()
+    {
+        const int length = 300_000;
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/tus/up/resumed.bin");
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var created = await _gateway.Client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var uploadUrl = created.Headers.Location!;
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, uploadUrl) { Content = new StreamContent(new GeneratedBody(length)) };
+        patch.Headers.Add("Tus-Resumable", "1.0.0");
+        patch.Headers.Add("Upload-Offset", "0");
+        patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        using var patched = await _gateway.Client.SendAsync(patch);
+        Assert.Equal(HttpStatusCode.NoContent, patched.StatusCode);
+
+        var target = uploadUrl.IsAbsoluteUri ? uploadUrl.PathAndQuery : uploadUrl.OriginalString;
+        var line = await AccessLogFile.LineForAsync(_gateway, "PATCH", target);
+        Assert.Equal(204, line.GetProperty("status").GetInt32());
+        Assert.Equal(length, line.GetProperty("bytes_received").GetInt64());
+    }
+
+    [Fact]
     public async Task A_refusal_logs_its_stable_error_code()
     {
         using var response = await _gateway.Client.GetAsync("/files/missing.mp4");
@@ -113,6 +168,17 @@ public sealed class AccessLogTests : IAsyncLifetime
         Assert.False(Directory.Exists(AccessLogFile.DirectoryOf(gateway)));
     }
 
+    /// <summary>Bytes received so far by the upload in progress into <paramref name="key"/>, as the status page lists it.</summary>
+    private async Task<long> UploadedBytesAsync(string key)
+    {
+        using var status = JsonDocument.Parse(await _gateway.Client.GetStringAsync("/_streamforge/status.json"));
+        return status.RootElement.GetProperty("uploads").GetProperty("listed").EnumerateArray()
+            .Where(upload => upload.GetProperty("key").GetString() == key)
+            .Select(upload => upload.GetProperty("bytes").GetInt64())
+            .DefaultIfEmpty(0)
+            .Max();
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
@@ -123,5 +189,7 @@ public sealed class AccessLogTests : IAsyncLifetime
         .Cluster("store", $"file://{folder.Path}/")
         .Route("files", "/files/{**key}", "store", writeAccess: "Loopback")
         .Route("slow", "/slow/{**key}", "store", policy: "paced")
+        .Route("tus", "/tus/{**key}", "store", policy: "resumable", writeAccess: "Loopback")
+        .Set("StreamForge:StreamPolicies:resumable:Resumable:Enabled", "true")
         .Set("StreamForge:StreamPolicies:paced:Throttle:BytesPerSecond", "1MiB");
 }
