@@ -22,7 +22,7 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
             return;
         }
 
-        if (!await UploadGate.AdmitAsync(request) || !await WritePreconditions.CheckAsync(request))
+        if (!await UploadGate.AdmitAsync(request) || await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
         {
             return;
         }
@@ -31,7 +31,7 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
         var section = await NextFileSectionAsync(reader, context);
         if (section is not null)
         {
-            await uploads.StoreAsync(request, section.Body, declared: null, section.ContentType, checksums: []);
+            await uploads.StoreAsync(request, admission, section.Body, declared: null, section.ContentType, checksums: []);
             return;
         }
 

@@ -15,7 +15,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
     public async Task HandleAsync(StorageRequest request)
     {
         var context = request.Context;
-        if (!await UploadGate.AdmitAsync(request) || !await WritePreconditions.CheckAsync(request))
+        if (!await UploadGate.AdmitAsync(request) || await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
         {
             return;
         }
@@ -27,12 +27,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
             return;
         }
 
-        await StoreAsync(request, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums);
+        await StoreAsync(request, admission, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums);
     }
 
     /// <summary>Streams <paramref name="source"/> (a PUT body, or the file part of a form) into the store, all or nothing.</summary>
     /// <param name="declared">The source's length when known; null for chunked bodies and form parts.</param>
-    public async Task StoreAsync(StorageRequest request, Stream source, long? declared, string? contentType, IReadOnlyList<ExpectedChecksum> checksums)
+    /// <param name="admission">What the precondition check learnt: whether this write creates the object (201) or replaces it (200).</param>
+    public async Task StoreAsync(StorageRequest request, WriteAdmission admission, Stream source, long? declared, string? contentType, IReadOnlyList<ExpectedChecksum> checksums)
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
@@ -53,7 +54,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
                 : await request.Store.PutAsync(request.Key, upload, context.RequestAborted);
             GatewayLog.UploadStored(logger, request.RouteId, request.Key.Value, info.Length);
             metrics.UploadEnded(request.RouteId, "stored");
-            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.StatusCode = admission.SuccessStatus;
+            if (context.Response.StatusCode == StatusCodes.Status201Created)
+            {
+                // Section 15.3.2: the created resource; a POST's target is the key too, so it is the request's own path.
+                context.Response.Headers.Location = (context.Request.PathBase + context.Request.Path).ToUriComponent();
+            }
+
             context.Response.Headers.ETag = info.ETag;
             await context.Response.WriteAsJsonAsync(new UploadReceipt(request.Key.Value, info.Length, info.ETag), context.RequestAborted);
         }

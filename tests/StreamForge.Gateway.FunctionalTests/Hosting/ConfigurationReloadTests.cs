@@ -31,7 +31,7 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
     public async Task A_new_route_and_a_changed_policy_serve_without_a_restart()
     {
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/b/movie.bin"));
-        Assert.Equal(HttpStatusCode.OK, await PutStatusAsync("/a/upload.bin", 2 * TestData.MiB));
+        Assert.Equal(HttpStatusCode.Created, await PutStatusAsync("/a/upload.bin", 2 * TestData.MiB));
 
         WriteConfig(Routes(("a", "/a/{**key}", "p1"), ("b", "/b/{**key}", "p2")), Policies(("p1", "1MiB", "4MB"), ("p2", "64MiB", "4MB")));
 
@@ -55,7 +55,7 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
         Assert.Contains("StreamForge:StreamPolicies:p1:Buffer:StallTimeout", refusal, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync("/a/movie.bin"));
         Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/c/movie.bin"));
-        Assert.Equal(HttpStatusCode.OK, await PutStatusAsync("/a/upload.bin", 2 * TestData.MiB));
+        Assert.Equal(HttpStatusCode.Created, await PutStatusAsync("/a/upload.bin", 2 * TestData.MiB));
     }
 
     [Fact]

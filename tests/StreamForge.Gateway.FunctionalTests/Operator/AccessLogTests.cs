@@ -79,11 +79,11 @@ public sealed class AccessLogTests : IAsyncLifetime
     {
         const int length = 3 * TestData.MiB + 17;
         using var put = await _gateway.Client.PutAsync("/files/up/new.bin", new StreamContent(new GeneratedBody(length)));
-        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var receipt = await put.Content.ReadAsByteArrayAsync();
 
         var line = await AccessLogFile.LineForAsync(_gateway, "PUT", "/files/up/new.bin");
-        Assert.Equal(200, line.GetProperty("status").GetInt32());
+        Assert.Equal(201, line.GetProperty("status").GetInt32());
         Assert.Equal(length, line.GetProperty("bytes_received").GetInt64());
         Assert.Equal(receipt.Length, line.GetProperty("bytes_sent").GetInt64());
     }

@@ -85,7 +85,7 @@ public sealed partial class DashboardTests : IAsyncLifetime
         using var missing = await _gateway.Client.GetAsync("/files/missing.mp4");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         using var put = await _gateway.Client.PutAsync("/files/up.bin", new StreamContent(new GeneratedBody(100_000)));
-        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         // Paced past its burst, then abandoned: throttle waits and an aborted stream.
         using (var slow = await _gateway.Client.GetAsync("/slow/clip.mp4", HttpCompletionOption.ResponseHeadersRead))
         {

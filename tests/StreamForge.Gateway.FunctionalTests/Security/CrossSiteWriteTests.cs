@@ -47,7 +47,7 @@ public sealed class CrossSiteWriteTests : IAsyncLifetime
     {
         using var response = await PostFormAsync(path, origin == "gateway" ? _gateway.Address.GetLeftPart(UriPartial.Authority) : origin);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.True(File.Exists(_folder.Combine(Path.GetFileName(path))));
     }
 

@@ -57,7 +57,7 @@ public sealed class RequestFramingTests : IAsyncLifetime
     {
         var (status, _) = await RawHttp.SendAsync(_gateway.Address, "PUT /files/plain.txt HTTP/1.1\nHost: x\nContent-Length: 4\n\n", "abcd"u8.ToArray());
 
-        Assert.Equal(200, status);
+        Assert.Equal(201, status);
         Assert.Equal("abcd", File.ReadAllText(_folder.Combine("root/plain.txt")));
     }
 

@@ -62,7 +62,7 @@ public sealed class WriteAuthenticationTests : IAsyncLifetime
 
         using var response = await _gateway.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(Path.Combine(_folder.Path, "by-key.bin")));
     }
 
@@ -84,7 +84,7 @@ public sealed class WriteAuthenticationTests : IAsyncLifetime
 
         using var response = await _gateway.Client.SendAsync(request);
 
-        Assert.Equal(accepted ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(accepted ? HttpStatusCode.Created : HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
     [Fact]

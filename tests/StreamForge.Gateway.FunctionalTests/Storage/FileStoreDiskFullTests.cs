@@ -21,7 +21,7 @@ public sealed class FileStoreDiskFullTests
         new Random(7).NextBytes(original);
         using (var first = await gateway.Client.PutAsync("/files/video.bin", new ByteArrayContent(original)))
         {
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         }
 
         // 1 MiB stored plus a 4 MiB temp file cannot fit in 2 MiB: the write hits ENOSPC part way.

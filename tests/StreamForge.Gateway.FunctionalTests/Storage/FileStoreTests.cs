@@ -37,7 +37,14 @@ public sealed class FileStoreTests : IAsyncLifetime
         await using (var body = File.OpenRead(source))
         {
             using var put = await _gateway.Client.PutAsync($"/files/media/{size}.bin", new StreamContent(body));
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode); // RFC 9110 section 9.3.4: a PUT that creates says so.
+            Assert.Equal($"/files/media/{size}.bin", put.Headers.Location?.OriginalString);
+        }
+
+        using (var again = await _gateway.Client.PutAsync($"/files/media/{size}.bin", new StreamContent(File.OpenRead(source))))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode); // Replaced, not created.
+            Assert.Null(again.Headers.Location);
         }
 
         Assert.Equal(expected, TestData.Sha256OfFile(Path.Combine(Root, "media", $"{size}.bin")));
@@ -145,12 +152,12 @@ public sealed class FileStoreTests : IAsyncLifetime
         using var fresh = await PutAsync("/files/new-only.bin", [6], r => r.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
         Assert.Equal([4, 5], File.ReadAllBytes(path));
-        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, fresh.StatusCode);
 
         // A key with nothing stored has no modification date: If-Unmodified-Since is ignored (RFC 9110 section 13.1.4), If-Match fails.
         using var undated = await PutAsync("/files/new-undated.bin", [7], r => r.Headers.IfUnmodifiedSince = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var unmatched = await PutAsync("/files/new-unmatched.bin", [8], r => r.Headers.IfMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
-        Assert.Equal(HttpStatusCode.OK, undated.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, undated.StatusCode);
         Assert.Equal(HttpStatusCode.PreconditionFailed, unmatched.StatusCode);
     }
 

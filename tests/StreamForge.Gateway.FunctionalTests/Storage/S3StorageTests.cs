@@ -77,7 +77,7 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
         await using (var body = File.OpenRead(path))
         {
             using var put = await _gateway.Client.PutAsync("/videos/uploads/a.bin", new StreamContent(body));
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
         // Read back directly from S3, not through the gateway, so a symmetric bug cannot hide.

@@ -54,7 +54,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
         await using (var body = File.OpenRead(path))
         {
             using var response = await PutAsync(key, body, chunked);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         }
 
         using var stored = await s3.Client.GetObjectAsync(new GetObjectRequest { BucketName = S3ServerFixture.Bucket, Key = "up/" + key });
@@ -156,7 +156,7 @@ public sealed class S3UploadTests(S3ServerFixture s3) : IAsyncLifetime
         using var response = await PutAsync(key, new MemoryStream(body), chunked: false,
             request => request.Content!.Headers.TryAddWithoutValidation(header, Convert.ToBase64String(digest)));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)), await ReadStoredAsync(key));
     }
 

@@ -45,7 +45,7 @@ public sealed class PipeStageTests(S3ServerFixture s3, MediaFixture media) : ICl
         await using (var body = File.OpenRead(media.PathOf(source)))
         {
             using var response = await _gateway.Client.PutAsync(route + key, new StreamContent(body));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         }
 
         var stored = _folder.Combine(key);
