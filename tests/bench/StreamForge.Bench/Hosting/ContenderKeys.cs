@@ -29,4 +29,10 @@ internal static class ContenderKeys
     public static readonly IReadOnlyList<string> Gateway = [GatewayOrigin, GatewayFiles, GatewayS3];
 
     public static bool IsGateway(string key) => Gateway.Contains(key);
+
+    /// <summary>
+    /// Gateway contenders judged against the nginx origin's contenders (large downloads, small objects). The S3 route
+    /// reads from s3rver, whose own speed sets its figures: its targets are against the S3 server itself.
+    /// </summary>
+    public static bool IsJudgedAgainstFileOrigin(string key) => IsGateway(key) && key != GatewayS3;
 }

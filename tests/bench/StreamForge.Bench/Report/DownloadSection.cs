@@ -24,7 +24,7 @@ internal static class DownloadSection
             foreach (var (key, name) in data.Contenders)
             {
                 var value = data.Download(key, streams);
-                var target = ContenderKeys.IsGateway(key) ? Check(value, tuned, yarp) : string.Empty;
+                var target = ContenderKeys.IsJudgedAgainstFileOrigin(key) ? Check(value, tuned, yarp) : string.Empty;
                 var (cpu, upstreamCpu) = data.DownloadCpu(key, streams);
                 table.Row(name, data.DownloadError(key, streams) ?? Format.Number(value, "0.000"), Format.Ratio(value, direct),
                     Format.Ratio(value, tuned), Format.Ratio(value, yarp), Format.Number(cpu), Format.Number(upstreamCpu), target);

@@ -23,7 +23,7 @@ internal static class SmallObjectSection
             foreach (var (key, name) in data.Contenders)
             {
                 var (rps, p50, p99, error) = data.Small(key, size);
-                var target = ContenderKeys.IsGateway(key) ? Check(rps, p99, yarp.Rps, direct.P99) : string.Empty;
+                var target = ContenderKeys.IsJudgedAgainstFileOrigin(key) ? Check(rps, p99, yarp.Rps, direct.P99) : string.Empty;
                 table.Row(name + (error is null ? string.Empty : $" ({error})"), Format.Number(rps, "0"), Format.Ratio(rps, yarp.Rps),
                     Format.Number(p50), Format.Number(p99), double.IsFinite(p99 - direct.P99) ? $"{p99 - direct.P99:+0.00;-0.00;+0.00} ms" : Format.Missing, target);
             }
