@@ -72,10 +72,7 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Equal(new System.Net.Http.Headers.EntityTagHeaderValue(strong.Tag, isWeak: true), compressed.Headers.ETag);
 
         // If-None-Match compares weakly (RFC 9110 section 13.1.2): the cached compressed copy revalidates.
-        var revalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/files/index.m3u8"));
-        revalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
-        revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag!);
-        using var notModified = await _raw.SendAsync(revalidation);
+        using var notModified = await RevalidateAsync("/files/index.m3u8", compressed.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
 
         // RFC 9110 section 15.4.5: the 304 carries the ETag and Vary the compressed 200 would, so a cache can freshen that copy.
@@ -91,10 +88,7 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.True(compressed.Headers.ETag!.IsWeak);
 
         // nginx compares If-None-Match weakly and answers with its own strong tag, the identity body's.
-        var revalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/origin/notes.txt"));
-        revalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
-        revalidation.Headers.IfNoneMatch.Add(compressed.Headers.ETag);
-        using var notModified = await _raw.SendAsync(revalidation);
+        using var notModified = await RevalidateAsync("/origin/notes.txt", compressed.Headers.ETag);
 
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Equal(compressed.Headers.ETag, notModified.Headers.ETag);
@@ -102,10 +96,7 @@ public sealed class CompressionTests : IAsyncLifetime
 
         // A client holding the identity copy asks with the strong tag and keeps it.
         using var identity = await GetAsync("/origin/notes.txt", "identity");
-        var strongRevalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, "/origin/notes.txt"));
-        strongRevalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
-        strongRevalidation.Headers.IfNoneMatch.Add(identity.Headers.ETag!);
-        using var strongNotModified = await _raw.SendAsync(strongRevalidation);
+        using var strongNotModified = await RevalidateAsync("/origin/notes.txt", identity.Headers.ETag!);
         Assert.Equal(HttpStatusCode.NotModified, strongNotModified.StatusCode);
         Assert.Equal(identity.Headers.ETag, strongNotModified.Headers.ETag);
     }
@@ -172,6 +163,15 @@ public sealed class CompressionTests : IAsyncLifetime
         await _gateway.DisposeAsync();
         _origin.Dispose();
         _folder.Dispose();
+    }
+
+    /// <summary>A cache's revalidation of its copy of <paramref name="path"/> by <paramref name="tag"/>, accepting gzip.</summary>
+    private Task<HttpResponseMessage> RevalidateAsync(string path, System.Net.Http.Headers.EntityTagHeaderValue tag)
+    {
+        var revalidation = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.Address, path));
+        revalidation.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        revalidation.Headers.IfNoneMatch.Add(tag);
+        return _raw.SendAsync(revalidation);
     }
 
     private Task<HttpResponseMessage> GetAsync(string path, string acceptEncoding, string? range = null)
