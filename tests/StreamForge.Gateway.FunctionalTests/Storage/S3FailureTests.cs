@@ -33,7 +33,8 @@ public sealed class S3FailureTests : IAsyncLifetime
             .Set("StreamForge:StreamPolicies:strict:Range:SliceSize", "1MiB")
             .Set("StreamForge:StreamPolicies:strict:Upload:PartSize", "5MiB")
             .Set("StreamForge:StreamPolicies:strict:Upload:SinglePutMaxSize", "5MiB")
-            .Set("StreamForge:StreamPolicies:strict:Upload:MaxBodySize", "64MiB"));
+            .Set("StreamForge:StreamPolicies:strict:Upload:MaxBodySize", "64MiB")
+            .Set("StreamForge:StreamPolicies:strict:Resumable:Enabled", "true"));
         _client = new HttpClient { BaseAddress = _gateway.Address, Timeout = Bound };
     }
 
@@ -193,6 +194,35 @@ public sealed class S3FailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resumable_PATCH_whose_part_finds_S3_dead_is_503_with_Retry_After()
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/fail/tus/dead.bin");
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", (6 * TestData.MiB).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var created = await _client.SendAsync(create);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var uploadPath = created.Headers.Location!.IsAbsoluteUri ? created.Headers.Location.AbsolutePath : created.Headers.Location.OriginalString;
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.Latin1.GetBytes(
+            $"PATCH {uploadPath} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n" +
+            $"Content-Type: application/offset+octet-stream\r\nContent-Length: {6 * TestData.MiB}\r\n\r\n"));
+        await stream.WriteAsync(new byte[TestData.MiB]);
+        await Eventually.TrueAsync(async () => await UploadedBytesAsync("tus/dead.bin") > 0, "the PATCH body is streaming to the spool");
+
+        _s3.Kill();
+        await stream.WriteAsync(new byte[5 * TestData.MiB]); // The first part is whole: it goes to a dead S3.
+
+        var answer = await ReadResponseHeadAsync(stream);
+        Assert.StartsWith("HTTP/1.1 503", answer, StringComparison.Ordinal);
+        Assert.Contains("Retry-After:", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("storage_unavailable", answer, StringComparison.Ordinal);
+        await _s3.RestartAsync();
+    }
+
+    [Fact]
     public async Task An_abort_that_fails_while_S3_is_down_is_retried_until_it_succeeds()
     {
         const string key = "down/mid-upload.bin";
@@ -288,6 +318,17 @@ public sealed class S3FailureTests : IAsyncLifetime
         {
             await stream.WriteAsync("\r\n0\r\n\r\n"u8.ToArray());
         }
+    }
+
+    /// <summary>Bytes received so far by the upload in progress into <paramref name="key"/>, as the status page lists it.</summary>
+    private async Task<long> UploadedBytesAsync(string key)
+    {
+        using var status = System.Text.Json.JsonDocument.Parse(await _client.GetStringAsync("/_streamforge/status.json"));
+        return status.RootElement.GetProperty("uploads").GetProperty("listed").EnumerateArray()
+            .Where(upload => upload.GetProperty("key").GetString() == key)
+            .Select(upload => upload.GetProperty("bytes").GetInt64())
+            .DefaultIfEmpty(0)
+            .Max();
     }
 
     private static async Task<string> ReadResponseHeadAsync(NetworkStream stream)

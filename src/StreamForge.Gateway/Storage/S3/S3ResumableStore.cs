@@ -80,13 +80,13 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
                 break;
             }
 
-            state = await FlushAsync(state, spool, timeouts, superseded, CancellationToken.None);
+            state = await TranslatedAsync($"storing a part of upload {upload.Id}", () => FlushAsync(state, spool, timeouts, superseded, CancellationToken.None));
         }
 
         if (received > 0)
         {
             // The client may be gone: what it sent is stored all the same, so the offset a HEAD reports is true.
-            state = await FlushAsync(state, spool, timeouts, superseded, CancellationToken.None);
+            state = await TranslatedAsync($"storing a part of upload {upload.Id}", () => FlushAsync(state, spool, timeouts, superseded, CancellationToken.None));
         }
 
         await DeleteObjectsAsync(superseded);
@@ -104,7 +104,8 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
             var tail = await OpenTailAsync(upload, cancellationToken);
             await using (tail)
             {
-                info = await uploader.PutSingleAsync(key, TailBody(tail, upload.TailLength), upload.TailLength, upload.ContentType, timeouts, cancellationToken);
+                info = await TranslatedAsync($"storing '{upload.Key}'",
+                    () => uploader.PutSingleAsync(key, TailBody(tail, upload.TailLength), upload.TailLength, upload.ContentType, timeouts, cancellationToken));
             }
         }
         else
@@ -115,7 +116,8 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
                 var tail = await OpenTailAsync(upload, cancellationToken);
                 await using (tail)
                 {
-                    parts.Add(await uploader.UploadPartAsync(key, multipartId, parts.Count + 1, TailBody(tail, upload.TailLength), upload.TailLength, timeouts, cancellationToken));
+                    parts.Add(await TranslatedAsync($"storing the last part of '{upload.Key}'",
+                        () => uploader.UploadPartAsync(key, multipartId, parts.Count + 1, TailBody(tail, upload.TailLength), upload.TailLength, timeouts, cancellationToken)));
                 }
             }
 
@@ -261,6 +263,22 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
         foreach (var key in keys)
         {
             await CallAsync($"deleting '{key}'", token => client.DeleteObjectAsync(address.Bucket, key, token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The uploader's own calls (parts, single PUTs over the body client) leave the SDK's and HttpClient's exceptions
+    /// as they are: an S3 that cannot be reached must still be 503 storage_unavailable here, not a bare 502.
+    /// </summary>
+    private static async Task<T> TranslatedAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception ex) when (ex is not (StorageException or OperationCanceledException))
+        {
+            throw S3ErrorTranslator.Translate(ex, what);
         }
     }
 
