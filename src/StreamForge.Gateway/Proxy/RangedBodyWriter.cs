@@ -20,18 +20,32 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         long total = 0;
         for (var index = 0; index < spans.Count; index++)
         {
-            if (multipart is not null && await WriteFramingAsync(context, multipart.GetPartHeader(index)) is { } framingFailure)
-            {
-                return framingFailure with { BytesCopied = total };
-            }
-
+            var firstPiece = true;
             foreach (var piece in Pieces(spans[index], openEnded, request))
             {
-                var result = await CopyPieceAsync(request, info, piece, options);
-                total += result.BytesCopied;
-                if (!result.IsSuccess)
+                var (content, openFailure) = await OpenPieceAsync(request, info, piece);
+                if (openFailure is { } failed)
                 {
-                    return result with { BytesCopied = total };
+                    return failed with { BytesCopied = total };
+                }
+
+                await using (content)
+                {
+                    // A part's header goes only once its first piece is open: the first part's pinned read then fails
+                    // (object replaced since the metadata read) before the 206 starts, and the request is planned again.
+                    if (firstPiece && multipart is not null && await WriteFramingAsync(context, multipart.GetPartHeader(index)) is { } framingFailure)
+                    {
+                        return framingFailure with { BytesCopied = total };
+                    }
+
+                    firstPiece = false;
+                    metrics.SliceFetched(request.RouteId);
+                    var result = await StreamCopier.CopyAsync(content!.Body, context.Response.BodyWriter, options with { ExpectedLength = piece.Length }, context.RequestAborted);
+                    total += result.BytesCopied;
+                    if (!result.IsSuccess)
+                    {
+                        return result with { BytesCopied = total };
+                    }
                 }
             }
         }
@@ -51,32 +65,24 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         return request.Store.SlicesLongRanges && (openEnded || span.Length > sliceSize) ? SlicePlanner.Plan(span, sliceSize) : [span];
     }
 
-    private async Task<CopyResult> CopyPieceAsync(StorageRequest request, ObjectInfo info, ByteSpan piece, CopyOptions options)
+    /// <summary>Opens one piece pinned to the planned version; a failure is the outcome the response ends with.</summary>
+    private static async Task<(ObjectContent? Content, CopyResult? Failure)> OpenPieceAsync(StorageRequest request, ObjectInfo info, ByteSpan piece)
     {
-        ObjectContent? content;
         try
         {
-            content = await request.Store.OpenReadAsync(request.Key, piece, ifMatch: info.ETag, request.Context.RequestAborted);
+            var content = await request.Store.OpenReadAsync(request.Key, piece, ifMatch: info.ETag, request.Context.RequestAborted);
+            return content is null
+                ? (null, new CopyResult(CopyOutcome.SourceFailed, 0, new StorageException(StorageErrorKind.NotFound, $"'{request.Key}' vanished mid-response")))
+                : (content, null);
         }
         catch (StorageException ex)
         {
-            return new CopyResult(CopyOutcome.SourceFailed, 0, ex);
+            return (null, new CopyResult(CopyOutcome.SourceFailed, 0, ex));
         }
         catch (OperationCanceledException) when (request.Context.RequestAborted.IsCancellationRequested)
         {
             // The client left while the next slice was being opened: an outcome like any other, not an exception.
-            return new CopyResult(CopyOutcome.Canceled, 0);
-        }
-
-        if (content is null)
-        {
-            return new CopyResult(CopyOutcome.SourceFailed, 0, new StorageException(StorageErrorKind.NotFound, $"'{request.Key}' vanished mid-response"));
-        }
-
-        metrics.SliceFetched(request.RouteId);
-        await using (content)
-        {
-            return await StreamCopier.CopyAsync(content.Body, request.Context.Response.BodyWriter, options with { ExpectedLength = piece.Length }, request.Context.RequestAborted);
+            return (null, new CopyResult(CopyOutcome.Canceled, 0));
         }
     }
 
