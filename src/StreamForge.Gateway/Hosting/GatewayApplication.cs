@@ -151,8 +151,10 @@ public static class GatewayApplication
         }).ConfigureEndpoints((endpoint, route, cluster) => endpoint.WithMetadata(routes.Resolved(route, cluster)));
         // A path no route matches gets the same problem+json as every other error, not an empty 404.
         // "{**path}": the parameterless fallback skips paths that look like files ("/x/movie.mp4").
-        app.MapFallback("{**path}", context => ProblemResponder.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.RouteNotFound,
-            $"no route matches {context.Request.Method} {context.Request.Path}"));
+        app.MapFallback("{**path}", context => HopByHopHeaders.AsksAboutTheServer(context)
+            ? HopByHopHeaders.AnswerOptionsAsync(context)
+            : ProblemResponder.WriteAsync(context, StatusCodes.Status404NotFound, ErrorCodes.RouteNotFound,
+                $"no route matches {context.Request.Method} {context.Request.Path}"));
         return app;
     }
 

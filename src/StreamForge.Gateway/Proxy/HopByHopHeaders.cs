@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using System.Net.Http.Headers;
 using StreamForge.Gateway.Errors;
 using Yarp.ReverseProxy.Transforms;
@@ -47,14 +48,26 @@ internal static class HopByHopHeaders
 
         if (HttpMethods.IsOptions(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.Headers.Allow = RouteMethods;
-            context.Response.ContentLength = 0;
-            return Task.CompletedTask;
+            return AnswerOptionsAsync(context);
         }
 
         return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
             "TRACE is not answered by this gateway", headers => headers.Allow = RouteMethods);
+    }
+
+    /// <summary>
+    /// <c>OPTIONS *</c> (RFC 9110 section 9.3.7) asks about the server, not a resource: no route matches it, and it is
+    /// answered here with the methods the gateway's routes take, not a 404.
+    /// </summary>
+    public static bool AsksAboutTheServer(HttpContext context) =>
+        HttpMethods.IsOptions(context.Request.Method) && context.Features.Get<IHttpRequestFeature>()?.RawTarget == "*";
+
+    public static Task AnswerOptionsAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.Headers.Allow = RouteMethods;
+        context.Response.ContentLength = 0;
+        return Task.CompletedTask;
     }
 
     private const string MaxForwards = "Max-Forwards";

@@ -63,6 +63,17 @@ public sealed class HopByHopTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.MethodNotAllowed, traced.StatusCode);
     }
 
+    [Fact]
+    public async Task OPTIONS_star_asks_about_the_server_and_is_answered_with_its_methods()
+    {
+        // RFC 9110 section 9.3.7: the asterisk-form names no resource, so no route matches it; it is not a 404.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address, "OPTIONS * HTTP/1.1\nHost: x\n\n");
+
+        Assert.Equal(200, status);
+        Assert.Contains("Allow: GET, HEAD, OPTIONS", response, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Content-Length: 0", response, StringComparison.OrdinalIgnoreCase);
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
