@@ -28,14 +28,8 @@ public sealed class S3VersionRaceTests : IAsyncDisposable
         var old = await PutAsync("race.bin", seed: 1);
         var current = await PutAsync("race.bin", seed: 2, upload: false);
 
-        File.WriteAllText(HoldFile, string.Empty);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/s3/race.bin") { Headers = { Range = new RangeHeaderValue(10, null) } };
-        var reading = client.SendAsync(request);
-        await Eventually.TrueAsync(() => File.Exists(HoldFile + ".held"), "the metadata read is held by S3");
-        await _s3!.PutAsync("race.bin", current.Path); // Replaced after the gateway's HEAD was answered, before its GET.
-        File.Delete(HoldFile);
-
-        using var response = await reading;
+        using var response = await SendChangingInBetweenAsync(request, () => _s3!.PutAsync("race.bin", current.Path));
         var body = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal(current.Bytes[10..], body);
@@ -51,16 +45,10 @@ public sealed class S3VersionRaceTests : IAsyncDisposable
         await PutAsync("parts.bin", seed: 5);
         var current = await PutAsync("parts.bin", seed: 6, upload: false);
 
-        File.WriteAllText(HoldFile, string.Empty);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/s3/parts.bin");
         request.Headers.TryAddWithoutValidation("Range", "bytes=10-19,3000000-3000999");
-        var reading = client.SendAsync(request);
-        await Eventually.TrueAsync(() => File.Exists(HoldFile + ".held"), "the metadata read is held by S3");
-        await _s3!.PutAsync("parts.bin", current.Path);
-        File.Delete(HoldFile);
-
         // The first part's pinned read fails before the 206 starts, so the request is planned again on the new version.
-        using var response = await reading;
+        using var response = await SendChangingInBetweenAsync(request, () => _s3!.PutAsync("parts.bin", current.Path));
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal("multipart/byteranges", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadAsByteArrayAsync();
@@ -76,14 +64,8 @@ public sealed class S3VersionRaceTests : IAsyncDisposable
         var client = await StartAsync([]);
         await PutAsync("gone.bin", seed: 3);
 
-        File.WriteAllText(HoldFile, string.Empty);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/s3/gone.bin") { Headers = { Range = new RangeHeaderValue(10, null) } };
-        var reading = client.SendAsync(request);
-        await Eventually.TrueAsync(() => File.Exists(HoldFile + ".held"), "the metadata read is held by S3");
-        await _s3!.Client.DeleteObjectAsync(S3ServerFixture.Bucket, "gone.bin");
-        File.Delete(HoldFile);
-
-        using var response = await reading;
+        using var response = await SendChangingInBetweenAsync(request, () => _s3!.Client.DeleteObjectAsync(S3ServerFixture.Bucket, "gone.bin"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
@@ -113,6 +95,20 @@ public sealed class S3VersionRaceTests : IAsyncDisposable
         }
 
         _folder.Dispose();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> with S3 holding the gateway's metadata read, runs <paramref name="change"/> (the
+    /// object replaced or deleted after that HEAD was answered, before the body's GET), then lets the HEAD go.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendChangingInBetweenAsync(HttpRequestMessage request, Func<Task> change)
+    {
+        File.WriteAllText(HoldFile, string.Empty);
+        var reading = _client!.SendAsync(request);
+        await Eventually.TrueAsync(() => File.Exists(HoldFile + ".held"), "the metadata read is held by S3");
+        await change();
+        File.Delete(HoldFile);
+        return await reading;
     }
 
     private async Task<HttpClient> StartAsync(string[] faults)
