@@ -100,17 +100,27 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// Asked once, just before the headers go. A compressed body is another representation, so its entity tag turns
     /// weak (as nginx's gzip does): a strong one would claim byte-for-byte identity with the identity body (RFC 9110
     /// section 8.8.3) and let <c>If-Range</c> splice the two, while a weak one still matches <c>If-None-Match</c>.
+    /// Its <c>Accept-Ranges: bytes</c> goes too (as nginx's gzip clears it): ranges are only ever served of the identity
+    /// body (a range request is never compressed), so a client resuming the compressed body by offset would splice the
+    /// identity body's bytes into it (RFC 9110 section 14.3: the header advertises ranges of the representation sent).
     /// </summary>
     public bool ShouldCompressResponse(HttpContext context)
     {
         var compression = settings.Current.Compression;
         var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && !ForbidsTransform(context.Response)
             && _inner.ShouldCompressResponse(context);
-        if (compress && EntityTagHeaderValue.TryParse(context.Response.Headers.ETag.ToString(), out var tag) && !tag.IsWeak)
+        if (!compress)
         {
-            context.Response.Headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+            return false;
         }
 
-        return compress;
+        var headers = context.Response.Headers;
+        if (EntityTagHeaderValue.TryParse(headers.ETag.ToString(), out var tag) && !tag.IsWeak)
+        {
+            headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+        }
+
+        headers.Remove(HeaderNames.AcceptRanges);
+        return true;
     }
 }

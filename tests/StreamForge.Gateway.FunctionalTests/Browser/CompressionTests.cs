@@ -112,6 +112,21 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Equal("gzip", Assert.Single(plain.Content.Headers.ContentEncoding));
     }
 
+    [Theory]
+    [InlineData("/files/index.m3u8")]
+    [InlineData("/origin/notes.txt")]
+    public async Task A_compressed_body_does_not_offer_the_ranges_its_identity_body_offers(string path)
+    {
+        using var identity = await GetAsync(path, "identity");
+        using var compressed = await GetAsync(path, "gzip");
+
+        Assert.Contains("bytes", identity.Headers.AcceptRanges);
+        Assert.Equal("gzip", Assert.Single(compressed.Content.Headers.ContentEncoding));
+        // Ranges are served of the identity body only; offering them with the compressed one invites a resume that
+        // splices identity bytes into a gzip stream (nginx's gzip drops the header too).
+        Assert.Empty(compressed.Headers.AcceptRanges);
+    }
+
     [Fact]
     public async Task A_configured_media_type_with_parameters_is_still_compressible()
     {
