@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Proxy;
 
@@ -22,6 +23,15 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
             return;
         }
 
+        // The request's own digest headers cover the whole multipart body, not the object, and the object is stored
+        // before the form's end is read: refused rather than left unchecked. The file part's headers can carry one.
+        if (ExpectedChecksum.FromHeaders(context.Request.Headers, out var formDigestProblem) is { Count: > 0 } || formDigestProblem is not null)
+        {
+            await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidChecksum,
+                "Content-MD5 and x-amz-checksum-* on a form POST would cover the whole form, not the file: put them in the file part's headers (RFC 1864), or PUT the file");
+            return;
+        }
+
         if (!await UploadGate.AdmitAsync(request) || await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
         {
             return;
@@ -31,7 +41,15 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
         var section = await NextFileSectionAsync(reader, context);
         if (section is not null)
         {
-            await uploads.StoreAsync(request, admission, section.Body, declared: null, section.ContentType, checksums: []);
+            // A MIME part may carry the digest of its own content (RFC 1864 section 1): that one is the object's.
+            var checksums = ExpectedChecksum.FromHeaders(new HeaderDictionary(section.Headers ?? []), out var checksumProblem);
+            if (checksumProblem is not null)
+            {
+                await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidChecksum, $"the file part's {checksumProblem}");
+                return;
+            }
+
+            await uploads.StoreAsync(request, admission, section.Body, declared: null, section.ContentType, checksums);
             return;
         }
 

@@ -55,6 +55,52 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal("file_part_missing", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
     }
 
+    [Theory]
+    [InlineData("/s3/form/digest-good.bin", true)]
+    [InlineData("/s3/form/digest-bad.bin", false)]
+    [InlineData("/files/form/digest-good.bin", true)]
+    [InlineData("/files/form/digest-bad.bin", false)]
+    public async Task A_file_parts_own_content_md5_is_verified(string path, bool matches)
+    {
+        var body = new byte[300_000];
+        new Random(7).NextBytes(body);
+        var file = new ByteArrayContent(body);
+        file.Headers.ContentMD5 = matches ? System.Security.Cryptography.MD5.HashData(body) : new byte[16];
+        using var form = new MultipartFormDataContent { { new StringContent("holiday"), "title" }, { file, "file", "clip.bin" } };
+
+        using var response = await _gateway.Client.PostAsync(path, form);
+
+        if (matches)
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            using var stored = await _gateway.Client.GetAsync(path);
+            Assert.Equal(body, await stored.Content.ReadAsByteArrayAsync());
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("checksum_mismatch", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+            using var stored = await _gateway.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA==")]
+    [InlineData("x-amz-checksum-sha256", "not base64!")]
+    public async Task A_digest_of_the_whole_form_is_refused_not_ignored(string header, string value)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "file", "clip.bin" } };
+        form.Headers.TryAddWithoutValidation(header, value);
+
+        using var response = await _gateway.Client.PostAsync("/files/form/whole-form-digest.bin", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_checksum", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        using var stored = await _gateway.Client.GetAsync("/files/form/whole-form-digest.bin");
+        Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+    }
+
     [Fact]
     public async Task A_post_that_is_not_a_form_gets_415()
     {
