@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using StreamForge.Gateway.Resumable;
+using StreamForge.Gateway.Uploads;
 
 namespace StreamForge.Gateway.Configuration;
 
@@ -15,8 +16,8 @@ internal static class CorsPolicyReader
 
     public static readonly string[] DefaultAllowedHeaders =
     [
-        "Range", "If-Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Content-Type", "Content-MD5",
-        "Authorization", "X-Api-Key", .. TusHeaders.All,
+        "Range", "If-Range", "If-None-Match", "If-Match", "If-Modified-Since", "If-Unmodified-Since", "Content-Type",
+        "Authorization", "X-Api-Key", .. ExpectedChecksum.Supported, .. TusHeaders.All, TusHeaders.MethodOverride,
     ];
 
     public static readonly string[] DefaultAllowedMethods = ["GET", "HEAD", "PUT", "POST", "PATCH", "DELETE"];

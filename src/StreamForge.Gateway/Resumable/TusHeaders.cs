@@ -15,6 +15,9 @@ internal static class TusHeaders
     public const string UploadExpires = "Upload-Expires";
     public const string UploadChecksum = "Upload-Checksum";
 
+    /// <summary>Sent by a client that can send only GET and POST (tus-js-client's <c>overridePatchMethod</c>); a request header only.</summary>
+    public const string MethodOverride = "X-HTTP-Method-Override";
+
     public const string SupportedVersion = "1.0.0";
     public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
     public const string OffsetContentType = "application/offset+octet-stream";

@@ -11,7 +11,7 @@ namespace StreamForge.Gateway.Uploads;
 internal sealed record ExpectedChecksum(string Header, byte[] Digest)
 {
     /// <summary>The CRCs cost about 0.02 CPU s/GB here (<see cref="WideCrc"/>), MD5 about 1.8.</summary>
-    private static readonly string[] Supported =
+    public static readonly IReadOnlyList<string> Supported =
         ["Content-MD5", "x-amz-checksum-sha256", "x-amz-checksum-sha1", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme"];
 
     /// <summary>Reads the checksum headers of a request; a malformed one is reported in <paramref name="problem"/>.</summary>

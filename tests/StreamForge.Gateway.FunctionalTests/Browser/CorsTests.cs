@@ -58,6 +58,24 @@ public sealed class CorsTests : IAsyncLifetime
         Assert.Contains("if-range", allowed, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("PUT", "content-type, content-md5")]
+    [InlineData("PUT", "content-type, x-amz-checksum-sha256")]
+    [InlineData("PUT", "x-amz-checksum-crc64nvme")]
+    // tus-js-client's overridePatchMethod: PATCH as POST (the documented override).
+    [InlineData("POST", "content-type, tus-resumable, upload-offset, x-http-method-override")]
+    public async Task A_preflight_for_a_documented_upload_header_is_allowed_by_default(string method, string headers)
+    {
+        using var response = await PreflightAsync("/files/upload.mp4", method, headers);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var allowed = Single(response, "Access-Control-Allow-Headers").Split(',', StringSplitOptions.TrimEntries);
+        foreach (var header in headers.Split(',', StringSplitOptions.TrimEntries))
+        {
+            Assert.Contains(header, allowed, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public async Task A_preflight_for_an_authenticated_PUT_is_answered_before_authentication()
     {
