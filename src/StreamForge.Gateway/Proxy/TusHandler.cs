@@ -39,6 +39,13 @@ internal sealed class TusHandler(ResumableUploads uploads, TusWriter writer, Gat
             return;
         }
 
+        // tus 1.0.0: every response but OPTIONS's MUST carry Tus-Resumable, the write gate's and storage errors' too.
+        context.Response.OnStarting(static response =>
+        {
+            ((HttpResponse)response).Headers[TusHeaders.Resumable] = TusHeaders.SupportedVersion;
+            return Task.CompletedTask;
+        }, context.Response);
+
         if (!await UploadGate.AdmitAsync(context, route))
         {
             return;

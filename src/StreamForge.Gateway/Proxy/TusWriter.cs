@@ -62,7 +62,7 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         }
 
         var keyText = string.IsNullOrEmpty(keyPath) && policy.KeyFromFilename ? metadata.GetValueOrDefault("filename") : keyPath;
-        if (!ObjectKey.TryCreate(keyText, out var key, out var keyProblem) || ResumableNames.IsReserved(keyText))
+        if (!ObjectKey.TryCreate(keyText, out var key, out var keyProblem) || ResumableNames.IsReserved(keyText) || !resumable.Accepts(key))
         {
             await TusHandler.ProblemAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey,
                 keyText is null ? "POST to the object's URL (or, where the route allows it, send a filename in Upload-Metadata)" : keyProblem.Length > 0 ? keyProblem : "the key is reserved");

@@ -6,6 +6,12 @@ namespace StreamForge.Gateway.Storage;
 /// </summary>
 internal interface IResumableStore
 {
+    /// <summary>
+    /// Whether an upload may complete under <paramref name="key"/>. Asked at creation, so that a key the store never
+    /// serves (a file store's temp folder) is refused before the client sends a byte, not when its last byte is in.
+    /// </summary>
+    bool Accepts(ObjectKey key) => true;
+
     /// <summary>Records a new upload; nothing is visible under its key yet.</summary>
     Task CreateAsync(ResumableUpload upload, CancellationToken cancellationToken);
 

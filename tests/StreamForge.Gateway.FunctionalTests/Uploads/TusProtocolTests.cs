@@ -290,10 +290,26 @@ public sealed class TusProtocolTests : IAsyncLifetime
         Assert.Equal("HTTP/1.1 204", Encoding.ASCII.GetString(reply));
     }
 
+    [Theory]
+    [InlineData("/files/.streamforge-tmp/upload.bin", null)]
+    [InlineData("/files/", ".streamforge-tmp/upload.bin")] // KeyFromFilename
+    public async Task A_creation_for_a_key_the_store_never_serves_is_refused_before_any_byte(string path, string? filename)
+    {
+        string[] metadata = filename is null ? [] : ["-H", "Upload-Metadata: filename " + Convert.ToBase64String(Encoding.UTF8.GetBytes(filename))];
+
+        var created = await CurlAsync(["-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 3", .. metadata, Base + path]);
+
+        Assert.Equal(400, created.Status);
+        Assert.Contains("invalid_key", created.Body, StringComparison.Ordinal);
+        Assert.Equal("1.0.0", created.Header("Tus-Resumable"));
+    }
+
     [Fact]
     public async Task Writes_need_the_routes_write_access_and_upload_state_is_never_served()
     {
-        Assert.Equal(401, (await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 1", $"{Base}/keyed/a.bin")).Status);
+        var refused = await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 1", $"{Base}/keyed/a.bin");
+        Assert.Equal(401, refused.Status);
+        Assert.Equal("1.0.0", refused.Header("Tus-Resumable")); // tus: every response but OPTIONS's, the write gate's too
         Assert.Equal(201, (await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 1", "-H", $"X-Api-Key: {ApiKey}", $"{Base}/keyed/a.bin")).Status);
         var location = await CreateAsync(4);
         var id = location.Split('/').Last();

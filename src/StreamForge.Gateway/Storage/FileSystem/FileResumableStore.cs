@@ -10,6 +10,8 @@ namespace StreamForge.Gateway.Storage.FileSystem;
 /// </summary>
 internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
 {
+    public bool Accepts(ObjectKey key) => paths.Resolve(key) is not null;
+
     public async Task CreateAsync(ResumableUpload upload, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(paths.ResumableFolder);
