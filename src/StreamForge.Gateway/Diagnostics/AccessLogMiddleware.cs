@@ -47,7 +47,8 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
 
             if (writer.Enabled)
             {
-                writer.Write(EntryOf(context, record, route, status, body.BytesWritten, error));
+                // A response that never started sent nothing, whatever a handler wrote into it after the client left.
+                writer.Write(EntryOf(context, record, route, status, context.Response.HasStarted ? body.BytesWritten : 0, error));
             }
         }
     }
