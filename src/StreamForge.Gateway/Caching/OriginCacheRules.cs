@@ -32,22 +32,24 @@ internal static class OriginCacheRules
         var fields = ResponseFields.All(response);
         var directives = CacheControlDirectives.Parse(ResponseFields.GetAll(fields, "Cache-Control"));
         var vary = VaryNames(ResponseFields.GetAll(fields, "Vary"));
-        var freshness = Compute(fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError);
+        var freshness = Compute(fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError, AgeValue(fields));
         var reason = NotStorableReason(response.StatusCode, fields, directives, requestHadAuthorization, requestDirectives, vary);
         return new OriginCacheDecision(reason is null, reason, freshness, vary);
     }
 
     /// <summary>
     /// A 304 to a revalidation: the new Freshness, computed from the merged headers (section 4.3.4): the 304's
-    /// Date and Cache-Control now count. The merged fields hold no Age (never stored), so age_value is 0: the
-    /// origin answered directly, and an intermediary's age still shows through the 304's Date.
+    /// Date and Cache-Control now count. Its Age does too (age_value, section 4.2.3), though Age is never stored: an
+    /// origin that is itself a cache (a shield, a CDN) answers a revalidation with the age of its own copy, and a
+    /// copy 100 s old under max-age=60 is stale here as it is there.
     /// </summary>
     public static Freshness Revalidated(
-        StoredHeaders merged, DateTimeOffset requestTime, DateTimeOffset responseTime, TimeSpan defaultTtl, TimeSpan defaultStaleIfError)
+        StoredHeaders merged, HttpResponseMessage notModified, DateTimeOffset requestTime, DateTimeOffset responseTime, TimeSpan defaultTtl, TimeSpan defaultStaleIfError)
     {
         ArgumentNullException.ThrowIfNull(merged);
+        ArgumentNullException.ThrowIfNull(notModified);
         var directives = CacheControlDirectives.Parse(merged.GetAll("Cache-Control"));
-        return Compute(merged.Fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError);
+        return Compute(merged.Fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError, ageValue: AgeValue(ResponseFields.All(notModified)));
     }
 
     /// <summary>
@@ -173,7 +175,8 @@ internal static class OriginCacheRules
         DateTimeOffset requestTime,
         DateTimeOffset responseTime,
         TimeSpan defaultTtl,
-        TimeSpan defaultStaleIfError)
+        TimeSpan defaultStaleIfError,
+        TimeSpan ageValue)
     {
         // RFC 9110 section 6.6.1: a recipient with a clock uses its receipt time when Date is missing or invalid.
         DateTimeOffset? date = HttpDate.TryParse(ResponseFields.GetAll(fields, "Date").FirstOrDefault(), out var parsedDate)
@@ -181,7 +184,7 @@ internal static class OriginCacheRules
             : null;
         return new Freshness(
             responseTime,
-            InitialAge(fields, date, requestTime, responseTime),
+            InitialAge(ageValue, date, requestTime, responseTime),
             Lifetime(fields, directives, date ?? responseTime, defaultTtl),
             directives.StaleWhileRevalidate ?? TimeSpan.Zero,
             directives.StaleIfError ?? defaultStaleIfError,
@@ -223,14 +226,13 @@ internal static class OriginCacheRules
     }
 
     /// <summary>corrected_initial_age, exactly as RFC 9111 section 4.2.3 computes it.</summary>
-    private static TimeSpan InitialAge(
-        IReadOnlyList<KeyValuePair<string, string>> fields, DateTimeOffset? date, DateTimeOffset requestTime, DateTimeOffset responseTime)
+    private static TimeSpan InitialAge(TimeSpan ageValue, DateTimeOffset? date, DateTimeOffset requestTime, DateTimeOffset responseTime)
     {
         var apparentAge = date is { } dateValue ? Max(TimeSpan.Zero, responseTime - dateValue) : TimeSpan.Zero;
 
         // A response_time before request_time means the clock moved; the delay cannot be negative.
         var responseDelay = Max(TimeSpan.Zero, responseTime - requestTime);
-        var correctedAgeValue = AgeValue(fields) + responseDelay;
+        var correctedAgeValue = ageValue + responseDelay;
         return Max(apparentAge, correctedAgeValue);
     }
 

@@ -215,7 +215,7 @@ internal sealed class OriginCachingStore(
             if (response.StatusCode == HttpStatusCode.NotModified && stored?.Headers is { } headers)
             {
                 var merged = headers.UpdatedBy(response);
-                var refreshed = stored with { Headers = merged, Freshness = OriginCacheRules.Revalidated(merged, requestTime, responseTime, policy.Ttl, policy.StaleIfError) };
+                var refreshed = stored with { Headers = merged, Freshness = OriginCacheRules.Revalidated(merged, response, requestTime, responseTime, policy.Ttl, policy.StaleIfError) };
                 Cache.Save(refreshed);
                 return new OriginProbe(OriginProbeOutcome.Revalidated, refreshed, 304);
             }

@@ -257,6 +257,22 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_304s_Age_counts_so_a_copy_older_than_its_max_age_stays_stale()
+    {
+        var resource = Serve("/shield.bin", "public, max-age=60");
+        resource.Headers["Age"] = "100"; // an origin that is itself a cache, whose copy is older than its max-age
+        (await GetAsync("/o/shield.bin")).Dispose();
+
+        using var revalidated = await GetAsync("/o/shield.bin");
+        using var again = await GetAsync("/o/shield.bin");
+
+        Assert.StartsWith("StreamForge; fwd=stale; fwd-status=304", CacheStatus(revalidated), StringComparison.Ordinal);
+        // RFC 9111 section 4.2.3: the 304's Age is the copy's age_value; it was dropped, and the copy served fresh for 59 s.
+        Assert.StartsWith("StreamForge; fwd=stale; fwd-status=304", CacheStatus(again), StringComparison.Ordinal);
+        Assert.True(again.Headers.Age >= TimeSpan.FromSeconds(100), $"Age {again.Headers.Age}");
+    }
+
+    [Fact]
     public async Task A_response_passed_through_keeps_the_origins_Age()
     {
         var resource = Serve("/passed.bin", "private, max-age=300");

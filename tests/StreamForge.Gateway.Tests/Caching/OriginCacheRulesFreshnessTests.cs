@@ -188,13 +188,29 @@ public sealed class OriginCacheRulesFreshnessTests
         var merged = StoredHeaders.From(original).UpdatedBy(notModified);
 
         var requestTime = Noon.AddMinutes(10);
-        var freshness = OriginCacheRules.Revalidated(merged, requestTime, requestTime.AddSeconds(1), DefaultTtl, DefaultStaleIfError);
+        var freshness = OriginCacheRules.Revalidated(merged, notModified, requestTime, requestTime.AddSeconds(1), DefaultTtl, DefaultStaleIfError);
 
         Assert.Equal(requestTime.AddSeconds(1), freshness.ResponseTime);
         Assert.Equal(Seconds(1), freshness.InitialAge);
         Assert.Equal(Seconds(120), freshness.Lifetime);
         Assert.Equal(Seconds(5), freshness.StaleIfError);
         Assert.True(freshness.IsFresh(requestTime.AddSeconds(100)));
+    }
+
+    // Section 4.2.3: a 304 from an origin that is itself a cache carries its copy's Age, and that age counts.
+    [Fact]
+    public void A_304s_age_counts_though_age_is_never_stored()
+    {
+        using var original = Response(("Date", NoonText), ("ETag", "\"v1\""), ("Cache-Control", "max-age=60"), ("Age", "100"));
+        using var notModified = Response(HttpStatusCode.NotModified, ("Date", "Wed, 01 May 2024 12:10:00 GMT"), ("Age", "100"));
+        var merged = StoredHeaders.From(original).UpdatedBy(notModified);
+
+        var at = Noon.AddMinutes(10);
+        var freshness = OriginCacheRules.Revalidated(merged, notModified, at, at, DefaultTtl, DefaultStaleIfError);
+
+        Assert.Empty(merged.GetAll("Age"));
+        Assert.Equal(Seconds(100), freshness.InitialAge);
+        Assert.False(freshness.IsFresh(at));
     }
 
     [Fact]
@@ -205,7 +221,7 @@ public sealed class OriginCacheRulesFreshnessTests
         var merged = StoredHeaders.From(original).UpdatedBy(notModified);
 
         var at = Noon.AddMinutes(10);
-        var freshness = OriginCacheRules.Revalidated(merged, at, at, DefaultTtl, DefaultStaleIfError);
+        var freshness = OriginCacheRules.Revalidated(merged, notModified, at, at, DefaultTtl, DefaultStaleIfError);
 
         Assert.Equal(Seconds(60), freshness.Lifetime);
         Assert.True(freshness.MustRevalidate);
