@@ -32,7 +32,7 @@ internal sealed class ObjectDownloadHandler(
         {
             if (DownloadPlanner.SingleSeek(request.Context.Request, request.Policy.Range) is { } seek)
             {
-                await HandleSeekAsync(request, seek);
+                await ReplannedIfChangedAsync(request, () => HandleSeekAsync(request, seek));
             }
             else if (DownloadPlanner.NeedsMetadataFirst(request.Context.Request))
             {
@@ -40,13 +40,32 @@ internal sealed class ObjectDownloadHandler(
             }
             else
             {
-                await HandlePlainGetAsync(request);
+                await ReplannedIfChangedAsync(request, () => HandlePlainGetAsync(request));
             }
         }
         catch (StorageException ex)
         {
             GatewayLog.StorageFailed(logger, request.RouteId, request.Key.Value, ex.Kind.ToString(), ex);
             await StorageErrorResponder.WriteAsync(request.Context, ex);
+        }
+    }
+
+    /// <summary>
+    /// A store that answers from its copy of a version (the edge cache) reads the bytes the copy lacks pinned to that
+    /// version. When the origin or storage changed meanwhile and nothing was sent yet, the request is planned again on
+    /// the current version (the cache has dropped the old one), as a planned request is, instead of a 502 for an
+    /// upstream that is healthy.
+    /// </summary>
+    private async Task ReplannedIfChangedAsync(StorageRequest request, Func<Task> send)
+    {
+        try
+        {
+            await send();
+        }
+        catch (StorageException ex) when (ex.Kind is StorageErrorKind.PreconditionFailed or StorageErrorKind.NotFound && !request.Context.Response.HasStarted)
+        {
+            request.Context.Response.Clear();
+            await HandlePlannedAsync(request, isRetry: true);
         }
     }
 
@@ -63,7 +82,7 @@ internal sealed class ObjectDownloadHandler(
 
         WriteEntityHeaders(request.Context.Response, request.Key, content.Info, request.Route);
         request.Context.Response.ContentLength = content.Info.Length;
-        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.BodyWriter, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted));
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, request.Context.Response.BodyWriter, options with { ExpectedLength = content.Info.Length }, request.Context.RequestAborted), pinned: true);
     }
 
     /// <summary>
@@ -110,7 +129,7 @@ internal sealed class ObjectDownloadHandler(
             }
 
             context.Response.ContentLength = length;
-            await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = length }, context.RequestAborted));
+            await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = length }, context.RequestAborted), pinned: true);
         }
     }
 
@@ -213,7 +232,7 @@ internal sealed class ObjectDownloadHandler(
         await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = info.Length }, context.RequestAborted));
     }
 
-    /// <param name="pinned">The copy reads pinned to the planned version: a pin that fails before the first byte is thrown for <see cref="HandlePlannedAsync"/> to retry.</param>
+    /// <param name="pinned">The copy reads pinned to a version: a pin that fails before the first byte is thrown for <see cref="HandlePlannedAsync"/> (or <see cref="ReplannedIfChangedAsync"/>) to plan again.</param>
     private async Task StreamAsync(StorageRequest request, Func<CopyOptions, Task<CopyResult>> copy, bool pinned = false)
     {
         var buffer = request.Policy.Buffer;
