@@ -43,14 +43,18 @@ internal sealed class CacheTrace
     /// A stored response is served with its age (the origin's Age and the time it spent on the way count, RFC 9111
     /// section 4.2.3); one passed through keeps the origin's Age, as it did not come from the cache (section 5.1).
     /// </summary>
-    public void Miss(Freshness? stored, DateTimeOffset now)
+    /// <param name="forward">RFC 9211 section 2.2's reason: <c>miss</c>, or <c>stale</c> / <c>request</c> when a stored
+    /// version existed but could not be used (stale, and the origin failed beyond what stale-if-error allows).</param>
+    /// <param name="upstreamStatus">The origin's status to the probe, when it answered (<c>fwd-status</c>).</param>
+    public void Miss(Freshness? stored, DateTimeOffset now, string forward = "miss", int? upstreamStatus = null)
     {
         if (!Decide())
         {
             return;
         }
 
-        _forward = "miss";
+        _forward = forward;
+        _forwardStatus = upstreamStatus;
         Status = "miss";
         _stored = stored is not null;
         _age = stored?.CurrentAge(now);

@@ -102,7 +102,9 @@ internal sealed class OriginCachingStore(
                 Trace.ServedStale(stored.Freshness, now, probe.UpstreamStatus);
                 return stored;
             default:
-                Trace.Miss(null, now);
+                // The probe's status says why only when it failed; a response that could not be stored goes through YARP.
+                Trace.Miss(null, now, stored is null ? "miss" : requested ? "request" : "stale",
+                    probe.Outcome == OriginProbeOutcome.Failed ? probe.UpstreamStatus : null);
                 throw new OriginNotCacheableException(probe.Reason ?? "not storable");
         }
     }

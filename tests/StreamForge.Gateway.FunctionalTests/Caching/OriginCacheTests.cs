@@ -170,6 +170,8 @@ public sealed class OriginCacheTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(20));
         using var expired = await _client.GetAsync("/o/fallback.bin");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, expired.StatusCode);
+        // RFC 9211 section 2.2: forwarded because the stored copy was stale (and past stale-if-error), not for lack of one.
+        Assert.StartsWith("StreamForge; fwd=stale; fwd-status=503", CacheStatus(expired), StringComparison.Ordinal);
     }
 
     [Fact]
