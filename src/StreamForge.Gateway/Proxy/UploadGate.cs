@@ -15,7 +15,25 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal static class UploadGate
 {
-    public static Task<bool> AdmitAsync(StorageRequest request) => AdmitAsync(request.Context, request.Route);
+    /// <summary>A PUT or form POST of an object: the route's gate, and a whole body only.</summary>
+    public static async Task<bool> AdmitAsync(StorageRequest request)
+    {
+        if (!await AdmitAsync(request.Context, request.Route))
+        {
+            return false;
+        }
+
+        // RFC 9110 section 14.4: a server MUST answer 400 to a PUT with Content-Range. The body is part of a
+        // representation, and storing it as the whole object would replace the key with a fragment.
+        if (request.Context.Request.Headers.ContentRange.Count > 0)
+        {
+            await ProblemResponder.WriteAsync(request.Context, StatusCodes.Status400BadRequest, ErrorCodes.PartialUpload,
+                "a write carries a whole object: Content-Range is not accepted (resumable uploads use tus)");
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>The same decision for a request that has no object key yet (a tus creation on the route's root).</summary>
     public static async Task<bool> AdmitAsync(HttpContext context, ResolvedRoute route)

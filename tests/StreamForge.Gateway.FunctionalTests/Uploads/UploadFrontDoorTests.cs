@@ -101,6 +101,21 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/s3/form/fragment.bin")]
+    [InlineData("/files/form/fragment.bin")]
+    public async Task A_put_of_part_of_a_representation_is_refused_and_stores_nothing(string path)
+    {
+        // RFC 9110 section 14.4: a server MUST answer 400 to a PUT with Content-Range.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            $"PUT {path} HTTP/1.1\nHost: x\nContent-Range: bytes 0-9/100\nContent-Length: 10\n\n", "0123456789"u8.ToArray());
+
+        Assert.Equal(400, status);
+        Assert.Contains("partial_upload", response, StringComparison.Ordinal);
+        using var stored = await _gateway.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+    }
+
     [Fact]
     public async Task A_post_that_is_not_a_form_gets_415()
     {
