@@ -13,7 +13,7 @@ namespace StreamForge.Gateway.Caching;
 /// <param name="ETag">The quoted entity tag, or empty when the origin sent none (then Last-Modified and length identify the version).</param>
 /// <param name="LastModified">The origin's Last-Modified, or null when it sent none (then the ETag is strong).</param>
 /// <param name="SliceSize">The slice size the version is cut into (the policy's <c>Range:SliceSize</c> when it was first stored).</param>
-/// <param name="Headers">End-to-end origin response headers to replay on hits; null on storage routes.</param>
+/// <param name="Headers">End-to-end headers to replay on hits: the origin's, or those storage keeps with the object; null when there are none.</param>
 /// <param name="WholeBodyOnly">The origin ignores ranges: a read of slice n gets the whole body and skips to n, and the fill goes on slice after slice.</param>
 internal sealed record CachedVersion(
     CacheKey Key, string ETag, DateTimeOffset? LastModified, long Length, string? ContentType, long SliceSize, Freshness Freshness, StoredHeaders? Headers = null, bool WholeBodyOnly = false)

@@ -78,7 +78,8 @@ internal sealed class CachingObjectStore(
 
         now = time.GetUtcNow();
         var freshness = Binding.StorageFreshness(key.Value, now);
-        var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness);
+        var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness,
+            info.Headers is { } kept ? new StoredHeaders(kept) : null);
         if (stored is not null && stored.SameVersionAs(current))
         {
             current = stored with { Freshness = freshness };

@@ -17,7 +17,44 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
         _gateway = await GatewayHost.StartAsync(new GatewayConfig()
             .S3(s3.ServiceUrl)
             .Cluster("bucket", "s3://media/videos/")
-            .Route("videos", "/videos/{**key}", "bucket", writeAccess: "Anonymous"));
+            .Route("videos", "/videos/{**key}", "bucket", writeAccess: "Anonymous")
+            .Route("videos-edge", "/edge/{**key}", "bucket", policy: "edge")
+            .Set("StreamForge:Cache:Directory", _files.Combine("cache"))
+            .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true"));
+    }
+
+    [Theory]
+    [InlineData("/videos/coded/app.js")]
+    [InlineData("/edge/coded/app.js")] // twice: a miss, then a hit from the cache's disk
+    public async Task The_coding_and_disposition_stored_with_an_object_go_out_with_it(string path)
+    {
+        var plain = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("console.log('streamforge');\n", 200)));
+        using var gzipped = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(gzipped, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        var put = new PutObjectRequest { BucketName = S3ServerFixture.Bucket, Key = "videos/coded/app.js", InputStream = new MemoryStream(gzipped.ToArray()), ContentType = "application/javascript" };
+        put.Headers.ContentEncoding = "gzip";
+        put.Headers.ContentDisposition = "attachment; filename=\"app.js\"";
+        await s3.Client.PutObjectAsync(put);
+        using var raw = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = _gateway.Address };
+
+        for (var i = 0; i < 2; i++)
+        {
+            // A client that accepts br must still get the stored gzip bytes, labelled so, not br over gzip.
+            using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { { "Accept-Encoding", "br" } } };
+            using var response = await raw.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("gzip", Assert.Single(response.Content.Headers.ContentEncoding));
+            Assert.Equal("attachment; filename=\"app.js\"", response.Content.Headers.ContentDisposition?.ToString());
+            Assert.Equal(gzipped.ToArray(), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        using var head = await raw.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal("gzip", Assert.Single(head.Content.Headers.ContentEncoding));
     }
 
     [Theory]

@@ -30,7 +30,7 @@ internal sealed class S3ObjectStore(
         try
         {
             var response = await client.GetObjectMetadataAsync(address.Bucket, FullKey(key), timer.Token);
-            return new ObjectInfo(response.ContentLength, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
+            return new ObjectInfo(response.ContentLength, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType, S3StoredHeaders.Of(response.Headers));
         }
         catch (Exception) when (timer.Expired)
         {
@@ -130,7 +130,7 @@ internal sealed class S3ObjectStore(
             throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed (now {response.ETag})");
         }
 
-        var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType);
+        var info = new ObjectInfo(length, response.ETag, ToOffset(response.LastModified), response.Headers.ContentType, S3StoredHeaders.Of(response.Headers));
         return new ObjectContent(info, OpenBody(response, span), span, new S3ReadLease(response, timer));
     }
 
