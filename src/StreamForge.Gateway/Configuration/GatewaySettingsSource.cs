@@ -4,15 +4,19 @@ using System.Text;
 namespace StreamForge.Gateway.Configuration;
 
 /// <summary>
-/// The current, validated <c>StreamForge</c> settings. Read at start-up, and again whenever YARP applies a changed
-/// configuration (see Routing/RouteResolver.cs), so that routes and the policies they name change together. A
-/// configuration that fails validation is refused as a whole: <see cref="Current"/> stays what it was.
+/// The current, validated <c>StreamForge</c> settings. Read at start-up, and again whenever YARP loads a changed
+/// configuration (see Routing/RouteResolver.cs), so that routes and the policies they name change together. A changed
+/// configuration is only a candidate until YARP has applied it (Routing/SettingsCommitListener.cs): one that fails
+/// the gateway's validation or YARP's own is refused as a whole, and <see cref="Current"/>, which CORS, compression
+/// and media types read, stays what it was.
 /// </summary>
 internal sealed class GatewaySettingsSource(GatewaySettings initial, IConfiguration configuration, string contentRoot)
 {
     private readonly Lock _gate = new();
     private GatewaySettings _current = initial;
     private string _fingerprint = Fingerprint(configuration);
+    private GatewaySettings? _candidate;
+    private string? _candidateFingerprint;
 
     public GatewaySettings Current
     {
@@ -25,7 +29,23 @@ internal sealed class GatewaySettingsSource(GatewaySettings initial, IConfigurat
         }
     }
 
-    /// <summary>The settings for the configuration as it is now; throws <see cref="GatewayConfigurationException"/> listing every problem.</summary>
+    /// <summary>The settings of a changed configuration YARP is loading and has not applied yet; null when none is.</summary>
+    public GatewaySettings? Candidate
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _candidate;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The settings for the configuration as it is now, for the routes YARP is loading; throws
+    /// <see cref="GatewayConfigurationException"/> listing every problem. A changed configuration's settings become
+    /// <see cref="Current"/> only with <see cref="Commit"/>.
+    /// </summary>
     public GatewaySettings ReloadIfChanged()
     {
         var fingerprint = Fingerprint(configuration);
@@ -36,9 +56,39 @@ internal sealed class GatewaySettingsSource(GatewaySettings initial, IConfigurat
                 return _current;
             }
 
-            _current = GatewaySettingsLoader.Load(configuration, contentRoot);
-            _fingerprint = fingerprint;
-            return _current;
+            if (fingerprint != _candidateFingerprint || _candidate is null)
+            {
+                _candidate = GatewaySettingsLoader.Load(configuration, contentRoot);
+                _candidateFingerprint = fingerprint;
+            }
+
+            return _candidate;
+        }
+    }
+
+    /// <summary>YARP applied the configuration the candidate was read from: it is current now.</summary>
+    public void Commit()
+    {
+        lock (_gate)
+        {
+            if (_candidate is not null && _candidateFingerprint is not null)
+            {
+                _current = _candidate;
+                _fingerprint = _candidateFingerprint;
+            }
+
+            _candidate = null;
+            _candidateFingerprint = null;
+        }
+    }
+
+    /// <summary>YARP refused the configuration the candidate was read from: the current settings stay.</summary>
+    public void Discard()
+    {
+        lock (_gate)
+        {
+            _candidate = null;
+            _candidateFingerprint = null;
         }
     }
 

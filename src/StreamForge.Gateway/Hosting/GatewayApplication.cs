@@ -77,6 +77,7 @@ public static class GatewayApplication
             });
         builder.Services.AddSingleton<RouteResolver>();
         builder.Services.AddSingleton<IProxyConfigFilter>(services => services.GetRequiredService<RouteResolver>());
+        builder.Services.AddSingleton<IConfigChangeListener, SettingsCommitListener>();
         builder.Services.AddSingleton(new Lazy<S3Clients>(() => S3ClientFactory.CreateClients(settings.S3)));
         builder.Services.AddSingleton<StorageClusterRegistry>();
         // Try: a test may have put in a clock of its own (an upload's expiry is hours away).

@@ -9,6 +9,16 @@ namespace StreamForge.Gateway.Proxy;
 /// </summary>
 internal sealed class GatewayCorsPolicyProvider(GatewaySettingsSource settings) : ICorsPolicyProvider
 {
-    public Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName) =>
-        Task.FromResult(policyName is not null && settings.Current.CorsPolicies.TryGetValue(policyName, out var policy) ? policy : null);
+    public Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
+    {
+        if (policyName is null)
+        {
+            return Task.FromResult<CorsPolicy?>(null);
+        }
+
+        // A name only a configuration being loaded defines: YARP asks while it validates that configuration's routes.
+        // A route is only ever applied together with its policy, so no request of an applied route lands here.
+        return Task.FromResult(settings.Current.CorsPolicies.TryGetValue(policyName, out var policy) ? policy
+            : settings.Candidate?.CorsPolicies.GetValueOrDefault(policyName));
+    }
 }

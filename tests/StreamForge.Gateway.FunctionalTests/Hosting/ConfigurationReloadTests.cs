@@ -59,6 +59,38 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rewrite_YARP_refuses_leaves_the_gateways_own_settings_as_they_were_too()
+    {
+        var routes = Routes(("a", "/a/{**key}", "p1"));
+        ((Dictionary<string, object>)routes["a"])["CorsPolicy"] = "players";
+        WriteConfig(routes, Policies(("p1", "64MiB", "4MB")), delivery: Cors("https://player.example"));
+        await Eventually.TrueAsync(async () => await AllowedOriginAsync("https://player.example") == "https://player.example", "the CORS policy applies");
+
+        // The StreamForge part is valid on its own; YARP refuses the new route's transform, so the whole change is refused.
+        routes["d"] = Routes(("d", "/d/{**key}", "p1"))["d"];
+        ((Dictionary<string, object>)routes["d"])["Transforms"] = new[] { new Dictionary<string, string> { ["NoSuchTransform"] = "x" } };
+        WriteConfig(routes, Policies(("p1", "64MiB", "4MB")), delivery: Cors("*"));
+
+        await Eventually.TrueAsync(() => _logs.Errors.Any(line => line.Contains("NoSuchTransform", StringComparison.Ordinal)), "YARP's refusal is logged");
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync("/d/movie.bin"));
+        // The CORS policy came with the refused change: any origin was allowed while the change's routes were not.
+        Assert.Null(await AllowedOriginAsync("https://other.example"));
+        Assert.Equal("https://player.example", await AllowedOriginAsync("https://player.example"));
+    }
+
+    private static Dictionary<string, object> Cors(string origin) =>
+        new() { ["Cors"] = new Dictionary<string, object> { ["players"] = new Dictionary<string, object> { ["AllowedOrigins"] = new[] { origin } } } };
+
+    private async Task<string?> AllowedOriginAsync(string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/a/movie.bin");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "GET");
+        using var response = await _gateway.Client.SendAsync(request);
+        return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+    }
+
+    [Fact]
     public async Task A_download_in_flight_during_a_reload_completes_byte_exact()
     {
         // 8 MiB at 4 MB/s: about two seconds in flight, long enough to reload under it.
