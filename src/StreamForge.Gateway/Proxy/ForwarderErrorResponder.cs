@@ -39,6 +39,13 @@ internal static class ForwarderErrorResponder
                 "the body crossed this route's size limit");
         }
 
+        if (failure.Exception.FindInChain<BadHttpRequestException>() is { StatusCode: StatusCodes.Status408RequestTimeout })
+        {
+            // Kestrel cut off a body arriving slower than Upload:MinBytesPerSecond (Proxy/RequestBodyRate.cs).
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadTooSlow,
+                "the body arrived slower than this route's minimum data rate");
+        }
+
         if (context.Response.StatusCode is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))
         {
             return Task.CompletedTask;

@@ -33,6 +33,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         }
 
         RequestBodyLimit.Apply(context, limit);
+        RequestBodyRate.Apply(context, policy.Upload);
         if (OriginRangeGuard.Apply(context, policy.Range) is { } answered)
         {
             await answered;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using StreamForge.Gateway.Configuration;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using StreamForge.Gateway.Errors;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
@@ -87,21 +85,7 @@ internal static class UploadGate
 
         RequestBodyLimit.Apply(context, limit);
 
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rateFeature)
-        {
-            var upload = route.Policy.Upload;
-            if (upload.MinBytesPerSecond == 0)
-            {
-                rateFeature.MinDataRate = null;
-            }
-            else if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
-            {
-                // Kestrel takes a per-request rate on HTTP/1.x only (anything but null throws on HTTP/2 and 3); there it
-                // measures the rate per connection, with its server-wide limit (config/README.md, Upload).
-                rateFeature.MinDataRate = new MinDataRate(upload.MinBytesPerSecond, upload.MinRateGracePeriod);
-            }
-        }
-
+        RequestBodyRate.Apply(context, route.Policy.Upload);
         return true;
     }
 

@@ -23,6 +23,8 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
             .Cluster("files", $"file://{_folder.Combine("root")}/")
             .Route("forms-files", "/files/{**key}", "files", policy: "small", writeAccess: "Anonymous")
             .Set("StreamForge:StreamPolicies:small:Upload:MaxBodySize", "1MiB")
+            .Set("StreamForge:StreamPolicies:small:Upload:MinBytesPerSecond", "50KB")
+            .Set("StreamForge:StreamPolicies:small:Upload:MinRateGracePeriod", "00:00:01.500")
             .Cluster("origin", _origin.Address.ToString())
             .Route("origin", "/origin/{**rest}", "origin", policy: "small")
             .Set("ReverseProxy:Routes:origin:Transforms:0:PathRemovePrefix", "/origin"));
@@ -114,6 +116,17 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Contains("partial_upload", response, StringComparison.Ordinal);
         using var stored = await _gateway.Client.GetAsync(path);
         Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_slow_loris_body_to_an_origin_is_cut_off_with_the_routes_rate_and_a_problem_408()
+    {
+        // The route's Upload:MinBytesPerSecond, as on storage routes: a trickle, then nothing.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            "PUT /origin/loris.bin HTTP/1.1\nHost: x\nContent-Length: 900000\n\n", new byte[1000]);
+
+        Assert.Equal(408, status);
+        Assert.Contains("upload_too_slow", response, StringComparison.Ordinal); // was an empty 408
     }
 
     [Fact]
