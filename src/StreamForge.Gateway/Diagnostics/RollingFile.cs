@@ -39,34 +39,55 @@ internal sealed class RollingFile(AccessLogSettings settings, string directory, 
     {
         Directory.CreateDirectory(directory);
         _date = date;
-        var stem = Prefix + date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var n = 0;
-        while (File.Exists(PathOf(stem, n + 1)))
+        var day = date.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        // The highest number of the day, not the first gap: once old files are deleted, the gap is at the bottom, and
+        // reusing it put the newest lines under the oldest name.
+        var numbers = LogFiles().Where(f => f.Day == day).Select(f => f.Number).ToList();
+        var n = numbers.Count == 0 ? 0 : numbers.Max();
+        var path = PathOf(day, n);
+        if (File.Exists(path) && new FileInfo(path).Length + length > settings.MaxFileSize)
         {
-            n++;
+            path = PathOf(day, n + 1);
         }
 
-        if (File.Exists(PathOf(stem, n)) && new FileInfo(PathOf(stem, n)).Length + length > settings.MaxFileSize)
-        {
-            n++;
-        }
-
-        var file = new FileStream(PathOf(stem, n), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         DeleteOldFiles();
         return file;
     }
 
-    private string PathOf(string stem, int n) =>
-        Path.Combine(directory, n == 0 ? stem + Extension : string.Create(CultureInfo.InvariantCulture, $"{stem}.{n}{Extension}"));
+    private string PathOf(string day, int n) =>
+        Path.Combine(directory, n == 0 ? Prefix + day + Extension : string.Create(CultureInfo.InvariantCulture, $"{Prefix}{day}.{n}{Extension}"));
 
+    /// <summary>Keeps the newest <c>RetainedFiles</c> by the day and number in their names (the order they were written in).</summary>
     private void DeleteOldFiles()
     {
-        var files = new DirectoryInfo(directory).GetFiles(Prefix + "*" + Extension)
-            .OrderByDescending(file => file.LastWriteTimeUtc).ThenByDescending(file => file.Name, StringComparer.Ordinal)
-            .Skip(settings.RetainedFiles);
-        foreach (var file in files)
+        foreach (var old in LogFiles().OrderByDescending(f => f.Day, StringComparer.Ordinal).ThenByDescending(f => f.Number).Skip(settings.RetainedFiles))
         {
-            file.Delete();
+            old.File.Delete();
+        }
+    }
+
+    /// <summary>The access log's files, <c>access-yyyyMMdd.jsonl</c> (number 0) and <c>access-yyyyMMdd.n.jsonl</c>; other files are left alone.</summary>
+    private IEnumerable<(FileInfo File, string Day, int Number)> LogFiles()
+    {
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles(Prefix + "*" + Extension))
+        {
+            var middle = file.Name[Prefix.Length..^Extension.Length];
+            var dot = middle.IndexOf('.', StringComparison.Ordinal);
+            var day = dot < 0 ? middle : middle[..dot];
+            if (day.Length != 8 || !day.All(char.IsAsciiDigit))
+            {
+                continue;
+            }
+
+            if (dot < 0)
+            {
+                yield return (file, day, 0);
+            }
+            else if (int.TryParse(middle[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0)
+            {
+                yield return (file, day, number);
+            }
         }
     }
 }

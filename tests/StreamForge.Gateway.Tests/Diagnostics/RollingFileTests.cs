@@ -40,6 +40,24 @@ public sealed class RollingFileTests : IDisposable
         Assert.Equal(["access-20260302.jsonl", "access-20260303.jsonl"], Files());
     }
 
+    [Fact]
+    public void Numbers_keep_counting_up_once_the_oldest_files_are_deleted()
+    {
+        using (var file = new RollingFile(Settings(maxFileSize: 100, retained: 3), _directory, _time))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                Write(file, 40); // two lines a file: numbers 0 to 5, of which the newest three stay
+            }
+
+            Assert.Equal(["access-20260301.3.jsonl", "access-20260301.4.jsonl", "access-20260301.5.jsonl"], Files());
+            Write(file, 40);
+        }
+
+        // The next file is 6, not the base name the deletions freed (the newest lines under the oldest name).
+        Assert.Equal(["access-20260301.4.jsonl", "access-20260301.5.jsonl", "access-20260301.6.jsonl"], Files());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static AccessLogSettings Settings(long maxFileSize, int retained) =>
