@@ -13,10 +13,13 @@ internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) 
 
     public override RateLimiterStatistics? GetStatistics() => null;
 
+    /// <summary>A slot of the stream cap frees whenever one of the client's streams ends: worth trying again soon.</summary>
+    private static readonly TimeSpan StreamCapRetry = TimeSpan.FromSeconds(1);
+
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
         var lease = first.AttemptAcquire(permitCount);
-        return lease.IsAcquired ? Combine(lease, second.AttemptAcquire(permitCount)) : lease;
+        return lease.IsAcquired ? Combine(lease, second.AttemptAcquire(permitCount)) : new RefusedByFirst(lease);
     }
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
@@ -24,7 +27,7 @@ internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) 
         var lease = await first.AcquireAsync(permitCount, cancellationToken);
         if (!lease.IsAcquired)
         {
-            return lease;
+            return new RefusedByFirst(lease);
         }
 
         try
@@ -65,6 +68,38 @@ internal sealed class ChainedRateLimiter(RateLimiter first, RateLimiter second) 
         await first.DisposeAsync();
         await second.DisposeAsync();
         await base.DisposeAsyncCore();
+    }
+
+    /// <summary>
+    /// The stream cap's refusal, with a retry hint of its own: a concurrency limiter gives none, and the refusing
+    /// policy's hint is its request window (a minute, an hour) though a slot frees as soon as a stream ends.
+    /// </summary>
+    private sealed class RefusedByFirst(RateLimitLease refused) : RateLimitLease
+    {
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => refused.MetadataNames.Append(MetadataName.RetryAfter.Name).Distinct();
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (refused.TryGetMetadata(metadataName, out metadata))
+            {
+                return true;
+            }
+
+            metadata = metadataName == MetadataName.RetryAfter.Name ? StreamCapRetry : null;
+            return metadata is not null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                refused.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     private sealed class PairLease(RateLimitLease a, RateLimitLease b) : RateLimitLease

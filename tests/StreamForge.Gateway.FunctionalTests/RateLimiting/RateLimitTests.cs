@@ -113,6 +113,8 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         using var second = await GetAsync("/streams/gated");
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        // A slot frees when any stream ends: not the hour of the policy's request window.
+        Assert.Equal(TimeSpan.FromSeconds(1), second.Headers.RetryAfter?.Delta);
 
         _origin.Gate.TrySetResult();
         Assert.Equal(2 * FaultOrigin.ChunkSize, (await streaming.Content.ReadAsByteArrayAsync()).Length);
