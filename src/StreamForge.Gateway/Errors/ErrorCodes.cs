@@ -28,6 +28,7 @@ internal static class ErrorCodes
     public const string UploadTooLarge = "upload_too_large";
     public const string UploadIncomplete = "upload_incomplete";
     public const string PartialUpload = "partial_upload";
+    public const string ContentCodingUnsupported = "content_coding_unsupported";
     public const string UploadTooSlow = "upload_too_slow";
     public const string UploadStalled = "upload_stalled";
     public const string InvalidChecksum = "invalid_checksum";

@@ -30,6 +30,15 @@ internal static class UploadGate
             return false;
         }
 
+        // RFC 9110 section 15.5.16: stores keep an object's type only, so a coded body would later go out as raw bytes
+        // of its type, its coding lost. Refused, with the codings that are accepted (none but identity).
+        if (request.Context.Request.Headers.ContentEncoding.Any(coding => !string.Equals(coding?.Trim(), "identity", StringComparison.OrdinalIgnoreCase)))
+        {
+            await ProblemResponder.WriteAsync(request.Context, StatusCodes.Status415UnsupportedMediaType, ErrorCodes.ContentCodingUnsupported,
+                "the body would be stored without its Content-Encoding: upload it decoded", headers => headers.AcceptEncoding = "identity");
+            return false;
+        }
+
         return true;
     }
 

@@ -118,6 +118,21 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/s3/form/coded.js")]
+    [InlineData("/files/form/coded.js")]
+    public async Task A_coded_body_is_refused_rather_than_stored_without_its_coding(string path)
+    {
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            $"PUT {path} HTTP/1.1\nHost: x\nContent-Type: text/javascript\nContent-Encoding: gzip\nContent-Length: 10\n\n", new byte[10]);
+
+        Assert.Equal(415, status);
+        Assert.Contains("content_coding_unsupported", response, StringComparison.Ordinal);
+        Assert.Contains("Accept-Encoding: identity", response, StringComparison.OrdinalIgnoreCase);
+        using var stored = await _gateway.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, stored.StatusCode);
+    }
+
     [Fact]
     public async Task A_slow_loris_body_to_an_origin_is_cut_off_with_the_routes_rate_and_a_problem_408()
     {
