@@ -33,7 +33,6 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         }
 
         RequestBodyLimit.Apply(context, limit);
-        RequestBodyRate.Apply(context, policy.Upload);
         if (OriginRangeGuard.Apply(context, policy.Range) is { } answered)
         {
             await answered;
@@ -44,6 +43,11 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         // A request body is a stream of its own (an upload in progress on the status page). Most requests have none,
         // and theirs is left alone: metering an empty body was per-request work for nothing.
         var hasBody = HasBody(context);
+        if (hasBody)
+        {
+            RequestBodyRate.Apply(context, policy.Upload);
+        }
+
         using var requestThrottle = hasBody ? throttles.Acquire(context, routeId, policy, StreamDirection.ProxyRequest) : null;
         using var upload = hasBody
             ? streams.Begin(context, routeId, path, StreamDirection.ProxyRequest, context.Request.ContentLength, policy.Throttle)
