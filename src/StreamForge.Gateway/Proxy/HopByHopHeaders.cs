@@ -36,23 +36,19 @@ internal static class HopByHopHeaders
     }
 
     /// <summary>
-    /// An OPTIONS or TRACE with <c>Max-Forwards: 0</c> ends here (section 7.6.2): OPTIONS is answered for the route
-    /// (200 with the methods it passes on), TRACE refused (405; reflecting requests lets a page read cookies, XST).
+    /// Requests the gateway answers itself instead of forwarding: TRACE, always (405, as nginx; an origin's echo of
+    /// the request reflects its cookies and credentials to a page, XST), and an OPTIONS with <c>Max-Forwards: 0</c>,
+    /// whose last hop this is (section 7.6.2: 200 with the methods the route passes on).
     /// </summary>
-    public static Task? AnswerIfLastHop(HttpContext context)
+    public static Task? AnswerHere(HttpContext context)
     {
-        if (ForwardsLeft(context.Request) != 0)
+        if (HttpMethods.IsTrace(context.Request.Method))
         {
-            return null;
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
+                "TRACE is not answered or forwarded by this gateway", headers => headers.Allow = RouteMethods);
         }
 
-        if (HttpMethods.IsOptions(context.Request.Method))
-        {
-            return AnswerOptionsAsync(context);
-        }
-
-        return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-            "TRACE is not answered by this gateway", headers => headers.Allow = RouteMethods);
+        return ForwardsLeft(context.Request) == 0 && HttpMethods.IsOptions(context.Request.Method) ? AnswerOptionsAsync(context) : null;
     }
 
     /// <summary>
@@ -89,6 +85,13 @@ internal static class HopByHopHeaders
             {
                 transform.HttpContext.Response.Headers.Remove(name);
             }
+        }
+
+        // RFC 9110 section 8.6: a 204 has no Content-Length. An origin's that says otherwise made Kestrel fail the
+        // response (it waits for the bytes the header promised) with a bare 500.
+        if (transform.HttpContext.Response.StatusCode == StatusCodes.Status204NoContent)
+        {
+            transform.HttpContext.Response.Headers.ContentLength = null;
         }
 
         return ValueTask.CompletedTask;

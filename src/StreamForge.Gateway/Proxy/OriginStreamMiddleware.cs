@@ -26,7 +26,7 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
             return;
         }
 
-        if (HopByHopHeaders.AnswerIfLastHop(context) is { } answeredHere)
+        if (HopByHopHeaders.AnswerHere(context) is { } answeredHere)
         {
             await answeredHere;
             return;

@@ -1,4 +1,3 @@
-using Microsoft.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
 
@@ -7,7 +6,10 @@ namespace StreamForge.Gateway.Security;
 /// <summary>
 /// Refuses request framing that Kestrel tolerates but a strict peer (nginx, an origin behind the gateway) reads
 /// differently, the stuff of request smuggling: Transfer-Encoding on HTTP/1.0, whose framing RFC 9112 section 6.1
-/// says must be treated as faulty. Runs before routing; the connection is closed after the answer.
+/// says must be treated as faulty; Transfer-Encoding beside Content-Length (answered 400 as nginx does, rather than
+/// read by the former and forwarded with the latter renamed); and transfer codings other than one chunked, which
+/// Kestrel drops while it passes the still-coded bytes on as the content (RFC 9112 section 6.1: 501; section 7:
+/// chunked at most once). Runs before routing; the connection is closed after the answer.
 /// </summary>
 /// <remarks>
 /// A Content-Length with a sign (<c>+4</c>) cannot be refused here: Kestrel keeps only the parsed number, so the
@@ -15,22 +17,48 @@ namespace StreamForge.Gateway.Security;
 /// </remarks>
 internal sealed class RequestFramingGuardMiddleware(RequestDelegate next, ILogger<RequestFramingGuardMiddleware> logger)
 {
+    /// <summary>Where Kestrel puts a Content-Length it received beside Transfer-Encoding (it frames by the latter).</summary>
+    private const string RenamedContentLength = "X-Content-Length";
+
     public Task InvokeAsync(HttpContext context)
     {
-        var problem = FindProblem(context.Request);
-        if (problem is null)
+        if (FindProblem(context.Request) is not { } problem)
         {
             return next(context);
         }
 
-        GatewayLog.RejectedFraming(logger, problem);
+        GatewayLog.RejectedFraming(logger, problem.Detail);
         // The body's extent is in doubt, so nothing more may be read from this connection.
         context.Response.Headers.Connection = "close";
-        return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, problem);
+        return ProblemResponder.WriteAsync(context, problem.Status, problem.Code, problem.Detail);
     }
 
-    internal static string? FindProblem(HttpRequest request) =>
-        HttpProtocol.IsHttp10(request.Protocol) && request.Headers.ContainsKey(HeaderNames.TransferEncoding)
-            ? "Transfer-Encoding is not allowed on HTTP/1.0 requests"
+    internal static FramingProblem? FindProblem(HttpRequest request)
+    {
+        var transferEncoding = request.Headers.TransferEncoding;
+        if (transferEncoding.Count == 0)
+        {
+            return null;
+        }
+
+        if (HttpProtocol.IsHttp10(request.Protocol))
+        {
+            return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, "Transfer-Encoding is not allowed on HTTP/1.0 requests");
+        }
+
+        if (request.Headers.ContainsKey(RenamedContentLength))
+        {
+            return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, "a request has Content-Length or Transfer-Encoding, not both");
+        }
+
+        var codings = transferEncoding.SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (codings.Any(coding => !coding.Equals("chunked", StringComparison.OrdinalIgnoreCase)))
+        {
+            return new(StatusCodes.Status501NotImplemented, ErrorCodes.TransferCodingUnsupported, $"the transfer coding '{string.Join(", ", codings)}' is not implemented: only chunked is");
+        }
+
+        return codings.Count > 1
+            ? new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, "chunked is applied more than once")
             : null;
+    }
 }

@@ -64,6 +64,26 @@ public sealed class HopByHopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TRACE_is_never_forwarded_so_no_origin_echoes_a_pages_cookies()
+    {
+        using var trace = new HttpRequestMessage(HttpMethod.Trace, "/origin/echo") { Headers = { { "Cookie", "session=secret" } } };
+
+        using var response = await _gateway.Client.SendAsync(trace);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.DoesNotContain("session=secret", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_origins_204_with_a_Content_Length_goes_out_as_a_204_without_one()
+    {
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address, "GET /origin/no-content HTTP/1.1\nHost: x\n\n");
+
+        Assert.Equal(204, status); // was a bare 500: Kestrel waited for the 10 bytes promised
+        Assert.DoesNotContain("Content-Length", response, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task OPTIONS_star_asks_about_the_server_and_is_answered_with_its_methods()
     {
         // RFC 9110 section 9.3.7: the asterisk-form names no resource, so no route matches it; it is not a 404.
@@ -121,6 +141,13 @@ public sealed class HopByHopTests : IAsyncLifetime
                     if (line is null)
                     {
                         return;
+                    }
+
+                    if (head.ToString().StartsWith("GET /no-content ", StringComparison.Ordinal))
+                    {
+                        // RFC 9110 section 8.6 says a 204 has no Content-Length; some origins send one anyway.
+                        await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n"u8.ToArray(), _stop.Token);
+                        continue;
                     }
 
                     var body = Encoding.Latin1.GetBytes(head.ToString());

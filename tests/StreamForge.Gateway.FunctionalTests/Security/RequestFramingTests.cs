@@ -52,6 +52,24 @@ public sealed class RequestFramingTests : IAsyncLifetime
         Assert.Single(Directory.GetFiles(_folder.Combine("root")));
     }
 
+    [Theory]
+    [InlineData("Content-Length: 4\nTransfer-Encoding: chunked", 400, "invalid_framing")] // nginx: 400 too
+    [InlineData("Transfer-Encoding: chunked, chunked", 400, "invalid_framing")]           // RFC 9112 section 7: once
+    [InlineData("Transfer-Encoding: gzip, chunked", 501, "transfer_coding_unsupported")]  // RFC 9112 section 6.1
+    [InlineData("Transfer-Encoding: foo, chunked", 501, "transfer_coding_unsupported")]
+    public async Task Ambiguous_or_unimplemented_framing_is_refused_and_nothing_is_stored(string framing, int expected, string code)
+    {
+        // Kestrel frames these by their final chunked: it dropped the other codings and passed the coded bytes on as
+        // content, and renamed the Content-Length it ignored to X-Content-Length for the origin to see.
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address,
+            $"PUT /files/framed.txt HTTP/1.1\nHost: x\n{framing}\n\n", "5\r\nhello\r\n0\r\n\r\n"u8.ToArray());
+
+        Assert.Equal(expected, status);
+        Assert.Contains(code, response, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", response, StringComparison.OrdinalIgnoreCase);
+        Assert.False(File.Exists(_folder.Combine("root/framed.txt")));
+    }
+
     [Fact]
     public async Task Plain_framing_still_stores()
     {
