@@ -58,6 +58,9 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
         {
             headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
         }
+
+        // As the compressed 200 (ShouldCompressResponse): a cache freshening its copy by this 304 takes its fields.
+        headers.Remove(HeaderNames.AcceptRanges);
     }
 
     /// <summary>
@@ -81,6 +84,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
         {
             response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
             response.Headers.ETag = new EntityTagHeaderValue(tag.Tag, isWeak: true).ToString();
+            response.Headers.Remove(HeaderNames.AcceptRanges);
         }
 
         return ValueTask.CompletedTask;

@@ -256,7 +256,10 @@ internal sealed class ObjectDownloadHandler(
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = route.MediaTypes.For(key.Value, info.ContentType);
-        if (route.Policy.Headers.CacheControlFor(key.Value) is { } cacheControl)
+        // Storage routes only (config/README.md, Headers): on an origin route the origin says how its responses may be
+        // cached, and the edge cache's freshness follows it; a policy value on the cache's answers alone overrode an
+        // origin's no-cache on a live playlist with the policy's one-year immutable.
+        if (route.Store is not null && route.Policy.Headers.CacheControlFor(key.Value) is { } cacheControl)
         {
             response.Headers.CacheControl = cacheControl;
         }

@@ -78,6 +78,7 @@ public sealed class CompressionTests : IAsyncLifetime
         // RFC 9110 section 15.4.5: the 304 carries the ETag and Vary the compressed 200 would, so a cache can freshen that copy.
         Assert.Equal(compressed.Headers.ETag, notModified.Headers.ETag);
         Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
+        Assert.Empty(notModified.Headers.AcceptRanges); // as the compressed 200: a cache takes the 304's fields
     }
 
     [Fact]

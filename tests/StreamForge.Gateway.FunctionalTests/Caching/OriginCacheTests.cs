@@ -32,7 +32,9 @@ public sealed class OriginCacheTests : IAsyncLifetime
                 .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "1MiB")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true")
                 .Set("StreamForge:StreamPolicies:edge:Cache:Ttl", "00:01:00")
-                .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00"),
+                .Set("StreamForge:StreamPolicies:edge:Cache:StaleIfError", "00:10:00")
+                // Storage routes only: on this origin route the origin's own Cache-Control must go out.
+                .Set("StreamForge:StreamPolicies:edge:Headers:CacheControl", "public, max-age=31536000, immutable"),
             services: services => services.AddSingleton<TimeProvider>(_clock));
         _client = _gateway.Client;
     }
@@ -272,6 +274,19 @@ public sealed class OriginCacheTests : IAsyncLifetime
         // RFC 9111 section 4.2.3: the 304's Age is the copy's age_value; it was dropped, and the copy served fresh for 59 s.
         Assert.StartsWith("StreamForge; fwd=stale; fwd-status=304", CacheStatus(again), StringComparison.Ordinal);
         Assert.True(again.Headers.Age >= TimeSpan.FromSeconds(100), $"Age {again.Headers.Age}");
+    }
+
+    [Fact]
+    public async Task The_origins_Cache_Control_goes_out_from_the_cache_not_the_policys_storage_headers()
+    {
+        Serve("/live.m3u8", "public, max-age=2");
+
+        using var miss = await GetAsync("/o/live.m3u8");
+        using var hit = await GetAsync("/o/live.m3u8");
+
+        // A live playlist marked immutable for a year by the policy froze players on the first copy.
+        Assert.Equal("public, max-age=2", miss.Headers.CacheControl?.ToString());
+        Assert.Equal("public, max-age=2", hit.Headers.CacheControl?.ToString());
     }
 
     [Fact]
