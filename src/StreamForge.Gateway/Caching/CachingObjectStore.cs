@@ -15,6 +15,8 @@ internal sealed class CachingObjectStore(
     /// <summary>Writes go to the inner store, which drops the key (<see cref="WriteInvalidatingStore"/>).</summary>
     public IResumableStore? Resumable => inner.Resumable;
 
+    public bool Accepts(ObjectKey key) => inner.Accepts(key);
+
     public override Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken) =>
         inner.PutAsync(key, body, cancellationToken);
 

@@ -5,6 +5,8 @@ namespace StreamForge.Gateway.Caching;
 /// <summary>A caching route's resumable uploads: a completed upload replaces its key, so the cached version goes.</summary>
 internal sealed class InvalidatingResumableStore(IResumableStore inner, Action<string> invalidate) : IResumableStore
 {
+    public bool Accepts(ObjectKey key) => inner.Accepts(key);
+
     public Task CreateAsync(ResumableUpload upload, CancellationToken cancellationToken) => inner.CreateAsync(upload, cancellationToken);
 
     public Task<ResumableUpload?> LoadAsync(string id, CancellationToken cancellationToken) => inner.LoadAsync(id, cancellationToken);

@@ -11,6 +11,8 @@ internal sealed class WriteInvalidatingStore(IObjectStore inner, Action<string> 
 {
     public bool SlicesLongRanges => inner.SlicesLongRanges;
 
+    public bool Accepts(ObjectKey key) => inner.Accepts(key);
+
     public IResumableStore? Resumable => inner.Resumable is { } resumable ? new InvalidatingResumableStore(resumable, invalidate) : null;
 
     public Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken) => inner.HeadAsync(key, cancellationToken);

@@ -58,6 +58,12 @@ internal sealed class StorageRequestMiddleware(
             return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey, problem);
         }
 
+        if (!store.Accepts(key))
+        {
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey,
+                $"the object key, with this route's storage prefix, is longer than {ObjectKey.MaxUtf8Bytes} bytes");
+        }
+
         var request = new StorageRequest(context, store, key, route);
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))

@@ -22,6 +22,12 @@ internal interface IObjectStore
     /// <summary>Stores <paramref name="body"/> under <paramref name="key"/>; all or nothing.</summary>
     Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource body, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether the store can hold an object under <paramref name="key"/> at all, asked before any call: S3's 1024-byte
+    /// limit counts the cluster's prefix too, which <see cref="ObjectKey"/> cannot know.
+    /// </summary>
+    bool Accepts(ObjectKey key) => true;
+
     /// <summary>Throws when the store is not reachable (readiness probe).</summary>
     Task CheckReadyAsync(CancellationToken cancellationToken);
 

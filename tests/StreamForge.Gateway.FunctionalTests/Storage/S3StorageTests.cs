@@ -76,6 +76,21 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_too_long_for_S3_with_the_routes_prefix_is_refused_before_any_S3_call()
+    {
+        // 1020 bytes is a valid key on its own; with the cluster's "videos/" it is 1027, over S3's 1024.
+        var key = new string('k', 1020);
+
+        using var put = await _gateway.Client.PutAsync("/videos/" + key, new ByteArrayContent([1, 2, 3]));
+        using var get = await _gateway.Client.GetAsync("/edge/" + key);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Equal("invalid_key", (await put.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.Equal(HttpStatusCode.BadRequest, get.StatusCode); // through the edge cache too
+        Assert.False(await s3.ExistsAsync("videos/" + key));
+    }
+
+    [Fact]
     public async Task Head_answers_with_the_headers_of_get()
     {
         var path = _files.Combine("head.mp4");

@@ -183,6 +183,8 @@ internal sealed class S3ObjectStore(
 
     private string FullKey(ObjectKey key) => address.Prefix + key.Value;
 
+    public bool Accepts(ObjectKey key) => System.Text.Encoding.UTF8.GetByteCount(FullKey(key)) <= ObjectKey.MaxUtf8Bytes;
+
     private static DateTimeOffset ToOffset(DateTime? value) =>
         value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v.ToUniversalTime(), DateTimeKind.Utc)) : DateTimeOffset.UnixEpoch;
 }

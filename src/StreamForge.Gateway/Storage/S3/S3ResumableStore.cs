@@ -320,6 +320,8 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
 
     private string FullKey(string key) => address.Prefix + key;
 
+    public bool Accepts(ObjectKey key) => objects.Accepts(key);
+
     private static ObjectKey AsKey(string relative) =>
         ObjectKey.TryCreate(relative, out var key, out var problem) ? key : throw new StorageException(StorageErrorKind.Failed, problem);
 
