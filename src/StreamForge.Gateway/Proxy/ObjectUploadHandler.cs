@@ -30,6 +30,14 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
         await StoreAsync(request, admission, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums);
     }
 
+    /// <summary>
+    /// The type stored with the object: the client's, else the route's media map for the key's extension (config/README.md,
+    /// MediaTypes), so that an upload without a type is stored as the gateway serves it. Left to the store, S3's SDK
+    /// guessed from a map of its own (<c>.m3u8</c> as <c>application/x-mpegURL</c>, <c>.ts</c> as <c>video/MP2T</c>).
+    /// </summary>
+    private static string StoredType(StorageRequest request, string? contentType) =>
+        string.IsNullOrWhiteSpace(contentType) ? request.Route.MediaTypes.For(request.Key.Value, null) : contentType;
+
     /// <summary>Streams <paramref name="source"/> (a PUT body, or the file part of a form) into the store, all or nothing.</summary>
     /// <param name="declared">The source's length when known; null for chunked bodies and form parts.</param>
     /// <param name="admission">What the precondition check learnt: whether this write creates the object (201) or replaces it (200).</param>
@@ -44,7 +52,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
         Stream body = verifier ?? (Stream)metered;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
-        var upload = new UploadSource(body, declared, contentType, chunkSize, request.Policy.Upload, stallTimeout);
+        var upload = new UploadSource(body, declared, StoredType(request, contentType), chunkSize, request.Policy.Upload, stallTimeout);
         try
         {
             var info = request.Policy.Upload.Pipe is { } pipe

@@ -97,7 +97,8 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             Key = key.Value,
             Length = length,
             Metadata = headers[TusHeaders.UploadMetadata],
-            ContentType = metadata.GetValueOrDefault("filetype") ?? metadata.GetValueOrDefault("contentType"),
+            // As for a PUT (ObjectUploadHandler.StoredType): without a type, the one the gateway serves the key's extension as.
+            ContentType = metadata.GetValueOrDefault("filetype") ?? metadata.GetValueOrDefault("contentType") ?? route.MediaTypes.For(key.Value, null),
             Expires = uploads.Now + policy.Expiration,
             PartSize = length is { } size ? PartSizePlanner.ForKnownLength(size, route.Policy.Upload.PartSize)!.Value : route.Policy.Upload.PartSize,
         };

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Unicode;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Diagnostics;
@@ -51,6 +52,11 @@ internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next,
             return "the path contains a backslash";
         }
 
+        if (EscapeProblem(path) is { } escapeProblem)
+        {
+            return escapeProblem;
+        }
+
         // Runs for every request: spans, not Split and LINQ, so that an acceptable path allocates nothing here.
         var decoded = Uri.UnescapeDataString(path).AsSpan();
         foreach (var range in decoded.Split('/'))
@@ -66,6 +72,43 @@ internal sealed partial class RequestTargetGuardMiddleware(RequestDelegate next,
             ? "the path contains a control character"
             : null;
     }
+
+    /// <summary>
+    /// A '%' that starts no escape, or escapes that do not decode to UTF-8. Kestrel leaves both in the path as typed, so
+    /// "/a-%FF" and "/a-%25FF" became one path: the same key on storage routes (S3 keys are UTF-8), and YARP
+    /// forwarded both to origins as "/a-%25FF", a path neither client sent. Refused rather than passed on changed.
+    /// </summary>
+    private static string? EscapeProblem(string path)
+    {
+        if (!path.Contains('%', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var bytes = new byte[path.Length];
+        var count = 0;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] != '%')
+            {
+                // Kestrel takes only ASCII in the request line; anything else cannot be judged here and is left alone.
+                bytes[count++] = path[i] <= '\u007F' ? (byte)path[i] : (byte)'_';
+                continue;
+            }
+
+            if (i + 2 >= path.Length || !char.IsAsciiHexDigit(path[i + 1]) || !char.IsAsciiHexDigit(path[i + 2]))
+            {
+                return "the path contains a '%' that is not followed by two hexadecimal digits";
+            }
+
+            bytes[count++] = (byte)((HexValue(path[i + 1]) << 4) | HexValue(path[i + 2]));
+            i += 2;
+        }
+
+        return Utf8.IsValid(bytes.AsSpan(0, count)) ? null : "the path contains percent-escapes that do not decode to UTF-8";
+    }
+
+    private static int HexValue(char digit) => digit <= '9' ? digit - '0' : (digit | 0x20) - 'a' + 10;
 
     private static string PathOf(string rawTarget)
     {

@@ -277,6 +277,28 @@ public sealed class S3FailureTests : IAsyncLifetime
         Assert.False(await ExistsAsync(Prefix + "stall/trickle.bin"));
     }
 
+    [Theory]
+    [InlineData(64 * 1024, 1024 * 1024)] // one streamed PutObject
+    [InlineData(6 * 1024 * 1024, 12 * 1024 * 1024)] // multipart, parts streamed from the body
+    public async Task A_known_length_upload_that_stops_sending_is_answered_408_and_its_connection_closed(int sent, int declared)
+    {
+        var key = $"stall/known-{sent}.bin";
+        using var client = new TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"PUT /fail/{key} HTTP/1.1\r\nHost: x\r\nContent-Length: {declared}\r\n\r\n"));
+        await stream.WriteAsync(new byte[sent]);
+
+        var answer = await ReadToEndAsync(stream);
+
+        // The rest of the body may never come, so the connection is not kept for another request (nginx closes it too).
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+        Assert.Contains("upload_stalled", answer, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.False(await ExistsAsync(Prefix + key));
+        Assert.Equal(0, await _s3.OpenUploadsAsync(Prefix + key));
+    }
+
     [Fact]
     public async Task A_multipart_upload_that_stops_sending_is_cut_off_and_aborted()
     {
@@ -329,6 +351,14 @@ public sealed class S3FailureTests : IAsyncLifetime
             .Select(upload => upload.GetProperty("bytes").GetInt64())
             .DefaultIfEmpty(0)
             .Max();
+    }
+
+    /// <summary>Reads until the gateway closes the connection (bounded: a connection kept open fails the test).</summary>
+    private static async Task<string> ReadToEndAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        return await reader.ReadToEndAsync(timeout.Token);
     }
 
     private static async Task<string> ReadResponseHeadAsync(NetworkStream stream)

@@ -24,6 +24,22 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("live/index.m3u8", "application/vnd.apple.mpegurl")]
+    [InlineData("live/seg-1.ts", "video/mp2t")]
+    [InlineData("live/manifest.mpd", "application/dash+xml")]
+    public async Task An_upload_without_a_type_is_stored_with_the_type_the_gateway_serves_its_extension_as(string key, string expected)
+    {
+        using var body = new ByteArrayContent("#EXTM3U\n"u8.ToArray());
+        Assert.Null(body.Headers.ContentType);
+        using var put = await _gateway.Client.PutAsync("/videos/" + key, body);
+        put.EnsureSuccessStatusCode();
+
+        // In S3 itself, so that a client reading the bucket directly (or another edge) sees the same type.
+        var stored = await s3.Client.GetObjectMetadataAsync(S3ServerFixture.Bucket, "videos/" + key);
+        Assert.Equal(expected, stored.Headers.ContentType);
+    }
+
+    [Theory]
     [InlineData("/videos/coded/app.js")]
     [InlineData("/edge/coded/app.js")] // twice: a miss, then a hit from the cache's disk
     public async Task The_coding_and_disposition_stored_with_an_object_go_out_with_it(string path)

@@ -10,6 +10,8 @@ public sealed class RequestTargetGuardTests
     [InlineData("/videos/..hidden")]
     [InlineData("/videos/a..b")]
     [InlineData("/videos/%C3%A9t%C3%A9.mp4")]
+    [InlineData("/videos/a-%25FF.bin")]
+    [InlineData("/videos/%F0%9F%8E%AC.mp4")]
     [InlineData("http://host/videos/movie.mp4")]
     public void Accepts_ordinary_targets(string target)
     {
@@ -32,6 +34,13 @@ public sealed class RequestTargetGuardTests
     [InlineData("http://host:8080/videos/%2e%2e/x")]
     [InlineData("https://host/videos/./x?y=1")]
     [InlineData("/videos/..")]
+    [InlineData("/videos/a-%FF.bin")]
+    [InlineData("/videos/a%C0%AEb")]
+    [InlineData("/videos/a%E2%82.bin")]
+    [InlineData("/videos/a%ED%A0%80.bin")]
+    [InlineData("/videos/100%")]
+    [InlineData("/videos/a%zzb")]
+    [InlineData("/videos/a%4")]
     public void Rejects_targets_that_could_change_the_key(string target)
     {
         Assert.NotNull(RequestTargetGuardMiddleware.FindProblem(target));

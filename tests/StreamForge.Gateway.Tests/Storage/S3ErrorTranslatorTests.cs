@@ -13,7 +13,8 @@ public sealed class S3ErrorTranslatorTests
     [InlineData(HttpStatusCode.Forbidden, "AccessDenied", "AccessDenied")]
     [InlineData(HttpStatusCode.PreconditionFailed, "PreconditionFailed", "PreconditionFailed")]
     [InlineData(HttpStatusCode.ServiceUnavailable, "SlowDown", "Throttled")]
-    [InlineData(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "Unavailable")]
+    [InlineData(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "Throttled")]
+    [InlineData(HttpStatusCode.ServiceUnavailable, "", "Throttled")] // a HEAD's answer: no body, no code
     [InlineData(HttpStatusCode.InternalServerError, "InternalError", "Unavailable")]
     [InlineData(HttpStatusCode.BadRequest, "InvalidArgument", "InvalidRequest")]
     [InlineData(HttpStatusCode.BadRequest, "BadDigest", "Failed")]

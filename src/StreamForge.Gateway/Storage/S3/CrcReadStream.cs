@@ -13,6 +13,7 @@ internal sealed class CrcReadStream(Stream inner, IReadOnlyList<string> headers)
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken);
+        BytesRead += read;
         foreach (var (_, crc) in _crcs)
         {
             crc.Append(buffer.Span[..read]);
@@ -20,6 +21,9 @@ internal sealed class CrcReadStream(Stream inner, IReadOnlyList<string> headers)
 
         return read;
     }
+
+    /// <summary>How much of the body has been read (and hashed).</summary>
+    public long BytesRead { get; private set; }
 
     /// <summary>The big-endian digest (as S3 sends it) under <paramref name="header"/>, or null when not computed.</summary>
     public byte[]? DigestOf(string header) =>

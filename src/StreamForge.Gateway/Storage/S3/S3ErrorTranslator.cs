@@ -18,7 +18,7 @@ internal static class S3ErrorTranslator
     };
 
     /// <summary>Also when the SDK wraps it (a retry that could not rewind a streamed part ends in its client exception).</summary>
-    private static bool IsConnectionFailure(Exception? ex)
+    public static bool IsConnectionFailure(Exception? ex)
     {
         for (; ex is not null; ex = ex.InnerException)
         {
@@ -38,7 +38,9 @@ internal static class S3ErrorTranslator
             HttpStatusCode.NotFound => StorageErrorKind.NotFound,
             HttpStatusCode.Forbidden => StorageErrorKind.AccessDenied,
             HttpStatusCode.PreconditionFailed => StorageErrorKind.PreconditionFailed,
-            HttpStatusCode.ServiceUnavailable when ex.ErrorCode == "SlowDown" => StorageErrorKind.Throttled,
+            // S3 documents both of its 503s (SlowDown, ServiceUnavailable) as "reduce your request rate", and a 503 to a
+            // HEAD has no body to name either: every 503 is throttling, so GET and HEAD of one object answer alike.
+            HttpStatusCode.ServiceUnavailable => StorageErrorKind.Throttled,
             HttpStatusCode.TooManyRequests => StorageErrorKind.Throttled,
             // The gateway sent the checksum it computed itself, so a body S3 found otherwise was damaged on the way to
             // S3 (a client's own digest is checked before anything is sent): the upstream's failure, not the client's.

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Runtime.ExceptionServices;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -19,6 +20,8 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
 
     private readonly StoredChecksumCheck _storedChecksums = new();
 
+    private readonly LostAnswerCheck _lostAnswers = new(client, bucket, responseTimeout);
+
     public async Task<ObjectInfo> UploadAsync(string key, UploadSource upload, CancellationToken cancellationToken)
     {
         var policy = upload.Policy;
@@ -32,7 +35,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
 
             var partSize = PartSizePlanner.ForKnownLength(length, policy.PartSize)
                 ?? throw new StorageException(StorageErrorKind.TooLarge, $"{length} bytes is over S3's 5 TiB object limit");
-            return await MultipartAsync(key, upload.ContentType, timeouts,
+            return await MultipartAsync(key, upload.ContentType, timeouts, partSize,
                 (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, timeouts, token), cancellationToken);
         }
 
@@ -44,8 +47,18 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
         using var timer = new S3CallTimer(timeouts, cancellationToken);
         await using var sent = _storedChecksums.Wrap(body);
-        var answer = await TimedAsync(timer, $"storing '{key}' (once its whole body went, S3 may still store it)",
-            () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, timer.Token));
+        HttpResponseHeaders answer;
+        try
+        {
+            answer = await TimedAsync(timer, $"storing '{key}' (once its whole body went, S3 may still store it)",
+                () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, timer.Token));
+        }
+        catch (Exception ex) when (sent.BytesRead == length && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The whole body went and the connection failed before S3's answer came back: S3 may have stored it.
+            return await StoredDespiteLostAnswerAsync(key, sent, contentType, ex) ?? throw S3ErrorTranslator.Translate(ex, $"storing '{key}'");
+        }
+
         if (_storedChecksums.FindMismatch(sent, answer) is { } header)
         {
             // The object is already in place and holds other bytes than the client sent: it must not stay.
@@ -54,6 +67,41 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         }
 
         return new ObjectInfo(length, answer.ETag?.Tag ?? "", DateTimeOffset.UtcNow, contentType);
+    }
+
+    /// <summary>After a PutObject lost its answer: the stored object when it is this upload's, null when the key holds another or none.</summary>
+    private async Task<ObjectInfo?> StoredDespiteLostAnswerAsync(string key, CrcReadStream sent, string? contentType, Exception lostAnswer)
+    {
+        var what = $"storing '{key}'";
+        var head = await _lostAnswers.HeadAsync(key, what, lostAnswer);
+        switch (head is null ? false : LostAnswerCheck.HoldsSent(head, sent))
+        {
+            case true:
+                GatewayLog.LostAnswerStored(logger, bucket, key, head!.ETag);
+                return new ObjectInfo(head.ContentLength, head.ETag ?? "", head.LastModified ?? DateTimeOffset.UtcNow, contentType);
+            case false:
+                return null;
+            default:
+                throw LostAnswerCheck.Unknown(what, lostAnswer);
+        }
+    }
+
+    /// <summary>After a Complete lost its answer: the stored object when it is this upload's, null when the key holds another or none.</summary>
+    private async Task<ObjectInfo?> CompletedDespiteLostAnswerAsync(
+        string key, List<PartETag> parts, long partSize, long length, string? contentType, Exception lostAnswer)
+    {
+        var what = $"completing '{key}'";
+        var head = await _lostAnswers.HeadAsync(key, what, lostAnswer);
+        switch (head is null ? false : LostAnswerCheck.HoldsParts(head, parts, partSize, length))
+        {
+            case true:
+                GatewayLog.LostAnswerStored(logger, bucket, key, head!.ETag);
+                return new ObjectInfo(length, head.ETag, head.LastModified ?? DateTimeOffset.UtcNow, contentType);
+            case false:
+                return null;
+            default:
+                throw LostAnswerCheck.Unknown(what, lostAnswer);
+        }
     }
 
     /// <param name="etag">The version this upload wrote: only it goes (S3's conditional DeleteObject), never a writer's that came after.</param>
@@ -120,7 +168,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             }
         }
 
-        return await MultipartAsync(key, upload.ContentType, timeouts,
+        return await MultipartAsync(key, upload.ContentType, timeouts, partSize,
             (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, timeouts, token), cancellationToken);
     }
 
@@ -240,13 +288,15 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
         };
         var response = await TimedAsync(timer, $"uploading part {number} of '{key}'", () => client.UploadPartAsync(request, timer.Token));
-        return new PartETag(response);
+        // The part's CRC32 kept with it: a Complete whose answer is lost is recognised by the object's CRC (LostAnswerCheck).
+        return new PartETag(response) { ChecksumCRC32 = response.ChecksumCRC32 };
     }
 
     private async Task<ObjectInfo> MultipartAsync(
         string key,
         string? contentType,
         S3Timeouts timeouts,
+        long partSize,
         Func<string, CancellationToken, Task<(List<PartETag> Parts, long Length)>> uploadParts,
         CancellationToken cancellationToken)
     {
@@ -259,8 +309,23 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             using var activity = GatewayTelemetry.StartStorageCall("CompleteMultipartUpload", bucket, key);
             using var timer = new S3CallTimer(timeouts, cancellationToken);
             var request = new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = uploadId, PartETags = parts };
-            var completed = await TimedAsync(timer, $"completing '{key}' (S3 may still store it: check before retrying)", () => client.CompleteMultipartUploadAsync(request, timer.Token));
-            return new ObjectInfo(length, completed.ETag, DateTimeOffset.UtcNow, contentType);
+            try
+            {
+                var completed = await TimedAsync(timer, $"completing '{key}' (S3 may still store it: check before retrying)", () => client.CompleteMultipartUploadAsync(request, timer.Token));
+                return new ObjectInfo(length, completed.ETag, DateTimeOffset.UtcNow, contentType);
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchUpload")
+            {
+                // An upload S3 completed is one it no longer knows: AWSSDK retried a Complete whose answer was lost.
+                return await CompletedDespiteLostAnswerAsync(key, parts, partSize, length, contentType, ex)
+                    ?? throw new StorageException(StorageErrorKind.Failed,
+                        $"S3 no longer knows the multipart upload of '{key}', and the key does not hold it; nothing was stored", ex);
+            }
+            catch (Exception ex) when (S3ErrorTranslator.IsConnectionFailure(ex) && ex is not AmazonS3Exception && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection failed with no answer at all (retries spent): S3 may have completed it all the same.
+                return await CompletedDespiteLostAnswerAsync(key, parts, partSize, length, contentType, ex) ?? throw S3ErrorTranslator.Translate(ex, $"completing '{key}'");
+            }
         }
         catch (Exception failure)
         {
