@@ -12,7 +12,7 @@ namespace StreamForge.Gateway.Configuration;
 /// </summary>
 internal static class CorsPolicyReader
 {
-    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status", .. TusHeaders.All];
+    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status", "Retry-After", .. TusHeaders.All];
 
     public static readonly string[] DefaultAllowedHeaders =
     [

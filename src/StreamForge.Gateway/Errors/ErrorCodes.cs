@@ -5,6 +5,7 @@ internal static class ErrorCodes
 {
     public const string InvalidPath = "invalid_path";
     public const string InvalidFraming = "invalid_framing";
+    public const string InvalidHost = "invalid_host";
     public const string TransferCodingUnsupported = "transfer_coding_unsupported";
     public const string InvalidKey = "invalid_key";
     public const string ObjectNotFound = "object_not_found";

@@ -1,5 +1,6 @@
 using StreamForge.Gateway.Diagnostics;
 using StreamForge.Gateway.Errors;
+using StreamForge.Gateway.Streaming;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace StreamForge.Gateway.Proxy;
@@ -44,6 +45,14 @@ internal static class ForwarderErrorResponder
             // Kestrel cut off a body arriving slower than Upload:MinBytesPerSecond (Proxy/RequestBodyRate.cs).
             return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadTooSlow,
                 "the body arrived slower than this route's minimum data rate");
+        }
+
+        if (failure.Exception.FindInChain<StreamStalledException>() is { WhileReading: true } stalled)
+        {
+            // The client's body delivered nothing for the route's StallTimeout (OriginStreamMiddleware's metered body),
+            // answered as on storage routes; the rest of the body may never come, so Kestrel closes the connection.
+            return ProblemResponder.WriteAsync(context, StatusCodes.Status408RequestTimeout, ErrorCodes.UploadStalled,
+                $"{stalled.Message}, this route's stall timeout");
         }
 
         if (context.Response.StatusCode is not (StatusCodes.Status502BadGateway or StatusCodes.Status504GatewayTimeout))

@@ -89,7 +89,9 @@ internal sealed class OriginResponseCopy(
         // The source's reads are bounded by the cluster's activity timeout, as YARP's copy would be; the client's
         // writes by the route's stall timeout.
         var activityTimeout = context.GetReverseProxyFeature().Cluster?.Config.HttpRequest?.ActivityTimeout ?? DefaultActivityTimeout;
-        var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, response.Content.Headers.ContentLength, throttle, meter, activityTimeout);
+        // Chunked framing outranks a Content-Length beside it (RFC 9112 section 6.3); the copy must not wait for that length.
+        var length = response.Headers.TransferEncodingChunked == true ? null : response.Content.Headers.ContentLength;
+        var options = new CopyOptions(buffer.ChunkSize, buffer.StallTimeout, length, throttle, meter, activityTimeout);
         // Not the transform's token: that is YARP's activity timer, which nothing resets while this copy runs.
         var aborted = context.RequestAborted;
         try

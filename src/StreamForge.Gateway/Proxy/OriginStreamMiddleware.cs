@@ -54,8 +54,9 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
             : null;
         if (requestThrottle is not null && upload is not null)
         {
-            // YARP's ActivityTimeout (per cluster) bounds a stalled request body on origin routes.
-            context.Request.Body = new MeteredReadStream(context.Request.Body, requestThrottle, upload.Meter, Timeout.InfiniteTimeSpan);
+            // The route's stall timeout, as for uploads into storage: YARP's ActivityTimeout (100 s by default) ended a
+            // body that stopped only then, and with a bare 408.
+            context.Request.Body = new MeteredReadStream(context.Request.Body, requestThrottle, upload.Meter, policy.Buffer.StallTimeout);
         }
 
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);

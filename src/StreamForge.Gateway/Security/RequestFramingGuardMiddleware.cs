@@ -35,6 +35,14 @@ internal sealed class RequestFramingGuardMiddleware(RequestDelegate next, ILogge
 
     internal static FramingProblem? FindProblem(HttpRequest request)
     {
+        // An http(s) URI has a host (RFC 9110 section 4.2.1: a recipient MUST reject one without). Kestrel accepts an empty
+        // Host, and YARP then sent origins its own Host beside the client's empty one: two Host lines, which a strict
+        // origin must refuse and a lenient one may read either way. nginx answers 400 too.
+        if (request.Headers.Host is [var host] && string.IsNullOrWhiteSpace(host))
+        {
+            return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidHost, "the Host header is empty");
+        }
+
         var transferEncoding = request.Headers.TransferEncoding;
         if (transferEncoding.Count == 0)
         {

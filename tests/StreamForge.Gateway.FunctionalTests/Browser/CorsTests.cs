@@ -99,6 +99,8 @@ public sealed class CorsTests : IAsyncLifetime
         var exposed = Single(response, "Access-Control-Expose-Headers");
         Assert.Contains("Content-Range", exposed, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Content-Length", exposed, StringComparison.OrdinalIgnoreCase);
+        // Not CORS-safelisted: without it a player cannot read how long a 429 or 503 asks it to wait.
+        Assert.Contains("Retry-After", exposed, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -84,6 +84,16 @@ public sealed class HopByHopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_origins_chunked_answer_with_a_Content_Length_beside_is_passed_on_whole()
+    {
+        // The gateway's copy waited for the 50 bytes promised, then cut the connection after "hello world".
+        using var response = await _gateway.Client.GetAsync("/origin/chunked-and-length");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("hello world", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task OPTIONS_star_asks_about_the_server_and_is_answered_with_its_methods()
     {
         // RFC 9110 section 9.3.7: the asterisk-form names no resource, so no route matches it; it is not a 404.
@@ -147,6 +157,13 @@ public sealed class HopByHopTests : IAsyncLifetime
                     {
                         // RFC 9110 section 8.6 says a 204 has no Content-Length; some origins send one anyway.
                         await stream.WriteAsync("HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n"u8.ToArray(), _stop.Token);
+                        continue;
+                    }
+
+                    if (head.ToString().StartsWith("GET /chunked-and-length ", StringComparison.Ordinal))
+                    {
+                        // Both framings: chunked outranks the length (RFC 9112 section 6.3), which here promises more.
+                        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 50\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"u8.ToArray(), _stop.Token);
                         continue;
                     }
 

@@ -40,6 +40,19 @@ public sealed class RequestFramingTests : IAsyncLifetime
         Assert.EndsWith("inside", response, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host:")]
+    [InlineData("Host:    ")]
+    public async Task An_empty_Host_is_refused_before_routing(string host)
+    {
+        // YARP sent origins its own Host beside the client's empty one: two Host lines (RFC 9112 section 3.2: 400).
+        var (status, response) = await RawHttp.SendAsync(_gateway.Address, $"GET /files/inside.txt HTTP/1.1\n{host}\n\n");
+
+        Assert.Equal(400, status);
+        Assert.Contains("invalid_host", response, StringComparison.Ordinal);
+        Assert.DoesNotContain("inside", response.Split("\r\n\r\n", 2)[1], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_chunked_body_on_HTTP_1_0_is_refused_before_routing_and_nothing_is_stored()
     {

@@ -41,6 +41,23 @@ public sealed class StallTimeoutTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null));
     }
 
+    [Fact]
+    public async Task An_upload_to_an_origin_that_stops_sending_is_answered_408_upload_stalled()
+    {
+        // Half the declared body, then nothing: cut off at the route's stall timeout (was YARP's 100 s, with a bare 408).
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync("PUT /origin/count HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n"u8.ToArray());
+        await stream.WriteAsync(new byte[100_000]);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var answer = await new StreamReader(stream, System.Text.Encoding.Latin1).ReadToEndAsync(timeout.Token);
+
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+        Assert.Contains("upload_stalled", answer, StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync()
     {
         await _gateway.DisposeAsync();
