@@ -76,6 +76,9 @@ internal static partial class GatewayLog
     [LoggerMessage(27, LogLevel.Error, "s3://{Bucket}/{Key} holds other bytes than were sent and could not be removed")]
     public static partial void CorruptObjectNotRemoved(ILogger logger, string bucket, string key, Exception error);
 
+    [LoggerMessage(32, LogLevel.Warning, "Could not renew {Count} stream permits in Redis; they expire unless a later renewal succeeds")]
+    public static partial void RedisLeasesNotRenewed(ILogger logger, int count, Exception error);
+
     [LoggerMessage(31, LogLevel.Warning, "S3's answer to the last call storing s3://{Bucket}/{Key} was lost; the key holds this upload ({ETag})")]
     public static partial void LostAnswerStored(ILogger logger, string bucket, string key, string etag);
 }

@@ -10,6 +10,7 @@ internal static class RateLimitingExtensions
     public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder, GatewaySettings settings)
     {
         builder.Services.AddSingleton(new RedisConnection(settings.RedisConfiguration));
+        builder.Services.AddSingleton<RedisLeaseKeeper>();
         builder.Services.AddSingleton<RateLimiterFactory>();
         builder.Services.AddSingleton(new RateLimitPolicyCatalog(settings.RateLimits));
         builder.Services.AddRateLimiter(options => options.OnRejected = RateLimitRejection.WriteAsync);

@@ -4,7 +4,7 @@ using RedisRateLimiting;
 namespace StreamForge.Gateway.RateLimiting;
 
 /// <summary>Creates the limiter of one client's partition of a policy: in memory, or in Redis when distributed.</summary>
-internal sealed class RateLimiterFactory(RedisConnection redis, ILogger<RateLimiterFactory> logger)
+internal sealed class RateLimiterFactory(RedisConnection redis, RedisLeaseKeeper leases, ILogger<RateLimiterFactory> logger)
 {
     public RateLimiter Create(RateLimitPolicySettings policy, string partitionKey)
     {
@@ -15,19 +15,14 @@ internal sealed class RateLimiterFactory(RedisConnection redis, ILogger<RateLimi
         }
 
         RateLimiter concurrency = policy.Distributed
-            ? Tolerant(new RedisConcurrencyRateLimiter<string>(partitionKey + ":streams", new RedisConcurrencyRateLimiterOptions
-            {
-                PermitLimit = streams,
-                QueueLimit = 0,
-                ConnectionMultiplexerFactory = () => redis.Multiplexer,
-            }), policy)
+            ? Tolerant(new RedisStreamSlots(redis, leases, partitionKey, streams), policy)
             : new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = streams, QueueLimit = 0 });
         // Concurrency first: its permits come back when a lease is disposed, so a request refused by the stream
         // cap costs no rate permit (the middleware tries AttemptAcquire, then AcquireAsync).
         return new ChainedRateLimiter(concurrency, limiter);
     }
 
-    private RedisOutageTolerantLimiter Tolerant(RateLimiter limiter, RateLimitPolicySettings policy) => new(limiter, policy, logger);
+    private RedisOutageTolerantLimiter Tolerant(RateLimiter limiter, RateLimitPolicySettings policy) => new(limiter, redis, policy, logger);
 
     // QueueLimit 0 everywhere: a gateway answers 429 at once rather than holding requests (and their sockets) in a queue.
     private static RateLimiter CreateLocal(RateLimitPolicySettings policy) => policy.Kind switch

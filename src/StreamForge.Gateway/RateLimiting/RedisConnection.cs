@@ -7,7 +7,23 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
 {
     private readonly Lazy<IConnectionMultiplexer> _connection = new(() => Connect(configuration));
 
+    private long _outageReportedAt = long.MinValue;
+
     public IConnectionMultiplexer Multiplexer => _connection.Value;
+
+    /// <summary>
+    /// Whether the connection is down now (the multiplexer reconnects in the background). Asked before each limiter call:
+    /// while Redis is away, waiting out a command timeout on every request added a second or more to each one.
+    /// </summary>
+    public bool IsDown => !Multiplexer.IsConnected;
+
+    /// <summary>True at most once per <paramref name="interval"/>: an outage is logged, not every request during it.</summary>
+    public bool ShouldReport(TimeSpan interval)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _outageReportedAt);
+        return now - last >= (long)interval.TotalMilliseconds && Interlocked.CompareExchange(ref _outageReportedAt, now, last) == last;
+    }
 
     private static ConnectionMultiplexer Connect(string? configuration)
     {

@@ -8,7 +8,7 @@ namespace StreamForge.Gateway.RateLimiting;
 /// Wraps a Redis-backed limiter so that a Redis outage follows the policy's choice (fail open or closed)
 /// instead of turning every request into a 500.
 /// </summary>
-internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RateLimitPolicySettings policy, ILogger logger) : RateLimiter
+internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnection redis, RateLimitPolicySettings policy, ILogger logger) : RateLimiter
 {
     /// <summary>Metadata name carried by leases refused because Redis could not be asked.</summary>
     public const string OutageMetadataName = "STREAMFORGE_REDIS_OUTAGE";
@@ -20,17 +20,35 @@ internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RateLimitPol
     // Redis limiters cannot answer synchronously (they always refuse here); the middleware then asks AcquireAsync.
     protected override RateLimitLease AttemptAcquireCore(int permitCount) => inner.AttemptAcquire(permitCount);
 
+    /// <summary>How often an outage that goes on is logged again.</summary>
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
+
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
+        if (redis.IsDown)
+        {
+            // Known down: answered at once, not after a command timeout per request (fail open cost 1-3 s each).
+            return Outage(new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis is not connected"));
+        }
+
         try
         {
             return await inner.AcquireAsync(permitCount, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            GatewayLog.RedisUnavailable(logger, policy.Name, policy.RedisOutage.ToString(), ex);
-            return policy.RedisOutage == RedisOutageMode.FailOpen ? OutageLease.Allowed : OutageLease.Refused;
+            return Outage(ex);
         }
+    }
+
+    private OutageLease Outage(Exception error)
+    {
+        if (redis.ShouldReport(ReportEvery))
+        {
+            GatewayLog.RedisUnavailable(logger, policy.Name, policy.RedisOutage.ToString(), error);
+        }
+
+        return policy.RedisOutage == RedisOutageMode.FailOpen ? OutageLease.Allowed : OutageLease.Refused;
     }
 
     protected override void Dispose(bool disposing)

@@ -13,6 +13,7 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         File.WriteAllText(Path.Combine(_folder.Path, "a.txt"), "hello");
+        TestData.CreateFile(Path.Combine(_folder.Path, "big.bin"), 64L * 1024 * 1024);
         _redis = await RedisServer.StartAsync();
     }
 
@@ -52,6 +53,65 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("rate_limiter_unavailable", (await refused.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
     }
+
+    [Fact]
+    public async Task A_shared_stream_cap_holds_for_as_long_as_the_streams_run()
+    {
+        await using var first = await StartStreamingGatewayAsync();
+        await using var second = await StartStreamingGatewayAsync();
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var database = redis.GetDatabase();
+
+        // Two throttled downloads hold both of the client's permits, whichever instance serves them.
+        using var one = await first.Client.GetAsync("/streams/big.bin", HttpCompletionOption.ResponseHeadersRead);
+        using var two = await second.Client.GetAsync("/streams/big.bin", HttpCompletionOption.ResponseHeadersRead);
+        using var third = await first.Client.GetAsync("/streams/a.txt");
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, two.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+
+        // RedisRateLimiting's count forgot a permit 60 s after it was taken, mid-stream. Here a permit expires only if
+        // nobody renews it: both are set to expire in a second, as an old permit would, and must be renewed instead.
+        var key = Assert.Single(redis.GetServer(_redis.Configuration).Keys(pattern: "streamforge:streams:*"));
+        foreach (var permit in await database.SortedSetRangeByRankAsync(key))
+        {
+            await database.SortedSetAddAsync(key, permit, NowMilliseconds(await database.ExecuteAsync("TIME")) + 1000);
+        }
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var now = NowMilliseconds(await database.ExecuteAsync("TIME"));
+            var scores = await database.SortedSetRangeByRankWithScoresAsync(key);
+            return scores.Length == 2 && scores.All(entry => entry.Score > now + 10_000);
+        }, "the instances renew the permits of their running streams");
+        using var stillRefused = await second.Client.GetAsync("/streams/a.txt");
+        Assert.Equal(HttpStatusCode.TooManyRequests, stillRefused.StatusCode);
+
+        // A stream that ends gives its permit back at once.
+        one.Dispose();
+        await Eventually.TrueAsync(async () => await database.SortedSetLengthAsync(key) == 1, "the finished stream's permit is removed");
+        using var admitted = await second.Client.GetAsync("/streams/a.txt");
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+    }
+
+    private static double NowMilliseconds(StackExchange.Redis.RedisResult time)
+    {
+        var parts = (StackExchange.Redis.RedisResult[])time!;
+        return ((long)parts[0] * 1000) + ((long)parts[1] / 1000);
+    }
+
+    private Task<GatewayHost> StartStreamingGatewayAsync() =>
+        GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("files", $"file://{_folder.Path}/")
+            .Route("streams", "/streams/{**key}", "files", policy: "slow")
+            .Set("ReverseProxy:Routes:streams:RateLimiterPolicy", "streams")
+            .Set("StreamForge:StreamPolicies:slow:Throttle:BytesPerSecond", "64KB")
+            .Set("StreamForge:Redis:Configuration", _redis.Configuration)
+            .Set("StreamForge:RateLimits:streams:Kind", "FixedWindow")
+            .Set("StreamForge:RateLimits:streams:PermitLimit", "1000")
+            .Set("StreamForge:RateLimits:streams:Window", "01:00:00")
+            .Set("StreamForge:RateLimits:streams:MaxConcurrentStreams", "2")
+            .Set("StreamForge:RateLimits:streams:Distributed", "true"));
 
     private Task<GatewayHost> StartGatewayAsync(string redis, string outageMode) =>
         GatewayHost.StartAsync(new GatewayConfig()
