@@ -4,11 +4,13 @@ using RedisRateLimiting;
 namespace StreamForge.Gateway.RateLimiting;
 
 /// <summary>Creates the limiter of one client's partition of a policy: in memory, or in Redis when distributed.</summary>
-internal sealed class RateLimiterFactory(RedisConnection redis, RedisLeaseKeeper leases, ILogger<RateLimiterFactory> logger)
+internal sealed class RateLimiterFactory(RedisConnection redis, RedisLeaseKeeper leases, TimeProvider time, ILogger<RateLimiterFactory> logger)
 {
     public RateLimiter Create(RateLimitPolicySettings policy, string partitionKey)
     {
-        var limiter = policy.Distributed ? Tolerant(CreateRedis(policy, partitionKey), policy) : CreateLocal(policy);
+        var limiter = policy.Distributed ? Tolerant(CreateRedis(policy, partitionKey), policy)
+            : policy.Kind is RateLimitKind.Concurrency ? CreateLocal(policy)
+            : new RetryClock(CreateLocal(policy), policy, time);
         if (policy.MaxConcurrentStreams is not { } streams)
         {
             return limiter;
