@@ -14,6 +14,13 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
     public async Task HandleAsync(StorageRequest request)
     {
         var context = request.Context;
+        // Whether this client may write here at all comes first: a read-only route answers 405 (with Allow) to any POST,
+        // and a client without the right credentials learns nothing about what its form should have been.
+        if (!await UploadGate.AdmitAsync(request))
+        {
+            return;
+        }
+
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 70 } boundary)
@@ -32,7 +39,7 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
             return;
         }
 
-        if (!await UploadGate.AdmitAsync(request) || await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
+        if (await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
         {
             return;
         }

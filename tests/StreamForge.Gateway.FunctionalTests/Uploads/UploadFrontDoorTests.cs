@@ -22,6 +22,7 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
             .Set("StreamForge:StreamPolicies:parts:Upload:PartSize", "5MiB")
             .Cluster("files", $"file://{_folder.Combine("root")}/")
             .Route("forms-files", "/files/{**key}", "files", policy: "small", writeAccess: "Anonymous")
+            .Route("read-only", "/ro/{**key}", "files", writeAccess: "None")
             .Set("StreamForge:StreamPolicies:small:Upload:MaxBodySize", "1MiB")
             .Set("StreamForge:StreamPolicies:small:Upload:MinBytesPerSecond", "50KB")
             .Set("StreamForge:StreamPolicies:small:Upload:MinRateGracePeriod", "00:00:01.500")
@@ -151,6 +152,18 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("form_expected", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
+    [Fact]
+    public async Task Any_post_to_a_read_only_route_gets_405_whatever_its_body()
+    {
+        // Not 415 form_expected: no form would have been taken here.
+        using var raw = await _gateway.Client.PostAsync("/ro/raw.bin", new ByteArrayContent([1, 2]));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, raw.StatusCode);
+        Assert.Equal("method_not_allowed", (await raw.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+        Assert.Contains("GET", raw.Content.Headers.Allow);
+        Assert.DoesNotContain("POST", raw.Content.Headers.Allow);
     }
 
     [Fact]
