@@ -25,14 +25,10 @@ internal sealed record RateLimitPolicySettings(
     RedisOutageMode RedisOutage)
 {
     /// <summary>
-    /// The soonest a refused client may get a permit back: the next segment of a sliding window slides out, a fixed
-    /// window or a token period ends; a refused concurrent stream may go as soon as another ends (1 s). A hint of 1 s
-    /// for a 60 s window made clients retry 60 times.
+    /// When the limiter says nothing (RedisRateLimiting's sliding window and token bucket): by then a permit is surely
+    /// back, as the oldest request has left a sliding window and a token period has passed; a refused concurrent stream
+    /// may go as soon as another ends (1 s). A hint of 1 s for a 60 s window made clients retry 60 times, and one
+    /// segment of a window was too short whenever the requests had come in one segment.
     /// </summary>
-    public TimeSpan RetryHint => Kind switch
-    {
-        RateLimitKind.SlidingWindow => Window / SegmentsPerWindow,
-        RateLimitKind.FixedWindow or RateLimitKind.TokenBucket => Window,
-        _ => TimeSpan.FromSeconds(1),
-    };
+    public TimeSpan RetryHint => Kind == RateLimitKind.Concurrency ? TimeSpan.FromSeconds(1) : Window;
 }

@@ -8,8 +8,9 @@ namespace StreamForge.Gateway.RateLimiting;
 /// <summary>Answers a refused request: 429 with Retry-After, or 503 when a fail-closed policy cannot reach Redis.</summary>
 internal static class RateLimitRejection
 {
-    // RedisRateLimiting reports Retry-After as whole seconds under this name, the in-memory limiters as a TimeSpan.
-    private const string RedisRetryAfterName = "RETRY_AFTER";
+    // RedisRateLimiting (1.2) reports the seconds left of a fixed window under this name, as an int; the in-memory
+    // limiters (RetryClock) a TimeSpan under MetadataName.RetryAfter. Its sliding window and token bucket give none.
+    private const string RedisRetryAfterName = "RATELIMIT_RETRYAFTER";
 
     public static async ValueTask WriteAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
@@ -26,16 +27,16 @@ internal static class RateLimitRejection
             "too many requests from this client on this route", headers => headers.RetryAfter = seconds);
     }
 
-    private static int RetryAfterSeconds(RateLimitLease lease, HttpContext context)
+    internal static int RetryAfterSeconds(RateLimitLease lease, HttpContext context)
     {
         if (lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
         {
             return Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         }
 
-        if (lease.TryGetMetadata(RedisRetryAfterName, out var seconds) && seconds is int whole)
+        if (lease.TryGetMetadata(RedisRetryAfterName, out var seconds) && seconds is int or long)
         {
-            return Math.Max(1, whole);
+            return (int)Math.Clamp(Convert.ToInt64(seconds, CultureInfo.InvariantCulture), 1, int.MaxValue);
         }
 
         return Math.Max(1, (int)Math.Ceiling(PolicyHint(context).TotalSeconds));
