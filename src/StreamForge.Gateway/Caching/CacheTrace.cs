@@ -125,6 +125,9 @@ internal sealed class CacheTrace
         _age = freshness.CurrentAge(now);
     }
 
+    /// <summary>The cache is not writing (a full disk): whatever was fetched is not stored, and the header must not say so (RFC 9211 section 2.7).</summary>
+    public void NothingStored() => _stored = false;
+
     /// <summary>The body's slices as the response starts: all on disk keeps a hit; some missing makes it a partial hit.</summary>
     public void Body(bool allOnDisk, bool joinedFill)
     {

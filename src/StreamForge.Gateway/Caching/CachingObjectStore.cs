@@ -97,6 +97,11 @@ internal sealed class CachingObjectStore(
         }
 
         Cache.Save(current);
+        if (!Cache.IsStoring)
+        {
+            Trace.NothingStored();
+        }
+
         return current;
     }
 

@@ -347,7 +347,8 @@ internal sealed class EdgeCache : IDisposable
         }
     }
 
-    private bool IsStoring => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _pausedUntilTicks);
+    /// <summary>False while storing is paused after a disk error: versions are kept in memory only, no slice is written.</summary>
+    public bool IsStoring => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _pausedUntilTicks);
 
     /// <summary>Disk full or unwritable: stop storing for a while (readers go upstream) rather than fail responses.</summary>
     private void Pause(Exception ex)

@@ -90,10 +90,10 @@ internal sealed class OriginCachingStore(
         {
             case OriginProbeOutcome.Stored:
                 Trace.Miss(probe.Version!.Freshness, now);
-                return probe.Version;
+                return NotedIfNotStored(probe.Version);
             case OriginProbeOutcome.Replaced:
                 Trace.Replaced(probe.Version!.Freshness, now, requested);
-                return probe.Version;
+                return NotedIfNotStored(probe.Version);
             case OriginProbeOutcome.Revalidated:
                 Trace.Revalidated(probe.Version!.Freshness, now, StatusCodes.Status304NotModified, requested);
                 return probe.Version;
@@ -105,8 +105,26 @@ internal sealed class OriginCachingStore(
                 // The probe's status says why only when it failed; a response that could not be stored goes through YARP.
                 Trace.Miss(null, now, stored is null ? "miss" : requested ? "request" : "stale",
                     probe.Outcome == OriginProbeOutcome.Failed ? probe.UpstreamStatus : null);
+                if (probe.TimedOut)
+                {
+                    // Forwarded to YARP, the request waited a second activity timeout on the same silent origin (and
+                    // sent it one more request): the answer is known already.
+                    throw new StorageException(StorageErrorKind.Timeout, $"the origin did not answer a look at '{key.Value}' within the cluster's activity timeout",
+                        retryAfter: TimeSpan.FromSeconds(1));
+                }
+
                 throw new OriginNotCacheableException(probe.Reason ?? "not storable");
         }
+    }
+
+    private CachedVersion NotedIfNotStored(CachedVersion version)
+    {
+        if (!Cache.IsStoring)
+        {
+            Trace.NothingStored();
+        }
+
+        return version;
     }
 
     protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
@@ -207,7 +225,7 @@ internal sealed class OriginCachingStore(
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
-            return new OriginProbe(OriginProbeOutcome.Failed, null, null, ex.Message);
+            return new OriginProbe(OriginProbeOutcome.Failed, null, null, ex.Message, TimedOut: timeout.IsCancellationRequested);
         }
 
         using (response)

@@ -4,7 +4,8 @@ namespace StreamForge.Gateway.Caching;
 /// <param name="Version">The version to serve: new, revalidated, or null when nothing can be stored.</param>
 /// <param name="UpstreamStatus">The origin's status, or null when it could not be reached.</param>
 /// <param name="Reason">Why nothing is stored, for the log and Cache-Status detail.</param>
-internal sealed record OriginProbe(OriginProbeOutcome Outcome, CachedVersion? Version, int? UpstreamStatus, string? Reason = null);
+/// <param name="TimedOut">The origin did not answer within the cluster's activity timeout.</param>
+internal sealed record OriginProbe(OriginProbeOutcome Outcome, CachedVersion? Version, int? UpstreamStatus, string? Reason = null, bool TimedOut = false);
 
 internal enum OriginProbeOutcome
 {

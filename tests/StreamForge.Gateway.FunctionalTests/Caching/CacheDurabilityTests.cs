@@ -67,6 +67,15 @@ public sealed class CacheDurabilityTests : IAsyncLifetime
         }
 
         Assert.Contains(logs.Errors, line => line.Contains("cannot write", StringComparison.Ordinal));
+
+        // While the cache does not write, a miss must not claim to be stored (RFC 9211 section 2.7).
+        var other = _folder.Combine("objects", "other.bin");
+        TestData.CreateFile(other, TestData.MiB, seed: 33);
+        await _s3.PutAsync("other.bin", other);
+        using var miss = await gateway.Client.GetAsync("/c/other.bin");
+        var cacheStatus = string.Join(",", miss.Headers.GetValues("Cache-Status"));
+        Assert.Contains("fwd=miss", cacheStatus, StringComparison.Ordinal);
+        Assert.DoesNotContain("stored", cacheStatus, StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -20,6 +20,7 @@ internal sealed class FaultOrigin : IAsyncDisposable
     private readonly WebApplication _app;
     private long _countedBytesWritten;
     private long _sinkBytesRead;
+    private int _hangRequests;
 
     private FaultOrigin(WebApplication app, Uri address)
     {
@@ -28,6 +29,9 @@ internal sealed class FaultOrigin : IAsyncDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>How many requests /hang received (and never answered).</summary>
+    public int HangRequests => Volatile.Read(ref _hangRequests);
 
     /// <summary>Completes when the origin sees the client of /endless go away.</summary>
     public TaskCompletionSource EndlessAborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,7 +58,11 @@ internal sealed class FaultOrigin : IAsyncDisposable
         app.MapGet("/die-after/{bytes:int}", (HttpContext context, int bytes) => DieAfterAsync(context, bytes));
         app.MapGet("/endless", (HttpContext context) => EndlessAsync(context, origin!.EndlessAborted));
         // Accepts the request and never answers: an origin that hangs before its response headers.
-        app.MapGet("/hang", (HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        app.MapGet("/hang", (HttpContext context) =>
+        {
+            Interlocked.Increment(ref origin!._hangRequests);
+            return Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
         app.MapGet("/gated", (HttpContext context) => GatedAsync(context, origin!));
         app.MapGet("/counted/{mebibytes:int}", (HttpContext context, int mebibytes) => origin!.CountedAsync(context, mebibytes));
         app.MapPut("/slow-sink", (HttpContext context) => origin!.SlowSinkAsync(context));
