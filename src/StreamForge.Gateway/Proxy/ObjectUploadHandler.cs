@@ -27,7 +27,8 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
             return;
         }
 
-        await StoreAsync(request, admission, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums);
+        await StoreAsync(request, admission, context.Request.Body, context.Request.ContentLength, context.Request.ContentType, checksums,
+            KeptHeaders.Of(context.Request.Headers));
     }
 
     /// <summary>
@@ -41,7 +42,10 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
     /// <summary>Streams <paramref name="source"/> (a PUT body, or the file part of a form) into the store, all or nothing.</summary>
     /// <param name="declared">The source's length when known; null for chunked bodies and form parts.</param>
     /// <param name="admission">What the precondition check learnt: whether this write creates the object (201) or replaces it (200).</param>
-    public async Task StoreAsync(StorageRequest request, WriteAdmission admission, Stream source, long? declared, string? contentType, IReadOnlyList<ExpectedChecksum> checksums)
+    /// <param name="headers">Representation headers the store keeps with the object (a PUT's; a form part's own are the form's).</param>
+    public async Task StoreAsync(
+        StorageRequest request, WriteAdmission admission, Stream source, long? declared, string? contentType, IReadOnlyList<ExpectedChecksum> checksums,
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         var context = request.Context;
         using var throttle = throttles.Acquire(context, request.RouteId, request.Policy, Direction);
@@ -52,7 +56,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
         Stream body = verifier ?? (Stream)metered;
 
         var chunkSize = request.Policy.Buffer.ChunkSize;
-        var upload = new UploadSource(body, declared, StoredType(request, contentType), chunkSize, request.Policy.Upload, stallTimeout);
+        var upload = new UploadSource(body, declared, StoredType(request, contentType), chunkSize, request.Policy.Upload, stallTimeout, headers);
         try
         {
             var info = request.Policy.Upload.Pipe is { } pipe

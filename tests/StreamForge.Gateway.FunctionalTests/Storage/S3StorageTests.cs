@@ -24,6 +24,30 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("kept/single.mp4", 64 * 1024, false)] // one PutObject
+    [InlineData("kept/parts.mp4", 20 * 1024 * 1024, true)] // chunked, over one 16 MiB part: multipart
+    public async Task An_uploads_disposition_language_and_cache_control_are_kept_and_served(string key, int size, bool chunked)
+    {
+        using var content = new StreamContent(new MemoryStream(new byte[size]));
+        content.Headers.ContentLength = chunked ? null : size;
+        content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileName = "\"film.mp4\"" };
+        content.Headers.ContentLanguage.Add("fr");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/videos/" + key) { Content = content };
+        request.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { Public = true, MaxAge = TimeSpan.FromDays(365) };
+        request.Headers.TransferEncodingChunked = chunked;
+        using var put = await _gateway.Client.SendAsync(request);
+        put.EnsureSuccessStatusCode();
+
+        // Kept by S3 as its PutObject keeps them, and replayed by the gateway as S3 would serve them.
+        var stored = await s3.Client.GetObjectMetadataAsync(S3ServerFixture.Bucket, "videos/" + key);
+        Assert.Equal("attachment; filename=\"film.mp4\"", stored.Headers.ContentDisposition);
+        using var head = await _gateway.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/videos/" + key));
+        Assert.Equal("attachment; filename=\"film.mp4\"", head.Content.Headers.ContentDisposition?.ToString());
+        Assert.Equal("fr", Assert.Single(head.Content.Headers.ContentLanguage));
+        Assert.Equal(TimeSpan.FromDays(365), head.Headers.CacheControl?.MaxAge);
+    }
+
+    [Theory]
     [InlineData("live/index.m3u8", "application/vnd.apple.mpegurl")]
     [InlineData("live/seg-1.ts", "video/mp2t")]
     [InlineData("live/manifest.mpd", "application/dash+xml")]

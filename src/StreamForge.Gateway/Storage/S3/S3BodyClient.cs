@@ -30,13 +30,20 @@ internal sealed class S3BodyClient(IAmazonS3 client, HttpMessageInvoker http, Pr
 
     /// <summary>Stores <paramref name="body"/> (exactly <paramref name="length"/> bytes) as one object.</summary>
     /// <returns>The response's headers once S3 answered 200; any other answer is thrown as an <see cref="AmazonS3Exception"/>.</returns>
+    /// <param name="headers">Representation headers S3 keeps with the object (Cache-Control, Content-Disposition, ...), signed with the URL.</param>
     public Task<HttpResponseHeaders> PutObjectAsync(
-        string bucket, string key, Stream body, long length, string? contentType, CancellationToken cancellationToken)
+        string bucket, string key, Stream body, long length, string? contentType, IReadOnlyList<KeyValuePair<string, string>>? headers,
+        CancellationToken cancellationToken)
     {
         // As AWSSDK's PutObject does: an upload without a type gets the one its key's extension implies.
         contentType ??= AmazonS3Util.MimeTypeFromExtension(Path.GetExtension(key));
         var presign = new GetPreSignedUrlRequest { BucketName = bucket, Key = key, Verb = HttpVerb.PUT, ContentType = contentType };
-        return SendAsync(presign, body, length, contentType, checksumCrc32: null, cancellationToken);
+        foreach (var (name, value) in headers ?? [])
+        {
+            presign.Headers[name] = value;
+        }
+
+        return SendAsync(presign, body, length, contentType, checksumCrc32: null, headers, cancellationToken);
     }
 
     /// <summary>
@@ -47,11 +54,12 @@ internal sealed class S3BodyClient(IAmazonS3 client, HttpMessageInvoker http, Pr
         string bucket, string key, string uploadId, int number, Stream body, long length, string checksumCrc32, CancellationToken cancellationToken)
     {
         var presign = new GetPreSignedUrlRequest { BucketName = bucket, Key = key, Verb = HttpVerb.PUT, UploadId = uploadId, PartNumber = number };
-        return SendAsync(presign, body, length, contentType: null, checksumCrc32, cancellationToken);
+        return SendAsync(presign, body, length, contentType: null, checksumCrc32, headers: null, cancellationToken);
     }
 
     private async Task<HttpResponseHeaders> SendAsync(
-        GetPreSignedUrlRequest presign, Stream body, long length, string? contentType, string? checksumCrc32, CancellationToken cancellationToken)
+        GetPreSignedUrlRequest presign, Stream body, long length, string? contentType, string? checksumCrc32,
+        IReadOnlyList<KeyValuePair<string, string>>? headers, CancellationToken cancellationToken)
     {
         presign.Expires = DateTime.UtcNow.Add(UrlLifetime);
         presign.Protocol = protocol;
@@ -68,6 +76,15 @@ internal sealed class S3BodyClient(IAmazonS3 client, HttpMessageInvoker http, Pr
         {
             // Signed as given: it must go out byte for byte as the URL was signed for.
             request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            // As signed: Cache-Control is a request header to HttpClient, the others belong to the content.
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         if (checksumCrc32 is not null)

@@ -30,19 +30,25 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         {
             if (length <= policy.SinglePutMaxSize)
             {
-                return await PutSingleAsync(key, upload.Body, length, upload.ContentType, timeouts, cancellationToken);
+                return await PutSingleAsync(key, upload.Body, length, upload.ContentType, upload.Headers, timeouts, cancellationToken);
             }
 
             var partSize = PartSizePlanner.ForKnownLength(length, policy.PartSize)
                 ?? throw new StorageException(StorageErrorKind.TooLarge, $"{length} bytes is over S3's 5 TiB object limit");
-            return await MultipartAsync(key, upload.ContentType, timeouts, partSize,
+            return await MultipartAsync(key, upload.ContentType, upload.Headers, timeouts, partSize,
                 (uploadId, token) => UploadStreamedPartsAsync(key, uploadId, upload.Body, length, partSize, timeouts, token), cancellationToken);
         }
 
         return await UploadChunkedAsync(key, upload, timeouts, cancellationToken);
     }
 
-    internal async Task<ObjectInfo> PutSingleAsync(string key, Stream body, long length, string? contentType, S3Timeouts timeouts, CancellationToken cancellationToken)
+    internal Task<ObjectInfo> PutSingleAsync(
+        string key, Stream body, long length, string? contentType, S3Timeouts timeouts, CancellationToken cancellationToken) =>
+        PutSingleAsync(key, body, length, contentType, headers: null, timeouts, cancellationToken);
+
+    internal async Task<ObjectInfo> PutSingleAsync(
+        string key, Stream body, long length, string? contentType, IReadOnlyList<KeyValuePair<string, string>>? headers, S3Timeouts timeouts,
+        CancellationToken cancellationToken)
     {
         using var activity = GatewayTelemetry.StartStorageCall("PutObject", bucket, key);
         using var timer = new S3CallTimer(timeouts, cancellationToken);
@@ -51,7 +57,7 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         try
         {
             answer = await TimedAsync(timer, $"storing '{key}' (once its whole body went, S3 may still store it)",
-                () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, timer.Token));
+                () => bodies.PutObjectAsync(bucket, key, new TimedUploadStream(sent, timer), length, contentType, headers, timer.Token));
         }
         catch (Exception ex) when (sent.BytesRead == length && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -164,11 +170,11 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             using (first)
             {
                 await using var stream = first.OpenRead();
-                return await PutSingleAsync(key, stream, first.Count, upload.ContentType, timeouts, cancellationToken);
+                return await PutSingleAsync(key, stream, first.Count, upload.ContentType, upload.Headers, timeouts, cancellationToken);
             }
         }
 
-        return await MultipartAsync(key, upload.ContentType, timeouts, partSize,
+        return await MultipartAsync(key, upload.ContentType, upload.Headers, timeouts, partSize,
             (uploadId, token) => UploadBufferedPartsAsync(key, uploadId, upload, first, partSize, timeouts, token), cancellationToken);
     }
 
@@ -295,12 +301,13 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
     private async Task<ObjectInfo> MultipartAsync(
         string key,
         string? contentType,
+        IReadOnlyList<KeyValuePair<string, string>>? headers,
         S3Timeouts timeouts,
         long partSize,
         Func<string, CancellationToken, Task<(List<PartETag> Parts, long Length)>> uploadParts,
         CancellationToken cancellationToken)
     {
-        var uploadId = await CreateMultipartUploadAsync(key, contentType, timeouts);
+        var uploadId = await CreateMultipartUploadAsync(key, contentType, timeouts, headers);
         try
         {
             // Checked only now: a client that left while the upload was being created still gets it aborted.
@@ -339,9 +346,10 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
     /// its id lets the gateway abort it. A client that leaves meanwhile is noticed by the caller afterwards; a call
     /// that outlives the response timeout fails the request, and if S3 answers later the upload is aborted then.
     /// </summary>
-    internal async Task<string> CreateMultipartUploadAsync(string key, string? contentType, S3Timeouts timeouts)
+    internal async Task<string> CreateMultipartUploadAsync(
+        string key, string? contentType, S3Timeouts timeouts, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
-        var create = CreateUnboundedAsync(key, contentType);
+        var create = CreateUnboundedAsync(key, contentType, headers);
         try
         {
             return await create.WaitAsync(timeouts.Response);
@@ -355,11 +363,11 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
         }
     }
 
-    private async Task<string> CreateUnboundedAsync(string key, string? contentType)
+    private async Task<string> CreateUnboundedAsync(string key, string? contentType, IReadOnlyList<KeyValuePair<string, string>>? headers)
     {
         using var activity = GatewayTelemetry.StartStorageCall("CreateMultipartUpload", bucket, key);
         using var lateAnswerBound = new CancellationTokenSource(LateCreateBound);
-        var created = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        var request = new InitiateMultipartUploadRequest
         {
             BucketName = bucket,
             Key = key,
@@ -368,7 +376,13 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
             // A full-object CRC (S3 combines the parts' CRCs) lets every later whole-object GET be verified cheaply;
             // the default, a composite checksum of the parts' checksums, cannot be checked against the body.
             ChecksumType = ChecksumType.FULL_OBJECT,
-        }, lateAnswerBound.Token);
+        };
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers[name] = value;
+        }
+
+        var created = await client.InitiateMultipartUploadAsync(request, lateAnswerBound.Token);
         return created.UploadId;
     }
 
