@@ -117,6 +117,10 @@ internal sealed class OriginCachingStore(
         }
     }
 
+    /// <summary>The origin's Content-Type as it sent it: .NET's parsed value re-serialises it (<c>text/plain;charset=utf-8</c> gained a space).</summary>
+    private static string? ContentTypeAsSent(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+
     private CachedVersion NotedIfNotStored(CachedVersion version)
     {
         if (!Cache.IsStoring)
@@ -293,7 +297,7 @@ internal sealed class OriginCachingStore(
         reason = string.Empty;
         return new CachedVersion(
             KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
-            response.Content.Headers.ContentType?.ToString(), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody);
+            ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody);
     }
 
     /// <summary>If-Match on a strong ETag (RFC 9110 section 13.1.1 compares strongly), else If-Unmodified-Since.</summary>

@@ -310,9 +310,11 @@ internal sealed class ObjectDownloadHandler(
     /// <summary>A cached origin response's own end-to-end headers (Cache-Control, Expires, Vary, ...); the route policy's Cache-Control wins.</summary>
     private static void ReplayOriginHeaders(HttpResponse response, ObjectInfo info)
     {
+        // Asked once, before any line is replayed: asked per line, the origin's own first Cache-Control line hid its second.
+        var policyCacheControl = response.Headers.ContainsKey(HeaderNames.CacheControl);
         foreach (var (name, value) in info.Headers ?? [])
         {
-            if (!GatewayWritten.Contains(name) && !(response.Headers.ContainsKey(name) && name.Equals(HeaderNames.CacheControl, StringComparison.OrdinalIgnoreCase)))
+            if (!GatewayWritten.Contains(name) && !(policyCacheControl && name.Equals(HeaderNames.CacheControl, StringComparison.OrdinalIgnoreCase)))
             {
                 response.Headers.Append(name, value);
             }

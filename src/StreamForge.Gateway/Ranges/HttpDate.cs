@@ -9,13 +9,21 @@ namespace StreamForge.Gateway.Ranges;
 /// </summary>
 internal static class HttpDate
 {
+    /// <summary>IMF-fixdate after its day-name, and the format a sender generates (with it).</summary>
     private const string ImfFixdate = "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'";
-    private const string Rfc850Date = "dddd, dd'-'MMM'-'yy HH':'mm':'ss 'GMT'";
-    private const string AsctimeDate = "ddd MMM d HH':'mm':'ss yyyy";
+    private const string ImfAfterDayName = "dd MMM yyyy HH':'mm':'ss 'GMT'";
+    private const string Rfc850AfterDayName = "dd'-'MMM'-'yy HH':'mm':'ss 'GMT'";
+    private const string AsctimeAfterDayName = "MMM d HH':'mm':'ss yyyy";
+
+    private static readonly string[] DayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    private static readonly string[] LongDayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
     /// <summary>
     /// Parses an HTTP-date. Anything else (another format, a list of dates, a time zone other than GMT) is not
     /// a valid HTTP-date, which the conditional header fields treat as absent (RFC 9110 sections 13.1.3, 13.1.4).
+    /// The day-name must be one of the grammar's, but it is not checked against the date: the grammar does not tie
+    /// them, and a cache that refused <c>Thu Aug  8 02:01:18 2050</c> (a Monday) as an Expires treated a response
+    /// meant to be fresh for years as already expired (nginx reads such dates too).
     /// </summary>
     public static bool TryParse(string? value, out DateTimeOffset date) =>
         TryParse(value, DateTimeOffset.UtcNow.Year, out date);
@@ -31,18 +39,33 @@ internal static class HttpDate
 
         var text = HttpSyntax.TrimOws(value);
         const DateTimeStyles utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
-        if (DateTimeOffset.TryParseExact(text, ImfFixdate, CultureInfo.InvariantCulture, utc, out date))
+        if (text.Length > 5 && text[3] == ',' && text[4] == ' ' && IsOneOf(text[..3], DayNames))
         {
-            return true;
+            return DateTimeOffset.TryParseExact(text[5..], ImfAfterDayName, CultureInfo.InvariantCulture, utc, out date);
         }
 
         // asctime-date pads a one-digit day with a space ("Nov  6"), hence AllowInnerWhite.
-        if (DateTimeOffset.TryParseExact(text, AsctimeDate, CultureInfo.InvariantCulture, utc | DateTimeStyles.AllowInnerWhite, out date))
+        if (text.Length > 4 && text[3] == ' ' && IsOneOf(text[..3], DayNames))
         {
-            return true;
+            return DateTimeOffset.TryParseExact(text[4..], AsctimeAfterDayName, CultureInfo.InvariantCulture, utc | DateTimeStyles.AllowInnerWhite, out date);
         }
 
-        return DateTimeOffset.TryParseExact(text, Rfc850Date, Rfc850Culture(currentYear), utc, out date);
+        var comma = text.IndexOf(", ", StringComparison.Ordinal);
+        return comma > 0 && IsOneOf(text[..comma], LongDayNames)
+            && DateTimeOffset.TryParseExact(text[(comma + 2)..], Rfc850AfterDayName, Rfc850Culture(currentYear), utc, out date);
+    }
+
+    private static bool IsOneOf(ReadOnlySpan<char> name, string[] names)
+    {
+        foreach (var candidate in names)
+        {
+            if (name.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>IMF-fixdate, the only format a sender may generate (RFC 9110 section 5.6.7).</summary>

@@ -290,6 +290,27 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_response_keeps_every_Cache_Control_line_and_the_Content_Type_as_sent()
+    {
+        // RFC 9111 section 3.1: stored header fields are replayed as received. The second Cache-Control line went
+        // missing from hits, and the type came back re-serialised by .NET (with a space after the semicolon).
+        var resource = Serve("/lines.txt", "public, max-age=300");
+        resource.Headers["Cache-Control"] = new Microsoft.Extensions.Primitives.StringValues(["public, max-age=300", "no-transform"]);
+        resource.ContentType = "text/plain;charset=utf-8";
+
+        using var miss = await GetAsync("/o/lines.txt");
+        using var hit = await GetAsync("/o/lines.txt");
+
+        Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        foreach (var response in new[] { miss, hit })
+        {
+            Assert.True(response.Headers.CacheControl?.NoTransform);
+            Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.CacheControl?.MaxAge);
+            Assert.Equal("text/plain;charset=utf-8", response.Content.Headers.NonValidated["Content-Type"].ToString());
+        }
+    }
+
+    [Fact]
     public async Task A_response_passed_through_keeps_the_origins_Age()
     {
         var resource = Serve("/passed.bin", "private, max-age=300");
