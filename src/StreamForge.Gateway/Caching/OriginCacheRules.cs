@@ -30,9 +30,9 @@ internal static class OriginCacheRules
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(requestDirectives);
         var fields = ResponseFields.All(response);
-        var directives = CacheControlDirectives.Parse(ResponseFields.GetAll(fields, "Cache-Control"));
+        var (directives, useExpires) = CachePolicyOf(fields);
         var vary = VaryNames(ResponseFields.GetAll(fields, "Vary"));
-        var freshness = Compute(fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError, AgeValue(fields));
+        var freshness = Compute(fields, directives, useExpires, requestTime, responseTime, defaultTtl, defaultStaleIfError, AgeValue(fields));
         var reason = NotStorableReason(response.StatusCode, fields, directives, requestHadAuthorization, requestDirectives, vary);
         return new OriginCacheDecision(reason is null, reason, freshness, vary);
     }
@@ -48,9 +48,26 @@ internal static class OriginCacheRules
     {
         ArgumentNullException.ThrowIfNull(merged);
         ArgumentNullException.ThrowIfNull(notModified);
-        var directives = CacheControlDirectives.Parse(merged.GetAll("Cache-Control"));
-        return Compute(merged.Fields, directives, requestTime, responseTime, defaultTtl, defaultStaleIfError, ageValue: AgeValue(ResponseFields.All(notModified)));
+        var (directives, useExpires) = CachePolicyOf(merged.Fields);
+        return Compute(merged.Fields, directives, useExpires, requestTime, responseTime, defaultTtl, defaultStaleIfError, ageValue: AgeValue(ResponseFields.All(notModified)));
     }
+
+    /// <summary>
+    /// The directives this cache follows (RFC 9213, targeted cache-control): a non-empty <c>CDN-Cache-Control</c> when the
+    /// origin sends one, and then Cache-Control and Expires are ignored by this cache (they still go on, for the caches and
+    /// browsers after it); otherwise Cache-Control, with Expires as its fallback lifetime. An origin can so keep media on
+    /// the edge for a day while telling browsers a minute.
+    /// </summary>
+    private static (CacheControlDirectives Directives, bool UseExpires) CachePolicyOf(IReadOnlyList<KeyValuePair<string, string>> fields)
+    {
+        var targeted = ResponseFields.GetAll(fields, TargetedField).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();
+        return targeted.Count > 0
+            ? (CacheControlDirectives.Parse(targeted), false)
+            : (CacheControlDirectives.Parse(ResponseFields.GetAll(fields, "Cache-Control")), true);
+    }
+
+    /// <summary>RFC 9213's field for every CDN; the one targeted field this cache answers to.</summary>
+    private const string TargetedField = "CDN-Cache-Control";
 
     /// <summary>
     /// Whether a stored response may answer this request without contacting the origin, given the request's own
@@ -172,6 +189,7 @@ internal static class OriginCacheRules
     private static Freshness Compute(
         IReadOnlyList<KeyValuePair<string, string>> fields,
         CacheControlDirectives directives,
+        bool useExpires,
         DateTimeOffset requestTime,
         DateTimeOffset responseTime,
         TimeSpan defaultTtl,
@@ -185,7 +203,7 @@ internal static class OriginCacheRules
         return new Freshness(
             responseTime,
             InitialAge(ageValue, date, requestTime, responseTime),
-            Lifetime(fields, directives, date ?? responseTime, defaultTtl),
+            Lifetime(fields, directives, useExpires, date ?? responseTime, defaultTtl),
             directives.StaleWhileRevalidate ?? TimeSpan.Zero,
             directives.StaleIfError ?? defaultStaleIfError,
             AlwaysRevalidate: directives.NoCache,
@@ -205,7 +223,7 @@ internal static class OriginCacheRules
     /// </para>
     /// </summary>
     private static TimeSpan Lifetime(
-        IReadOnlyList<KeyValuePair<string, string>> fields, CacheControlDirectives directives, DateTimeOffset date, TimeSpan defaultTtl)
+        IReadOnlyList<KeyValuePair<string, string>> fields, CacheControlDirectives directives, bool useExpires, DateTimeOffset date, TimeSpan defaultTtl)
     {
         if (directives.MaxAgeInvalid || directives.SharedMaxAgeInvalid)
         {
@@ -217,7 +235,7 @@ internal static class OriginCacheRules
             return explicitLifetime;
         }
 
-        if (ResponseFields.GetAll(fields, "Expires").FirstOrDefault() is { } expires)
+        if (useExpires && ResponseFields.GetAll(fields, "Expires").FirstOrDefault() is { } expires)
         {
             return HttpDate.TryParse(expires, out var expiresAt) && expiresAt > date ? expiresAt - date : TimeSpan.Zero;
         }

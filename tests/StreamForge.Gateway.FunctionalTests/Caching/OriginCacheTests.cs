@@ -290,6 +290,23 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CDN_Cache_Control_keeps_a_response_on_the_edge_that_browsers_must_not_store()
+    {
+        // RFC 9213: the edge follows the targeted field; Cache-Control goes on unchanged to the browser.
+        var resource = Serve("/targeted.bin", "no-store");
+        resource.Headers["CDN-Cache-Control"] = "max-age=300";
+
+        using var miss = await GetAsync("/o/targeted.bin");
+        _origin.ClearRequests();
+        using var hit = await GetAsync("/o/targeted.bin");
+
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(miss));
+        Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        Assert.Empty(_origin.Requests("/targeted.bin"));
+        Assert.True(hit.Headers.CacheControl?.NoStore);
+    }
+
+    [Fact]
     public async Task A_stored_response_keeps_every_Cache_Control_line_and_the_Content_Type_as_sent()
     {
         // RFC 9111 section 3.1: stored header fields are replayed as received. The second Cache-Control line went

@@ -44,6 +44,29 @@ public sealed class OriginCacheRulesFreshnessTests
         Assert.Equal(Seconds(expectedSeconds), FreshnessOf([.. headers]).Lifetime);
     }
 
+    // RFC 9213: a CDN-Cache-Control field is this cache's policy; Cache-Control and Expires are for those after it.
+    [Theory]
+    [InlineData("max-age=86400", "max-age=60", null, 86400)]
+    [InlineData("max-age=86400", null, "Wed, 01 May 2024 12:01:00 GMT", 86400)]
+    [InlineData("no-cache", "max-age=3600", null, 0)]
+    [InlineData("", "max-age=60", null, 60)] // empty: not a valid targeted field, Cache-Control counts
+    public void CDN_Cache_Control_sets_the_edges_own_lifetime(string cdnCacheControl, string? cacheControl, string? expires, int expectedSeconds)
+    {
+        var headers = new List<(string, string)> { ("Date", NoonText), ("CDN-Cache-Control", cdnCacheControl) };
+        if (cacheControl is not null)
+        {
+            headers.Add(("Cache-Control", cacheControl));
+        }
+
+        if (expires is not null)
+        {
+            headers.Add(("Expires", expires));
+        }
+
+        var freshness = FreshnessOf([.. headers]);
+        Assert.Equal(Seconds(expectedSeconds), freshness.AlwaysRevalidate ? TimeSpan.Zero : freshness.Lifetime);
+    }
+
     // The engine may hand over a response whose headers were set or already read through .NET's typed properties.
     [Fact]
     public void Headers_set_through_typed_properties_are_read_the_same()

@@ -28,6 +28,19 @@ public sealed class OriginCacheRulesStoringTests
         Assert.Null(Reason(Response()));
     }
 
+    // RFC 9213: the targeted field decides for this cache, whatever Cache-Control says to those after it.
+    [Theory]
+    [InlineData("private", "max-age=3600", false)]
+    [InlineData("no-store", "max-age=3600", false)]
+    [InlineData("max-age=3600", "no-store", true)]
+    [InlineData("max-age=3600", "private", true)]
+    public void CDN_Cache_Control_decides_whether_the_edge_stores(string cdnCacheControl, string cacheControl, bool storable)
+    {
+        var reason = Reason(Response(HttpStatusCode.OK, ("CDN-Cache-Control", cdnCacheControl), ("Cache-Control", cacheControl)));
+
+        Assert.Equal(storable, reason is null);
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.NoContent)]
     [InlineData(HttpStatusCode.MovedPermanently)]
