@@ -8,17 +8,16 @@ namespace StreamForge.Gateway.RateLimiting;
 /// Wraps a Redis-backed limiter so that a Redis outage follows the policy's choice (fail open or closed)
 /// instead of turning every request into a 500.
 /// </summary>
-internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnection redis, RateLimitPolicySettings policy, ILogger logger) : RateLimiter
+internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnection redis, RateLimitPolicySettings policy, ILogger logger)
+    : DelegatingRateLimiter(inner)
 {
     /// <summary>Metadata name carried by leases refused because Redis could not be asked.</summary>
     public const string OutageMetadataName = "STREAMFORGE_REDIS_OUTAGE";
 
-    public override TimeSpan? IdleDuration => inner.IdleDuration;
-
     public override RateLimiterStatistics? GetStatistics() => null;
 
     // Redis limiters cannot answer synchronously (they always refuse here); the middleware then asks AcquireAsync.
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => inner.AttemptAcquire(permitCount);
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Inner.AttemptAcquire(permitCount);
 
     /// <summary>How often an outage that goes on is logged again.</summary>
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
@@ -33,7 +32,7 @@ internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnect
 
         try
         {
-            return await inner.AcquireAsync(permitCount, cancellationToken);
+            return await Inner.AcquireAsync(permitCount, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -49,22 +48,6 @@ internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnect
         }
 
         return policy.RedisOutage == RedisOutageMode.FailOpen ? OutageLease.Allowed : OutageLease.Refused;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await inner.DisposeAsync();
-        await base.DisposeAsyncCore();
     }
 
     private sealed class OutageLease(bool acquired) : RateLimitLease

@@ -14,35 +14,17 @@ namespace StreamForge.Gateway.RateLimiting;
 /// gives a permit back a whole window after the segment it was taken in; those segments are kept here, at most one per
 /// permit of the limit.
 /// </remarks>
-internal sealed class RetryClock(RateLimiter inner, RateLimitPolicySettings policy, TimeProvider time) : RateLimiter
+internal sealed class RetryClock(RateLimiter inner, RateLimitPolicySettings policy, TimeProvider time) : DelegatingRateLimiter(inner)
 {
     private readonly long _created = time.GetTimestamp();
     private readonly Queue<long> _takenInSegment = new();
 
-    public override TimeSpan? IdleDuration => inner.IdleDuration;
+    public override RateLimiterStatistics? GetStatistics() => Inner.GetStatistics();
 
-    public override RateLimiterStatistics? GetStatistics() => inner.GetStatistics();
-
-    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Timed(inner.AttemptAcquire(permitCount), permitCount);
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) => Timed(Inner.AttemptAcquire(permitCount), permitCount);
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-        Timed(await inner.AcquireAsync(permitCount, cancellationToken), permitCount);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    protected override async ValueTask DisposeAsyncCore()
-    {
-        await inner.DisposeAsync();
-        await base.DisposeAsyncCore();
-    }
+        Timed(await Inner.AcquireAsync(permitCount, cancellationToken), permitCount);
 
     private RateLimitLease Timed(RateLimitLease lease, int permitCount)
     {
