@@ -43,6 +43,11 @@ internal sealed class RequestFramingGuardMiddleware(RequestDelegate next, ILogge
             return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidHost, "the Host header is empty");
         }
 
+        if (HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol))
+        {
+            return MultiplexedProblem(request);
+        }
+
         var transferEncoding = request.Headers.TransferEncoding;
         if (transferEncoding.Count == 0)
         {
@@ -69,4 +74,31 @@ internal sealed class RequestFramingGuardMiddleware(RequestDelegate next, ILogge
             ? new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, "chunked is applied more than once")
             : null;
     }
+
+    /// <summary>
+    /// HTTP/2 and HTTP/3 frame bodies themselves: a request there that carries a connection-specific field is malformed
+    /// (RFC 9113 section 8.2.2, RFC 9114 section 4.2), and one without an authority names no http(s) resource (RFC 9113
+    /// section 8.3.1). Kestrel served them (a PUT with Transfer-Encoding was stored, one beside Content-Length forwarded
+    /// chunked); refused here with 400 on that stream alone, the connection's other streams going on. Kestrel itself
+    /// ends the connection for Connection and TE other than trailers, before any middleware.
+    /// </summary>
+    private static FramingProblem? MultiplexedProblem(HttpRequest request)
+    {
+        if (request.Headers.Host.Count == 0)
+        {
+            return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidHost, "the request has no :authority");
+        }
+
+        foreach (var name in ConnectionSpecificFields)
+        {
+            if (request.Headers.ContainsKey(name))
+            {
+                return new(StatusCodes.Status400BadRequest, ErrorCodes.InvalidFraming, $"{name} is a connection-specific field, malformed in {request.Protocol}");
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly string[] ConnectionSpecificFields = ["Transfer-Encoding", "Keep-Alive", "Proxy-Connection", "Upgrade", "Connection"];
 }
