@@ -36,7 +36,9 @@ internal static class RateLimitRejection
 
         if (lease.TryGetMetadata(RedisRetryAfterName, out var seconds) && seconds is int or long)
         {
-            return (int)Math.Clamp(Convert.ToInt64(seconds, CultureInfo.InvariantCulture), 1, int.MaxValue);
+            // Its window ends on a whole second and the figure is truncated: one more second, or a client that waits
+            // exactly that long is refused once more.
+            return (int)Math.Clamp(Convert.ToInt64(seconds, CultureInfo.InvariantCulture) + 1, 1, int.MaxValue);
         }
 
         return Math.Max(1, (int)Math.Ceiling(PolicyHint(context).TotalSeconds));

@@ -7,7 +7,10 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
 {
     private readonly Lazy<IConnectionMultiplexer> _connection = new(() => Connect(configuration));
 
-    private long _outageReportedAt = long.MinValue;
+    /// <summary>When the last outage line was logged (Environment.TickCount64), or null: never.</summary>
+    private long? _outageReportedAt;
+
+    private readonly Lock _reporting = new();
 
     public IConnectionMultiplexer Multiplexer => _connection.Value;
 
@@ -18,11 +21,20 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
     public bool IsDown => !Multiplexer.IsConnected;
 
     /// <summary>True at most once per <paramref name="interval"/>: an outage is logged, not every request during it.</summary>
-    public bool ShouldReport(TimeSpan interval)
+    public bool ShouldReport(TimeSpan interval) => ShouldReport(interval, Environment.TickCount64);
+
+    internal bool ShouldReport(TimeSpan interval, long now)
     {
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _outageReportedAt);
-        return now - last >= (long)interval.TotalMilliseconds && Interlocked.CompareExchange(ref _outageReportedAt, now, last) == last;
+        lock (_reporting)
+        {
+            if (_outageReportedAt is { } last && now - last < (long)interval.TotalMilliseconds)
+            {
+                return false;
+            }
+
+            _outageReportedAt = now;
+            return true;
+        }
     }
 
     private static ConnectionMultiplexer Connect(string? configuration)

@@ -17,12 +17,15 @@ internal sealed class RedisLeaseKeeper : IDisposable
     /// <summary>A third of the lifetime: two renewals may be missed (a Redis blip) before a live permit expires.</summary>
     public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
 
-    /// <summary>Moves a permit's expiry, only if it is still there (XX): one already expired is not brought back.</summary>
+    /// <summary>
+    /// Moves a permit's expiry, and puts it back if Redis lost it (a restart, a pause longer than its lifetime): its stream
+    /// still runs, so it still counts. A renewal that races with the permit's release is undone after it (RenewAllAsync).
+    /// </summary>
     private static readonly LuaScript Renew = LuaScript.Prepare(
         """
         local time = redis.call('TIME')
         local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-        redis.call('ZADD', @key, 'XX', now + tonumber(@lifetime), @id)
+        redis.call('ZADD', @key, now + tonumber(@lifetime), @id)
         redis.call('PEXPIRE', @key, tonumber(@lifetime))
         return 1
         """);
@@ -45,6 +48,12 @@ internal sealed class RedisLeaseKeeper : IDisposable
     public void Release(RedisKey key, string id)
     {
         _held.TryRemove((key, id), out _);
+        Remove(key, id);
+    }
+
+    /// <summary>Removes a permit this instance no longer holds, or never learnt it took (an acquire whose answer timed out).</summary>
+    public void Remove(RedisKey key, string id)
+    {
         try
         {
             // Fire and forget: a removal that fails (Redis down) leaves the permit to expire within LeaseLifetime.
@@ -69,7 +78,14 @@ internal sealed class RedisLeaseKeeper : IDisposable
         {
             var database = _redis.Multiplexer.GetDatabase();
             var lifetime = (long)LeaseLifetime.TotalMilliseconds;
-            await Task.WhenAll(_held.Keys.Select(held => database.ScriptEvaluateAsync(Renew, new { key = held.Key, id = held.Id, lifetime })));
+            var renewed = _held.Keys.ToList();
+            await Task.WhenAll(renewed.Select(held => database.ScriptEvaluateAsync(Renew, new { key = held.Key, id = held.Id, lifetime })));
+
+            // A stream that ended while its renewal was on the way: the renewal must not leave its permit behind.
+            foreach (var (key, id) in renewed.Where(held => !_held.ContainsKey(held)))
+            {
+                Remove(key, id);
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -43,13 +43,25 @@ internal sealed class RedisStreamSlots(RedisConnection redis, RedisLeaseKeeper k
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
-        var taken = (long)await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(Acquire, new
+        long taken;
+        try
         {
-            key = _key,
-            limit,
-            lifetime = (long)RedisLeaseKeeper.LeaseLifetime.TotalMilliseconds,
-            id,
-        });
+            taken = (long)await redis.Multiplexer.GetDatabase().ScriptEvaluateAsync(Acquire, new
+            {
+                key = _key,
+                limit,
+                lifetime = (long)RedisLeaseKeeper.LeaseLifetime.TotalMilliseconds,
+                id,
+            });
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // A script that timed out here may still run when Redis answers again, taking a permit nobody holds (30 s of
+            // false refusals): the removal queued behind it on the same connection runs after it.
+            keeper.Remove(_key, id);
+            throw;
+        }
+
         if (taken != 1)
         {
             return Lease.Refused;

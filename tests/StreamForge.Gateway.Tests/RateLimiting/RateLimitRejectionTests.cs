@@ -9,10 +9,11 @@ public sealed class RateLimitRejectionTests
     [Fact]
     public void Uses_the_seconds_left_that_RedisRateLimiting_reports_for_a_fixed_window()
     {
-        // RedisRateLimiting 1.2's refusal, as it comes from a real Redis: the window's remaining 58 s, as an int.
+        // RedisRateLimiting 1.2's refusal, as it comes from a real Redis: the window's remaining 58 s, as an int, truncated
+        // (its window ends on a whole second), so one more: a client waiting exactly 58 s was refused once more.
         var lease = new Lease(("RATELIMIT_LIMIT", "1"), ("RATELIMIT_REMAINING", 0L), ("RATELIMIT_RETRYAFTER", 58));
 
-        Assert.Equal(58, RateLimitRejection.RetryAfterSeconds(lease, new DefaultHttpContext()));
+        Assert.Equal(59, RateLimitRejection.RetryAfterSeconds(lease, new DefaultHttpContext()));
     }
 
     [Fact]
