@@ -76,33 +76,26 @@ internal sealed class S3Uploader(IAmazonS3 client, S3BodyClient bodies, string b
     }
 
     /// <summary>After a PutObject lost its answer: the stored object when it is this upload's, null when the key holds another or none.</summary>
-    private async Task<ObjectInfo?> StoredDespiteLostAnswerAsync(string key, CrcReadStream sent, string? contentType, Exception lostAnswer)
-    {
-        var what = $"storing '{key}'";
-        var head = await _lostAnswers.HeadAsync(key, what, lostAnswer);
-        switch (head is null ? false : LostAnswerCheck.HoldsSent(head, sent))
-        {
-            case true:
-                GatewayLog.LostAnswerStored(logger, bucket, key, head!.ETag);
-                return new ObjectInfo(head.ContentLength, head.ETag ?? "", head.LastModified ?? DateTimeOffset.UtcNow, contentType);
-            case false:
-                return null;
-            default:
-                throw LostAnswerCheck.Unknown(what, lostAnswer);
-        }
-    }
+    private Task<ObjectInfo?> StoredDespiteLostAnswerAsync(string key, CrcReadStream sent, string? contentType, Exception lostAnswer) =>
+        ConfirmedAsync(key, $"storing '{key}'", lostAnswer, head => LostAnswerCheck.HoldsSent(head, sent),
+            head => new ObjectInfo(head.ContentLength, head.ETag ?? "", head.LastModified ?? DateTimeOffset.UtcNow, contentType));
 
     /// <summary>After a Complete lost its answer: the stored object when it is this upload's, null when the key holds another or none.</summary>
-    private async Task<ObjectInfo?> CompletedDespiteLostAnswerAsync(
-        string key, List<PartETag> parts, long partSize, long length, string? contentType, Exception lostAnswer)
+    private Task<ObjectInfo?> CompletedDespiteLostAnswerAsync(
+        string key, List<PartETag> parts, long partSize, long length, string? contentType, Exception lostAnswer) =>
+        ConfirmedAsync(key, $"completing '{key}'", lostAnswer, head => LostAnswerCheck.HoldsParts(head, parts, partSize, length),
+            head => new ObjectInfo(length, head.ETag, head.LastModified ?? DateTimeOffset.UtcNow, contentType));
+
+    /// <summary>Asks the key whether it holds this upload (<paramref name="holds"/>; null: it cannot tell, the outcome stays unknown).</summary>
+    private async Task<ObjectInfo?> ConfirmedAsync(
+        string key, string what, Exception lostAnswer, Func<GetObjectMetadataResponse, bool?> holds, Func<GetObjectMetadataResponse, ObjectInfo> stored)
     {
-        var what = $"completing '{key}'";
         var head = await _lostAnswers.HeadAsync(key, what, lostAnswer);
-        switch (head is null ? false : LostAnswerCheck.HoldsParts(head, parts, partSize, length))
+        switch (head is null ? false : holds(head))
         {
             case true:
                 GatewayLog.LostAnswerStored(logger, bucket, key, head!.ETag);
-                return new ObjectInfo(length, head.ETag, head.LastModified ?? DateTimeOffset.UtcNow, contentType);
+                return stored(head);
             case false:
                 return null;
             default:
