@@ -2,28 +2,40 @@ using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Caching;
 
 /// <summary>
 /// An HTTP origin through the edge cache, for one GET or HEAD, with RFC 9111 shared-cache rules
-/// (<see cref="OriginCacheRules"/>). A miss first sends a one-byte probe (<c>Range: bytes=0-0</c>): its headers
-/// decide whether and how long to store, its Content-Range gives the length, and a 200 instead of a 206 marks an
-/// origin that ignores ranges (its body is then read once, slice after slice). A stale copy is revalidated with
-/// the same probe made conditional; a 304 refreshes the stored headers. Slices are fetched with ranged GETs pinned
-/// to the version (If-Match on a strong ETag, else If-Unmodified-Since), so no response mixes two versions;
-/// responses without either validator are not stored. What cannot be stored goes through YARP unchanged.
+/// (<see cref="OriginCacheRules"/>). A miss first looks at the origin with a ranged GET of the slice the client
+/// reads first (<paramref name="readsFrom"/>; one byte, <c>Range: bytes=0-0</c>, for a request that reads no body
+/// or whose first byte is not known yet): its headers decide whether and how long to store, its Content-Range
+/// gives the length, and a 200 instead of a 206 marks an origin that ignores ranges (its body is then read once,
+/// slice after slice). When it is stored, that answer's body fills its slice (<see cref="HeldOriginResponse"/>):
+/// one origin request per miss, as a cache that stores from the client's own request makes. A stale copy is
+/// revalidated with the same look made conditional; a 304 refreshes the stored headers. Further slices are fetched
+/// with ranged GETs pinned to the version (If-Match on a strong ETag, else If-Unmodified-Since), so no response
+/// mixes two versions; responses without either validator are not stored. What cannot be stored goes through YARP
+/// unchanged. Disposed when its request ends, which drops a held answer nobody took.
 /// </summary>
+/// <param name="readsFrom">The first byte the client's GET reads, or null for a HEAD, a suffix range or a conditional GET.</param>
 internal sealed class OriginCachingStore(
-    EdgeCache cache, Func<Task<OriginTarget>> findTarget, Func<string, string?> requestHeader, bool requestHasAuthorization,
+    EdgeCache cache, Func<Task<OriginTarget>> findTarget, Func<string, string?> requestHeader, bool requestHasAuthorization, long? readsFrom,
     CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
-    : CachedObjectStore(cache, binding, trace, metrics)
+    : CachedObjectStore(cache, binding, trace, metrics), IDisposable
 {
     /// <summary>The request fields that carry cache directives, passed on to the origin with a client's probe.</summary>
     private static readonly string[] ForwardedDirectiveFields = ["Cache-Control", "Pragma"];
 
     private Task<OriginTarget>? _target;
+
+    /// <summary>The probe's answer this request saw, while nobody has taken it (shared with requests collapsed onto it).</summary>
+    private HeldOriginResponse? _held;
+
+    /// <summary>The answer to this request's own look, not stored, for its forward to use instead of asking again.</summary>
+    private HttpResponseMessage? _answer;
 
     /// <summary>Worked out once per request, and only when the origin must be asked.</summary>
     private Task<OriginTarget> TargetAsync() => _target ??= findTarget();
@@ -84,7 +96,8 @@ internal sealed class OriginCachingStore(
 
         // A fresh version the request refused (no-cache, max-age, min-fresh) is checked because the request asked.
         var requested = stored is not null && stored.Freshness.IsFresh(now);
-        var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored, forwardDirectives: true));
+        var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored, forClient: true));
+        _held = probe.Held;
         now = time.GetUtcNow();
         switch (probe.Outcome)
         {
@@ -113,7 +126,7 @@ internal sealed class OriginCachingStore(
                         retryAfter: TimeSpan.FromSeconds(1));
                 }
 
-                throw new OriginNotCacheableException(probe.Reason ?? "not storable");
+                throw new OriginNotCacheableException(probe.Reason ?? "not storable") { Answer = Interlocked.Exchange(ref _answer, null) };
         }
     }
 
@@ -133,15 +146,7 @@ internal sealed class OriginCachingStore(
 
     protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
     {
-        var target = await TargetAsync();
-        using var request = target.NewRequest();
-        if (!version.WholeBodyOnly)
-        {
-            request.Headers.Range = new RangeHeaderValue(span.First, span.Last);
-        }
-
-        Pin(request, version);
-        var response = await target.Client.SendAsync(request, token);
+        var response = _held?.TryTake(version.Tag, span) ?? await SendAsync(version, span, token);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(token);
@@ -170,6 +175,25 @@ internal sealed class OriginCachingStore(
         }
     };
 
+    private async Task<HttpResponseMessage> SendAsync(CachedVersion version, ByteSpan span, CancellationToken cancellationToken)
+    {
+        var target = await TargetAsync();
+        using var request = target.NewRequest();
+        if (!version.WholeBodyOnly)
+        {
+            request.Headers.Range = new RangeHeaderValue(span.First, span.Last);
+        }
+
+        Pin(request, version);
+        return await target.Client.SendAsync(request, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _held?.Dispose();
+        Interlocked.Exchange(ref _answer, null)?.Dispose();
+    }
+
     private CacheKey KeyFor(string key, IReadOnlyList<string> vary) =>
         new(Binding.Namespace, key, vary.Count == 0 ? string.Empty : OriginCacheRules.VariantKey(vary, requestHeader));
 
@@ -187,16 +211,26 @@ internal sealed class OriginCachingStore(
     }
 
     /// <summary>
-    /// One look at the origin: a one-byte ranged GET, conditional when a stored version is being revalidated. With
-    /// <paramref name="forwardDirectives"/> (a client's request, not a background refresh) it carries the client's
-    /// Cache-Control and Pragma: a proxy passes cache directives on (RFC 9111 section 5.2), so that a cache behind it
-    /// honours a reload too.
+    /// One look at the origin: a ranged GET, conditional when a stored version is being revalidated. For a client
+    /// (<paramref name="forClient"/>, not a background refresh) it asks for the slice the client reads first, when
+    /// that is known, and carries the client's Cache-Control and Pragma: a proxy passes cache directives on (RFC 9111
+    /// section 5.2), so that a cache behind it honours a reload too. Otherwise it asks for one byte.
     /// </summary>
-    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives = false)
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forClient = false)
+    {
+        var slice = forClient && readsFrom is { } first ? first / Binding.SliceSize * Binding.SliceSize : (long?)null;
+        var probe = await ProbeAsync(key, stored, forClient, slice);
+        // A slice past the end (a seek beyond the object, a version that shrank) is 416: the length takes one byte more.
+        return probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable && slice > 0
+            ? await ProbeAsync(key, stored, forClient, slice: null)
+            : probe;
+    }
+
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives, long? slice)
     {
         var target = await TargetAsync();
         using var request = target.NewRequest();
-        request.Headers.Range = new RangeHeaderValue(0, 0);
+        request.Headers.Range = slice is { } sliceFirst ? new RangeHeaderValue(sliceFirst, sliceFirst + Binding.SliceSize - 1) : new RangeHeaderValue(0, 0);
         if (forwardDirectives)
         {
             foreach (var name in ForwardedDirectiveFields)
@@ -232,7 +266,8 @@ internal sealed class OriginCachingStore(
             return new OriginProbe(OriginProbeOutcome.Failed, null, null, ex.Message, TimedOut: timeout.IsCancellationRequested);
         }
 
-        using (response)
+        var held = false;
+        try
         {
             var responseTime = time.GetUtcNow();
             var policy = Binding.Policy;
@@ -244,8 +279,14 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.Revalidated, refreshed, 304);
             }
 
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && slice > 0)
+            {
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, 416, "the slice is past the end"); // Looked at again from byte 0.
+            }
+
             if ((int)response.StatusCode >= 500)
             {
+                held = KeepAsAnswer(response, slice);
                 return new OriginProbe(OriginProbeOutcome.Failed, null, (int)response.StatusCode, $"origin answered {(int)response.StatusCode}");
             }
 
@@ -260,12 +301,38 @@ internal sealed class OriginCachingStore(
                     Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
                 }
 
+                held = KeepAsAnswer(response, slice);
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
             Cache.Save(version);
-            return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode);
+            held = slice is not null;
+            return new OriginProbe(
+                stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode,
+                Held: held ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0) : null);
         }
+        finally
+        {
+            if (!held)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps an answer the cache will not store as this request's own, when it is what the origin would have answered
+    /// the request forwarded as is (<see cref="OriginAnswer"/>), so that the forward does not ask the origin again.
+    /// </summary>
+    private bool KeepAsAnswer(HttpResponseMessage response, long? slice)
+    {
+        if (slice is null || OriginAnswer.ForRequest(response, requestHeader) is not { } answer)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _answer, answer)?.Dispose();
+        return true;
     }
 
     private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)

@@ -4,4 +4,7 @@ namespace StreamForge.Gateway.Caching;
 internal sealed class OriginNotCacheableException(string reason) : Exception($"not served from the cache: {reason}")
 {
     public string Reason { get; } = reason;
+
+    /// <summary>The origin's answer to the request's own look, to forward instead of asking again; the catcher's to dispose.</summary>
+    public HttpResponseMessage? Answer { get; init; }
 }

@@ -1,5 +1,6 @@
 using StreamForge.Gateway.Caching;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Routing;
 using StreamForge.Gateway.Security;
 using StreamForge.Gateway.Storage;
@@ -48,8 +49,27 @@ internal sealed class EdgeCacheBinder(
         var requestHeaders = context.Request.Headers;
         var store = new OriginCachingStore(
             Cache, () => OriginTargetAsync(context), name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null,
-            requestHeaders.Authorization.Count > 0, binding, trace, metrics, time, logger);
+            requestHeaders.Authorization.Count > 0, FirstByteRead(context.Request), binding, trace, metrics, time, logger);
+        context.Response.RegisterForDispose(store);
         return (store, OriginKey(context));
+    }
+
+    /// <summary>
+    /// The first byte a GET will read, for the cache's first look at the origin to fetch the slice holding it: 0
+    /// without a Range (or with one the download handler will ignore), the first range's start otherwise. Null when no
+    /// slice is known to be read: a HEAD, a suffix range (its start depends on the length), or a conditional GET that
+    /// may well be answered 304 from the metadata alone.
+    /// </summary>
+    private static long? FirstByteRead(HttpRequest request)
+    {
+        var headers = request.Headers;
+        if (!HttpMethods.IsGet(request.Method) || headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0)
+        {
+            return null;
+        }
+
+        var ranges = RangeHeaderParser.Parse(headers.Range.Count == 1 ? headers.Range.ToString() : null);
+        return ranges is null ? 0 : ranges[0].First;
     }
 
     /// <summary>

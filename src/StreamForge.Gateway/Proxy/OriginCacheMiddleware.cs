@@ -37,8 +37,13 @@ internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownload
         {
             await downloads.HandleAsync(new StorageRequest(context, bound.Store, bound.Key, route));
         }
-        catch (OriginNotCacheableException)
+        catch (OriginNotCacheableException notCacheable)
         {
+            if (notCacheable.Answer is { } answer)
+            {
+                AnsweredForward.Use(context, answer);
+            }
+
             await next(context);
         }
     }

@@ -59,7 +59,109 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.StartsWith("StreamForge; hit; ttl=", CacheStatus(second), StringComparison.Ordinal);
         Assert.True(second.Headers.Age >= TimeSpan.FromSeconds(100), $"Age {second.Headers.Age}");
         Assert.Equal(served, _origin.Requests("/fresh.bin").Count);
-        Assert.Equal(Size, _origin.Requests("/fresh.bin").Where(r => r.Range != "bytes=0-0").Sum(r => r.BodyBytes));
+        Assert.Equal(Size, _origin.Requests("/fresh.bin").Sum(r => r.BodyBytes));
+    }
+
+    [Theory]
+    [InlineData(null, "bytes=0-1048575")]
+    [InlineData("bytes=0-", "bytes=0-1048575")]
+    [InlineData("bytes=2500000-2500099", "bytes=2097152-3145727")]
+    public async Task A_miss_costs_the_origin_one_request_whose_body_fills_the_slice_the_client_reads_first(string? range, string asked)
+    {
+        var resource = Serve("/one-look.bin", "public, max-age=300");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/one-look.bin");
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        using (var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        {
+            var body = await response.Content.ReadAsByteArrayAsync();
+            var first = range is null ? 0 : response.Content.Headers.ContentRange!.From!.Value;
+            Assert.Equal(SeededBytes.Bytes(resource.Seed, first, body.Length), body);
+            Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(response));
+        }
+
+        Assert.Equal(asked, _origin.Requests("/one-look.bin")[0].Range);
+        if (range == "bytes=2500000-2500099")
+        {
+            // The slice read for the seek is stored (or still filling, joined): all of it comes without another request.
+            using var slice = new HttpRequestMessage(HttpMethod.Get, "/o/one-look.bin") { Headers = { Range = new RangeHeaderValue(2_097_152, 3_145_727) } };
+            using var response = await _client.SendAsync(slice);
+            Assert.Equal(SeededBytes.Bytes(resource.Seed, 2_097_152, 1_048_576), await response.Content.ReadAsByteArrayAsync());
+            Assert.Single(_origin.Requests("/one-look.bin"));
+            return;
+        }
+
+        // The whole object reads its four slices, each once and whole.
+        var origin = _origin.Requests("/one-look.bin");
+        Assert.Equal(4, origin.Count);
+        Assert.All(origin, r => Assert.True(r.Complete, $"{r.Range} was cut short"));
+        Assert.Equal(Size, origin.Sum(r => r.BodyBytes));
+    }
+
+    [Fact]
+    public async Task A_first_looks_answer_that_nobody_reads_is_cut_off_when_its_request_ends()
+    {
+        var resource = Serve("/refused.bin", "public, max-age=300");
+        resource.PauseAt = 1000;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/refused.bin") { Headers = { { "If-Match", "\"another\"" } } };
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        // Held for the slice fill that never came: dropped with its request, not left holding an origin connection.
+        await Eventually.TrueAsync(() => _origin.Requests("/refused.bin")[0].Aborted, "the first look's answer cut off");
+    }
+
+    [Fact]
+    public async Task A_small_object_is_stored_from_one_origin_request()
+    {
+        var resource = _origin.Serve("/segment.ts", 300_000, seed: 11);
+        resource.Headers["Cache-Control"] = "public, max-age=300";
+
+        foreach (var expected in new[] { "StreamForge; fwd=miss; stored", "StreamForge; hit" })
+        {
+            using var response = await _client.GetAsync("/o/segment.ts");
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith(expected, CacheStatus(response), StringComparison.Ordinal);
+        }
+
+        var origin = Assert.Single(_origin.Requests("/segment.ts"));
+        Assert.Equal(("bytes=0-1048575", 206, 300_000L, true), (origin.Range, origin.Status, origin.BodyBytes, origin.Complete));
+    }
+
+    [Fact]
+    public async Task A_HEAD_or_a_conditional_GET_on_a_miss_looks_at_one_byte_and_a_seek_past_the_end_keeps_the_URL_cacheable()
+    {
+        Serve("/look.bin", "public, max-age=300");
+        using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/look.bin")))
+        {
+            Assert.Equal(Size, head.Content.Headers.ContentLength);
+        }
+
+        var past = Serve("/past.bin", "public, max-age=300");
+        using (var seek = new HttpRequestMessage(HttpMethod.Get, "/o/past.bin") { Headers = { Range = new RangeHeaderValue(Size + 10, null) } })
+        using (var response = await _client.SendAsync(seek))
+        {
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
+        }
+
+        var revalidating = Serve("/conditional.bin", "public, max-age=300");
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/o/conditional.bin") { Headers = { { "If-None-Match", revalidating.ETag } } })
+        using (var response = await _client.SendAsync(conditional))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+        }
+
+        Assert.Equal("bytes=0-0", Assert.Single(_origin.Requests("/look.bin")).Range);
+        Assert.Equal("bytes=0-0", Assert.Single(_origin.Requests("/conditional.bin")).Range);
+        Assert.Equal(["bytes=4194304-5242879", "bytes=0-0"], _origin.Requests("/past.bin").Select(r => r.Range));
+        using var later = await _client.GetAsync("/o/past.bin");
+        Assert.Equal(past.Sha256(), TestData.Sha256(await later.Content.ReadAsByteArrayAsync()));
+        // The metadata was stored by the look at one byte: the body is a partial hit, read slice by slice.
+        Assert.StartsWith("StreamForge; fwd=partial", CacheStatus(later), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +184,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
         });
 
         Assert.All(await Task.WhenAll(whole.Concat(seeks)), Assert.True);
-        Assert.Equal(Size, _origin.Requests("/stampede.bin").Where(r => r.Range != "bytes=0-0").Sum(r => r.BodyBytes));
+        Assert.Equal(Size, _origin.Requests("/stampede.bin").Sum(r => r.BodyBytes));
     }
 
     [Theory]
@@ -101,6 +203,57 @@ public sealed class OriginCacheTests : IAsyncLifetime
 
         Assert.Equal(3, _origin.Requests("/personal.bin").Count(r => r.Range is null && r.Status == 200 && r.BodyBytes == Size));
         Assert.Empty(Directory.EnumerateFiles(_folder.Combine("cache"), "*.0", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("no-store", null, 200)]
+    [InlineData("no-store", "bytes=0-", 206)]
+    [InlineData("no validator", null, 200)]
+    [InlineData("private", "bytes=0-999999", 206)]
+    public async Task An_answer_the_cache_does_not_store_is_passed_on_from_the_one_origin_request_when_it_answers_the_client_too(string kind, string? range, int status)
+    {
+        var resource = _origin.Serve("/unstored.ts", 300_000, seed: 12);
+        resource.Headers["Cache-Control"] = kind == "no validator" ? "public, max-age=300" : kind;
+        if (kind == "no validator")
+        {
+            (resource.ETag, resource.LastModified) = (null, null);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/unstored.ts");
+        if (range is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Range", range);
+        }
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(status == 206 ? "bytes 0-299999/300000" : null, response.Content.Headers.ContentRange?.ToString());
+        Assert.Equal("StreamForge; fwd=miss", CacheStatus(response));
+        var origin = Assert.Single(_origin.Requests("/unstored.ts"));
+        Assert.Equal(("bytes=0-1048575", 300_000L), (origin.Range, origin.BodyBytes));
+    }
+
+    [Fact]
+    public async Task An_error_or_a_part_of_a_larger_unstored_object_is_passed_on_or_asked_for_as_the_client_asked()
+    {
+        using (var missing = await _client.GetAsync("/o/missing.bin"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
+        Assert.Single(_origin.Requests("/missing.bin"));
+
+        // A range the first look's slice does not answer as the client asked it is forwarded as it came.
+        var resource = _origin.Serve("/unstored-part.ts", 300_000, seed: 13);
+        resource.Headers["Cache-Control"] = "no-store";
+        using var seek = new HttpRequestMessage(HttpMethod.Get, "/o/unstored-part.ts") { Headers = { Range = new RangeHeaderValue(1000, 1999) } };
+        using var response = await _client.SendAsync(seek);
+
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(SeededBytes.Bytes(13, 1000, 1000), await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["bytes=0-1048575", "bytes=1000-1999"], _origin.Requests("/unstored-part.ts").Select(r => r.Range));
     }
 
     [Fact]
@@ -131,7 +284,8 @@ public sealed class OriginCacheTests : IAsyncLifetime
             Assert.Equal(resource.Sha256(variant), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
         }
 
-        Assert.Equal(2, _origin.Requests("/vary.bin").Count(r => r.Range == "bytes=0-0"));
+        // One first look per variant (its first slice); the second of each is a hit.
+        Assert.Equal(2, _origin.Requests("/vary.bin").Count(r => r.Range == "bytes=0-1048575"));
         Assert.NotEqual(resource.Sha256("a"), resource.Sha256("b"));
     }
 
@@ -195,7 +349,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
             Assert.Equal(SeededBytes.Bytes(resource.Seed, first, 100), await response.Content.ReadAsByteArrayAsync());
         }
 
-        Assert.Equal(2, requests); // The probe (answered whole, cut short) and one read of the body for every slice.
+        Assert.Equal(1, requests); // The first look, answered whole: its body fills every slice.
         Assert.Equal(requests, _origin.Requests("/no-ranges.bin").Count);
     }
 
