@@ -146,7 +146,7 @@ internal sealed class OriginCachingStore(
 
     protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
     {
-        var response = _held?.TryTake(version.Tag, span) ?? await SendAsync(version, span, token);
+        var response = _held?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(token);
@@ -175,8 +175,16 @@ internal sealed class OriginCachingStore(
         }
     };
 
-    private async Task<HttpResponseMessage> SendAsync(CachedVersion version, ByteSpan span, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(ObjectKey key, CachedVersion version, ByteSpan span, CancellationToken cancellationToken)
     {
+        if (version.Unpinnable)
+        {
+            // No read of it can be pinned: it goes, as a version the origin changed (412 below) does, and the request
+            // is planned again on what the origin has now when it has sent nothing yet.
+            Cache.Remove(version.Key);
+            throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' has no validator to read it again by");
+        }
+
         var target = await TargetAsync();
         using var request = target.NewRequest();
         if (!version.WholeBodyOnly)
@@ -248,9 +256,9 @@ internal sealed class OriginCachingStore(
             {
                 request.Headers.TryAddWithoutValidation("If-None-Match", stored.ETag);
             }
-            else
+            else if (stored.LastModified is { } lastModified)
             {
-                request.Headers.IfModifiedSince = stored.LastModified; // Set: a version without an ETag has a date.
+                request.Headers.IfModifiedSince = lastModified;
             }
         }
 
@@ -290,7 +298,7 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.Failed, null, (int)response.StatusCode, $"origin answered {(int)response.StatusCode}");
             }
 
-            var version = StorableVersion(key, response, requestTime, responseTime, out var reason);
+            var version = StorableVersion(key, response, slice, requestTime, responseTime, out var reason);
             if (version is null)
             {
                 // Remembered only when the response itself is not storable: a client's no-store or credentials
@@ -335,7 +343,8 @@ internal sealed class OriginCachingStore(
         return true;
     }
 
-    private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
+    /// <param name="slice">The first byte of the slice the look asked for the client, or null for a look at one byte.</param>
+    private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, long? slice, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
     {
         var wholeBody = response.StatusCode == HttpStatusCode.OK;
         var length = wholeBody ? response.Content.Headers.ContentLength : response.Content.Headers.ContentRange?.Length;
@@ -354,9 +363,13 @@ internal sealed class OriginCachingStore(
 
         var etag = response.Headers.ETag;
         var lastModified = response.Content.Headers.LastModified;
-        if ((etag is null || etag.IsWeak) && lastModified is null)
+        var unpinnable = (etag is null || etag.IsWeak) && lastModified is null;
+        var allInThisAnswer = slice == 0 && length <= Binding.SliceSize
+            && (wholeBody || response.Content.Headers.ContentRange is { From: 0, To: { } last } && last == length - 1);
+        if (unpinnable && !allInThisAnswer)
         {
-            // Without a validator, slices fetched at different times could belong to different versions.
+            // Without a validator, slices fetched at different times could belong to different versions; one answer
+            // that holds the whole object is one version, and its body fills the version's only slice.
             reason = "no_validator";
             return null;
         }
@@ -364,7 +377,8 @@ internal sealed class OriginCachingStore(
         reason = string.Empty;
         return new CachedVersion(
             KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
-            ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody);
+            ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody,
+            unpinnable ? Guid.NewGuid().ToString("N") : null);
     }
 
     /// <summary>If-Match on a strong ETag (RFC 9110 section 13.1.1 compares strongly), else If-Unmodified-Since.</summary>
