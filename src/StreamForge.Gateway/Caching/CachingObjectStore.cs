@@ -6,12 +6,18 @@ namespace StreamForge.Gateway.Caching;
 /// <summary>
 /// A storage route's store through the edge cache: metadata is answered from the stored version while it is fresh
 /// (<c>Ttl</c>), revalidated with one metadata read when stale (a changed object drops the old version's slices), and
-/// served stale when storage fails within <c>StaleIfError</c>. Uploads through the gateway drop the key.
+/// served stale when storage fails within <c>StaleIfError</c>. Uploads through the gateway drop the key. A miss whose
+/// first byte is known (<paramref name="readsFrom"/>) reads the slice holding it instead of the metadata alone
+/// (<see cref="HeldStorageRead"/>). Disposed when its request ends, which drops a held read nobody took.
 /// </summary>
+/// <param name="readsFrom">The first byte the client's GET reads, or null for a HEAD, a suffix range or a conditional GET.</param>
 internal sealed class CachingObjectStore(
-    EdgeCache cache, IObjectStore inner, CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
-    : CachedObjectStore(cache, binding, trace, metrics), IObjectStore // Re-implemented so that Resumable maps to this class's member.
+    EdgeCache cache, IObjectStore inner, long? readsFrom, CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
+    : CachedObjectStore(cache, binding, trace, metrics), IObjectStore, IAsyncDisposable // IObjectStore re-implemented so that Resumable maps to this class's member.
 {
+    /// <summary>The first slice read this request saw, while nobody has taken it (shared with requests collapsed onto it).</summary>
+    private HeldStorageRead? _held;
+
     /// <summary>Writes go to the inner store, which drops the key (<see cref="WriteInvalidatingStore"/>).</summary>
     public IResumableStore? Resumable => inner.Resumable;
 
@@ -26,7 +32,8 @@ internal sealed class CachingObjectStore(
     {
         try
         {
-            return await inner.OpenReadAsync(key, slice, version.ETag, token)
+            return _held?.TryTake(version.ETag, slice)
+                ?? await inner.OpenReadAsync(key, slice, version.ETag, token)
                 ?? throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' is gone from storage");
         }
         catch (StorageException ex) when (ex.Kind == StorageErrorKind.PreconditionFailed)
@@ -62,7 +69,15 @@ internal sealed class CachingObjectStore(
         try
         {
             // Not the client's token: the answer is shared by every request collapsed onto it.
-            info = await Cache.CollapseAsync(cacheKey.Id, () => inner.HeadAsync(key, CancellationToken.None));
+            if (stored is null && readsFrom is { } first)
+            {
+                _held = await Cache.CollapseAsync(cacheKey.Id, () => FirstSliceAsync(key, first / Binding.SliceSize * Binding.SliceSize));
+                info = _held?.Info;
+            }
+            else
+            {
+                info = await Cache.CollapseAsync(cacheKey.Id, () => inner.HeadAsync(key, CancellationToken.None));
+            }
         }
         catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now))
         {
@@ -104,6 +119,24 @@ internal sealed class CachingObjectStore(
 
         return current;
     }
+
+    /// <summary>The slice at <paramref name="first"/>, held; null when the object does not exist.</summary>
+    private async Task<HeldStorageRead?> FirstSliceAsync(ObjectKey key, long first)
+    {
+        try
+        {
+            return await inner.OpenRangeAsync(key, first, first + Binding.SliceSize - 1, CancellationToken.None) is { } content
+                ? new HeldStorageRead(content)
+                : null;
+        }
+        catch (StorageException ex) when (ex.Kind == StorageErrorKind.RangeNotSatisfiable)
+        {
+            // A seek past the end, or an empty object: the metadata alone, so that the download handler answers it.
+            return await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null)) : null;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _held?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private static bool IsUpstreamFailure(StorageErrorKind kind) =>
         kind is StorageErrorKind.Unavailable or StorageErrorKind.Timeout or StorageErrorKind.Throttled or StorageErrorKind.Failed;

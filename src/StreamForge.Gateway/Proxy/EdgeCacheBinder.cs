@@ -23,7 +23,9 @@ internal sealed class EdgeCacheBinder(
     public IObjectStore Bind(HttpContext context, ResolvedRoute route, IObjectStore store)
     {
         var (binding, trace) = Start(context, route, route.ClusterId);
-        return new CachingObjectStore(Cache, InvalidatingWrites(route, store), binding, trace, metrics, time, logger);
+        var cached = new CachingObjectStore(Cache, InvalidatingWrites(route, store), FirstByteRead(context.Request), binding, trace, metrics, time, logger);
+        context.Response.RegisterForDisposeAsync(cached);
+        return cached;
     }
 
     /// <summary>
