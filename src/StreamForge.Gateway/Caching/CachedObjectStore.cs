@@ -12,6 +12,9 @@ namespace StreamForge.Gateway.Caching;
 /// </summary>
 internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding, CacheTrace trace, CacheMetrics metrics) : IObjectStore
 {
+    /// <summary>The slice this request's look started filling: reading it is not joining another request's fill.</summary>
+    private (string Tag, long Index) _filledAtOnce = (string.Empty, -1);
+
     protected EdgeCache Cache => cache;
 
     protected CacheBinding Binding => binding;
@@ -63,6 +66,25 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
     /// <summary>Reads a span of <paramref name="version"/> from upstream, pinned to it.</summary>
     protected abstract UpstreamRead Upstream(ObjectKey key, CachedVersion version);
 
+    /// <summary>
+    /// Starts the fill of the slice holding byte <paramref name="first"/> now, from the read a miss's look just made
+    /// (its <see cref="Upstream"/> takes that read), before any other request can find the version and start a read of
+    /// that slice of its own. The fill goes on whoever reads: it stores the slice the look paid for.
+    /// </summary>
+    protected void FillAtOnce(ObjectKey key, CachedVersion version, long first)
+    {
+        if (first < version.Length)
+        {
+            var index = first / version.SliceSize;
+            var opening = cache.OpenSlice(version, index, Upstream(key, version), binding.Fill);
+            opening.OnDisk?.Dispose();
+            if (opening is { Fill: not null, Joined: false })
+            {
+                _filledAtOnce = (version.Tag, index);
+            }
+        }
+    }
+
     private ObjectContent Open(ObjectKey key, CachedVersion version, ByteSpan? bodySpan, ByteSpan? reported)
     {
         if (bodySpan is not { } span)
@@ -77,7 +99,7 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
         {
             var state = cache.Probe(version, index);
             allOnDisk &= state == SliceState.OnDisk;
-            joined |= state == SliceState.Filling;
+            joined |= state == SliceState.Filling && (version.Tag, index) != _filledAtOnce;
             anyMissing |= state == SliceState.Missing;
         }
 

@@ -112,6 +112,11 @@ internal sealed class CachingObjectStore(
         }
 
         Cache.Save(current);
+        if (stored is null && _held is not null && readsFrom is { } firstByte)
+        {
+            FillAtOnce(key, current, firstByte);
+        }
+
         if (!Cache.IsStoring)
         {
             Trace.NothingStored();

@@ -20,14 +20,17 @@ namespace StreamForge.Gateway.Caching;
 /// mixes two versions; responses without either validator are not stored. What cannot be stored goes through YARP
 /// unchanged. Disposed when its request ends, which drops a held answer nobody took.
 /// </summary>
-/// <param name="readsFrom">The first byte the client's GET reads, or null for a HEAD, a suffix range or a conditional GET.</param>
+/// <param name="readsFrom">The first byte the client's GET reads, or null for a HEAD or a suffix range.</param>
 internal sealed class OriginCachingStore(
-    EdgeCache cache, Func<Task<OriginTarget>> findTarget, Func<string, string?> requestHeader, bool requestHasAuthorization, long? readsFrom,
+    EdgeCache cache, Func<Task<OriginTarget>> findTarget, Func<string, string?> requestHeader, bool requestHasAuthorization, bool requestIsHead, long? readsFrom,
     CacheBinding binding, CacheTrace trace, CacheMetrics metrics, TimeProvider time, ILogger logger)
     : CachedObjectStore(cache, binding, trace, metrics), IDisposable
 {
-    /// <summary>The request fields that carry cache directives, passed on to the origin with a client's probe.</summary>
+    /// <summary>The request fields that carry cache directives, passed on to the origin with a client's look.</summary>
     private static readonly string[] ForwardedDirectiveFields = ["Cache-Control", "Pragma"];
+
+    /// <summary>The client's validators, passed on with a client's look when nothing is stored to revalidate (RFC 9111 section 4.3.2).</summary>
+    private static readonly string[] ForwardedValidatorFields = ["If-None-Match", "If-Modified-Since"];
 
     private Task<OriginTarget>? _target;
 
@@ -241,15 +244,10 @@ internal sealed class OriginCachingStore(
         request.Headers.Range = slice is { } sliceFirst ? new RangeHeaderValue(sliceFirst, sliceFirst + Binding.SliceSize - 1) : new RangeHeaderValue(0, 0);
         if (forwardDirectives)
         {
-            foreach (var name in ForwardedDirectiveFields)
-            {
-                if (requestHeader(name) is { Length: > 0 } value)
-                {
-                    request.Headers.TryAddWithoutValidation(name, value);
-                }
-            }
+            CopyFields(ForwardedDirectiveFields, request);
         }
 
+        var validatorsSent = forwardDirectives && stored is null && CopyFields(ForwardedValidatorFields, request);
         if (stored is not null)
         {
             if (stored.ETag.Length > 0)
@@ -287,6 +285,13 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.Revalidated, refreshed, 304);
             }
 
+            if (response.StatusCode == HttpStatusCode.NotModified && stored is null)
+            {
+                // The client's own validators matched: its answer, nothing to store, and nothing against storing later.
+                held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, 304, "not modified for the client");
+            }
+
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && slice > 0)
             {
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, 416, "the slice is past the end"); // Looked at again from byte 0.
@@ -294,7 +299,7 @@ internal sealed class OriginCachingStore(
 
             if ((int)response.StatusCode >= 500)
             {
-                held = KeepAsAnswer(response, slice);
+                held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
                 return new OriginProbe(OriginProbeOutcome.Failed, null, (int)response.StatusCode, $"origin answered {(int)response.StatusCode}");
             }
 
@@ -309,15 +314,19 @@ internal sealed class OriginCachingStore(
                     Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
                 }
 
-                held = KeepAsAnswer(response, slice);
+                held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
             Cache.Save(version);
             held = slice is not null;
-            return new OriginProbe(
-                stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode,
-                Held: held ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0) : null);
+            _held = held ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0) : null;
+            if (slice is { } first)
+            {
+                FillAtOnce(key, version, first);
+            }
+
+            return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode, Held: _held);
         }
         finally
         {
@@ -332,15 +341,30 @@ internal sealed class OriginCachingStore(
     /// Keeps an answer the cache will not store as this request's own, when it is what the origin would have answered
     /// the request forwarded as is (<see cref="OriginAnswer"/>), so that the forward does not ask the origin again.
     /// </summary>
-    private bool KeepAsAnswer(HttpResponseMessage response, long? slice)
+    private bool KeepAsAnswer(HttpResponseMessage response, bool forClient, bool validatorsSent)
     {
-        if (slice is null || OriginAnswer.ForRequest(response, requestHeader) is not { } answer)
+        if (!forClient || OriginAnswer.ForRequest(response, requestHeader, requestIsHead, validatorsSent) is not { } answer)
         {
             return false;
         }
 
         Interlocked.Exchange(ref _answer, answer)?.Dispose();
         return true;
+    }
+
+    /// <summary>Copies the client's <paramref name="names"/> onto <paramref name="request"/>; true when it had any.</summary>
+    private bool CopyFields(string[] names, HttpRequestMessage request)
+    {
+        var any = false;
+        foreach (var name in names)
+        {
+            if (requestHeader(name) is { Length: > 0 } value)
+            {
+                any |= request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return any;
     }
 
     /// <param name="slice">The first byte of the slice the look asked for the client, or null for a look at one byte.</param>

@@ -23,7 +23,7 @@ internal sealed class EdgeCacheBinder(
     public IObjectStore Bind(HttpContext context, ResolvedRoute route, IObjectStore store)
     {
         var (binding, trace) = Start(context, route, route.ClusterId);
-        var cached = new CachingObjectStore(Cache, InvalidatingWrites(route, store), FirstByteRead(context.Request), binding, trace, metrics, time, logger);
+        var cached = new CachingObjectStore(Cache, InvalidatingWrites(route, store), FirstByteRead(context.Request, lookCarriesValidators: false), binding, trace, metrics, time, logger);
         context.Response.RegisterForDisposeAsync(cached);
         return cached;
     }
@@ -51,21 +51,22 @@ internal sealed class EdgeCacheBinder(
         var requestHeaders = context.Request.Headers;
         var store = new OriginCachingStore(
             Cache, () => OriginTargetAsync(context), name => requestHeaders.TryGetValue(name, out var value) ? value.ToString() : null,
-            requestHeaders.Authorization.Count > 0, FirstByteRead(context.Request), binding, trace, metrics, time, logger);
+            requestHeaders.Authorization.Count > 0, HttpMethods.IsHead(context.Request.Method), FirstByteRead(context.Request, lookCarriesValidators: true), binding, trace, metrics, time, logger);
         context.Response.RegisterForDispose(store);
         return (store, OriginKey(context));
     }
 
     /// <summary>
-    /// The first byte a GET will read, for the cache's first look at the origin to fetch the slice holding it: 0
-    /// without a Range (or with one the download handler will ignore), the first range's start otherwise. Null when no
-    /// slice is known to be read: a HEAD, a suffix range (its start depends on the length), or a conditional GET that
-    /// may well be answered 304 from the metadata alone.
+    /// The first byte a GET will read, for the cache's first look upstream to fetch the slice holding it: 0 without a
+    /// Range (or with one the download handler will ignore), the first range's start otherwise. Null when no slice is
+    /// known to be read: a HEAD, a suffix range (its start depends on the length), or, unless the look carries the
+    /// client's validators (<paramref name="lookCarriesValidators"/>, on origin routes), a conditional GET that may well
+    /// be answered 304 from the metadata alone.
     /// </summary>
-    private static long? FirstByteRead(HttpRequest request)
+    private static long? FirstByteRead(HttpRequest request, bool lookCarriesValidators)
     {
         var headers = request.Headers;
-        if (!HttpMethods.IsGet(request.Method) || headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0)
+        if (!HttpMethods.IsGet(request.Method) || (!lookCarriesValidators && (headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0)))
         {
             return null;
         }

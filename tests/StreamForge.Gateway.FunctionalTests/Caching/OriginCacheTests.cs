@@ -102,17 +102,21 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_looks_answer_that_nobody_reads_is_cut_off_when_its_request_ends()
+    public async Task A_first_looks_slice_is_stored_even_when_its_client_reads_none_of_it()
     {
         var resource = Serve("/refused.bin", "public, max-age=300");
-        resource.PauseAt = 1000;
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/refused.bin") { Headers = { { "If-Match", "\"another\"" } } };
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/refused.bin") { Headers = { { "If-Match", "\"another\"" } } })
+        using (var response = await _client.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        }
 
-        using var response = await _client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
-        // Held for the slice fill that never came: dropped with its request, not left holding an origin connection.
-        await Eventually.TrueAsync(() => _origin.Requests("/refused.bin")[0].Aborted, "the first look's answer cut off");
+        // The slice the look paid for fills on its own: a reader of it gets it (from disk or joining the fill) for free.
+        using var slice = new HttpRequestMessage(HttpMethod.Get, "/o/refused.bin") { Headers = { Range = new RangeHeaderValue(0, 1_048_575) } };
+        using var again = await _client.SendAsync(slice);
+        Assert.Equal(SeededBytes.Bytes(resource.Seed, 0, 1_048_576), await again.Content.ReadAsByteArrayAsync());
+        var look = Assert.Single(_origin.Requests("/refused.bin"));
+        Assert.Equal(("bytes=0-1048575", false), (look.Range, look.Aborted));
     }
 
     [Fact]
@@ -133,7 +137,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_HEAD_or_a_conditional_GET_on_a_miss_looks_at_one_byte_and_a_seek_past_the_end_keeps_the_URL_cacheable()
+    public async Task A_HEAD_looks_at_one_byte_a_conditional_GET_sends_its_validator_and_a_seek_past_the_end_keeps_the_URL_cacheable()
     {
         Serve("/look.bin", "public, max-age=300");
         using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/look.bin")))
@@ -156,7 +160,9 @@ public sealed class OriginCacheTests : IAsyncLifetime
         }
 
         Assert.Equal("bytes=0-0", Assert.Single(_origin.Requests("/look.bin")).Range);
-        Assert.Equal("bytes=0-0", Assert.Single(_origin.Requests("/conditional.bin")).Range);
+        // The client's validator goes with the look at its slice: the origin's 304 is the client's answer.
+        var look = Assert.Single(_origin.Requests("/conditional.bin"));
+        Assert.Equal(("bytes=0-1048575", revalidating.ETag, 304), (look.Range, look.IfNoneMatch, look.Status));
         Assert.Equal(["bytes=4194304-5242879", "bytes=0-0"], _origin.Requests("/past.bin").Select(r => r.Range));
         using var later = await _client.GetAsync("/o/past.bin");
         Assert.Equal(past.Sha256(), TestData.Sha256(await later.Content.ReadAsByteArrayAsync()));
@@ -271,6 +277,32 @@ public sealed class OriginCacheTests : IAsyncLifetime
         using var again = await _client.GetAsync("/o/plain.m3u8");
         Assert.Equal(small.Sha256(), TestData.Sha256(await again.Content.ReadAsByteArrayAsync()));
         Assert.Equal(2, _origin.Requests("/plain.m3u8").Count);
+    }
+
+    [Fact]
+    public async Task A_HEAD_or_a_conditional_GET_whose_answer_is_not_stored_costs_the_origin_one_request()
+    {
+        var resource = _origin.Serve("/unstored-head.ts", 300_000, seed: 17);
+        resource.Headers["Cache-Control"] = "no-store";
+        using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/unstored-head.ts")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(300_000, head.Content.Headers.ContentLength);
+            Assert.Null(head.Content.Headers.ContentRange);
+        }
+
+        Assert.Equal("bytes=0-0", Assert.Single(_origin.Requests("/unstored-head.ts")).Range);
+
+        var other = _origin.Serve("/unstored-conditional.ts", 300_000, seed: 18);
+        other.Headers["Cache-Control"] = "no-store";
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/o/unstored-conditional.ts") { Headers = { { "If-None-Match", other.ETag } } })
+        using (var response = await _client.SendAsync(conditional))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+            Assert.Equal(other.ETag, response.Headers.ETag?.ToString());
+        }
+
+        Assert.Equal(304, Assert.Single(_origin.Requests("/unstored-conditional.ts")).Status);
     }
 
     [Fact]

@@ -26,9 +26,9 @@ public sealed class OriginAnswerTests
     {
         using var response = new HttpResponseMessage(status);
 
-        Assert.Same(response, OriginAnswer.ForRequest(response, Headers(("Range", "bytes=500-"))));
-        Assert.Null(OriginAnswer.ForRequest(response, Headers(("If-Match", "\"a\""))));
-        Assert.Null(OriginAnswer.ForRequest(response, Headers(("If-Range", "\"a\""), ("Range", "bytes=5-"))));
+        Assert.Same(response, OriginAnswer.ForRequest(response, Headers(("Range", "bytes=500-")), isHead: false, validatorsSent: false));
+        Assert.Null(OriginAnswer.ForRequest(response, Headers(("If-Match", "\"a\"")), isHead: false, validatorsSent: true));
+        Assert.Null(OriginAnswer.ForRequest(response, Headers(("If-Range", "\"a\""), ("Range", "bytes=5-")), isHead: false, validatorsSent: false));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class OriginAnswerTests
     {
         using var response = Partial(0, 999, 1000);
 
-        Assert.Same(response, OriginAnswer.ForRequest(response, Headers()));
+        Assert.Same(response, OriginAnswer.ForRequest(response, Headers(), isHead: false, validatorsSent: false));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Null(response.Content.Headers.ContentRange);
     }
@@ -53,7 +53,7 @@ public sealed class OriginAnswerTests
     {
         using var response = Partial(0, 999, 1000);
 
-        Assert.Equal(answers, OriginAnswer.ForRequest(response, Headers(("Range", range))) is not null);
+        Assert.Equal(answers, OriginAnswer.ForRequest(response, Headers(("Range", range)), isHead: false, validatorsSent: false) is not null);
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
     }
 
@@ -63,8 +63,29 @@ public sealed class OriginAnswerTests
         using var part = Partial(0, 999, 5000);
         using var unsatisfiable = new HttpResponseMessage(HttpStatusCode.RequestedRangeNotSatisfiable);
 
-        Assert.Null(OriginAnswer.ForRequest(part, Headers()));
-        Assert.Null(OriginAnswer.ForRequest(part, Headers(("Range", "bytes=0-"))));
-        Assert.Null(OriginAnswer.ForRequest(unsatisfiable, Headers()));
+        Assert.Null(OriginAnswer.ForRequest(part, Headers(), isHead: false, validatorsSent: false));
+        Assert.Null(OriginAnswer.ForRequest(part, Headers(("Range", "bytes=0-")), isHead: false, validatorsSent: false));
+        Assert.Null(OriginAnswer.ForRequest(unsatisfiable, Headers(), isHead: false, validatorsSent: false));
+    }
+
+    [Fact]
+    public void A_304_answers_only_a_client_whose_own_validators_went_with_the_look()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.NotModified);
+        var client = Headers(("If-None-Match", "\"a\""));
+
+        Assert.Same(response, OriginAnswer.ForRequest(response, client, isHead: false, validatorsSent: true));
+        Assert.Null(OriginAnswer.ForRequest(response, client, isHead: false, validatorsSent: false));
+        Assert.Null(OriginAnswer.ForRequest(response, Headers(), isHead: false, validatorsSent: false));
+    }
+
+    [Fact]
+    public void Any_part_answers_a_HEAD_as_the_200_with_the_whole_length()
+    {
+        using var response = Partial(0, 0, 123_456);
+
+        Assert.Same(response, OriginAnswer.ForRequest(response, Headers(), isHead: true, validatorsSent: false));
+        Assert.Equal((HttpStatusCode.OK, 123_456L), (response.StatusCode, response.Content.Headers.ContentLength));
+        Assert.Null(response.Content.Headers.ContentRange);
     }
 }
