@@ -67,22 +67,27 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
     protected abstract UpstreamRead Upstream(ObjectKey key, CachedVersion version);
 
     /// <summary>
-    /// Starts the fill of the slice holding byte <paramref name="first"/> now, from the read a miss's look just made
-    /// (its <see cref="Upstream"/> takes that read), before any other request can find the version and start a read of
-    /// that slice of its own. The fill goes on whoever reads: it stores the slice the look paid for.
+    /// Registers the fill of the slice holding byte <paramref name="first"/>, fed by the read a miss's look just made
+    /// (its <see cref="Upstream"/> takes that read), before the version is saved, so that no request finding the
+    /// version starts a read of that slice of its own. The returned action starts it once the version is saved (the
+    /// fill commits only under a saved version). The fill goes on whoever reads: it stores the slice the look paid for.
     /// </summary>
-    protected void FillAtOnce(ObjectKey key, CachedVersion version, long first)
+    protected Action? ReserveFill(ObjectKey key, CachedVersion version, long first)
     {
-        if (first < version.Length)
+        if (first >= version.Length)
         {
-            var index = first / version.SliceSize;
-            var opening = cache.OpenSlice(version, index, Upstream(key, version), binding.Fill);
-            opening.OnDisk?.Dispose();
-            if (opening is { Fill: not null, Joined: false })
-            {
-                _filledAtOnce = (version.Tag, index);
-            }
+            return null;
         }
+
+        var index = first / version.SliceSize;
+        var opening = cache.OpenSlice(version, index, Upstream(key, version), binding.Fill, deferStart: true);
+        opening.OnDisk?.Dispose();
+        if (opening is { Fill: not null, Joined: false })
+        {
+            _filledAtOnce = (version.Tag, index);
+        }
+
+        return opening.Start;
     }
 
     private ObjectContent Open(ObjectKey key, CachedVersion version, ByteSpan? bodySpan, ByteSpan? reported)

@@ -111,10 +111,14 @@ internal sealed class CachingObjectStore(
             Trace.Miss(freshness, now);
         }
 
-        Cache.Save(current);
-        if (stored is null && _held is not null && readsFrom is { } firstByte)
+        var startFill = stored is null && _held is not null && readsFrom is { } firstByte ? ReserveFill(key, current, firstByte) : null;
+        try
         {
-            FillAtOnce(key, current, firstByte);
+            Cache.Save(current);
+        }
+        finally
+        {
+            startFill?.Invoke();
         }
 
         if (!Cache.IsStoring)

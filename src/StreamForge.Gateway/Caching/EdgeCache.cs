@@ -172,7 +172,11 @@ internal sealed class EdgeCache : IDisposable
     /// Slice <paramref name="index"/> of <paramref name="version"/>: open on disk, or the fill that is bringing it in
     /// (joined when one runs, started otherwise), or <see cref="SliceOpening.Bypass"/> when the cache cannot store now.
     /// </summary>
-    public SliceOpening OpenSlice(CachedVersion version, long index, UpstreamRead upstream, FillOptions options)
+    /// <param name="deferStart">
+    /// Register a new fill without starting it: the caller starts it (<see cref="SliceOpening.Start"/>) once the version is
+    /// saved, so that requests finding the version join this fill, and the fill finds its version when it commits.
+    /// </param>
+    public SliceOpening OpenSlice(CachedVersion version, long index, UpstreamRead upstream, FillOptions options, bool deferStart = false)
     {
         var path = _directory.SlicePath(version, index);
         while (true)
@@ -216,8 +220,12 @@ internal sealed class EdgeCache : IDisposable
                 _fills[path] = fill;
             }
 
-            _ = RunFillAsync(fill, path, version, upstream, options);
-            return new SliceOpening(null, fill, false);
+            if (!deferStart)
+            {
+                _ = RunFillAsync(fill, path, version, upstream, options);
+            }
+
+            return new SliceOpening(null, fill, false, deferStart ? () => _ = RunFillAsync(fill, path, version, upstream, options) : null);
         }
     }
 

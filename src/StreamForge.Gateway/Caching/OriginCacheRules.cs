@@ -61,10 +61,22 @@ internal static class OriginCacheRules
     private static (CacheControlDirectives Directives, bool UseExpires) CachePolicyOf(IReadOnlyList<KeyValuePair<string, string>> fields)
     {
         var targeted = ResponseFields.GetAll(fields, TargetedField).Where(line => !string.IsNullOrWhiteSpace(line)).ToList();
-        return targeted.Count > 0
+        return targeted.Count > 0 && IsValidTargetedField(string.Join(", ", targeted))
             ? (CacheControlDirectives.Parse(targeted), false)
             : (CacheControlDirectives.Parse(ResponseFields.GetAll(fields, "Cache-Control")), true);
     }
+
+    /// <summary>The lifetimes RFC 9213 section 2.1 gives as Integers (RFC 8941): a value of another type voids the field.</summary>
+    private static readonly string[] IntegerDirectives = ["max-age", "s-maxage", "stale-while-revalidate", "stale-if-error"];
+
+    /// <summary>
+    /// RFC 9213 section 2.1: a CDN-Cache-Control that does not parse as a Structured Field Dictionary, or whose
+    /// lifetimes are not Integers, is ignored entirely, and Cache-Control applies as if it were absent.
+    /// </summary>
+    private static bool IsValidTargetedField(string value) =>
+        StructuredDictionary.Parse(value) is { } members
+        && IntegerDirectives.All(name => !members.TryGetValue(name, out var member)
+            || (member.Kind == StructuredDictionary.ValueKind.Integer && !member.Value.StartsWith('-')));
 
     /// <summary>RFC 9213's field for every CDN; the one targeted field this cache answers to.</summary>
     private const string TargetedField = "CDN-Cache-Control";

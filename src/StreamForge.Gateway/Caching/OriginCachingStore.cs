@@ -318,12 +318,16 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
-            Cache.Save(version);
             held = slice is not null;
             _held = held ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0) : null;
-            if (slice is { } first)
+            var startFill = slice is { } first ? ReserveFill(key, version, first) : null;
+            try
             {
-                FillAtOnce(key, version, first);
+                Cache.Save(version);
+            }
+            finally
+            {
+                startFill?.Invoke();
             }
 
             return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode, Held: _held);

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using StreamForge.Gateway.Caching;
@@ -49,6 +50,10 @@ public static class GatewayApplication
             // Limits are per route (stream policies), applied per request; Kestrel's global 30 MB would cap every upload.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MaxResponseBufferSize = BufferPolicy.ServerResponseBufferBytes;
+            // Origin field values with obs-text (RFC 9110 section 5.5: bytes 0x80-0xFF, e.g. a UTF-8 file name in
+            // Content-Disposition, an ETag) reach the gateway as Latin-1 text, HttpClient's default; written back as
+            // Latin-1 they go out byte for byte. Kestrel's default, ASCII only, failed such responses with a 500.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
         });
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlockMemoryPoolFactory>();
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);

@@ -305,6 +305,26 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(304, Assert.Single(_origin.Requests("/unstored-conditional.ts")).Status);
     }
 
+    [Theory]
+    [InlineData("public, max-age=300")]
+    [InlineData("no-store")]
+    public async Task A_field_value_with_obs_text_goes_out_byte_for_byte_stored_or_not(string cacheControl)
+    {
+        // "attachment; filename="vidéo.mp4"" in UTF-8, as the Latin-1 text HttpClient reads those bytes as.
+        var disposition = System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes("attachment; filename=\"vidéo.mp4\""));
+        var resource = _origin.Serve("/vidéo.mp4", 5_000, seed: 19);
+        resource.Headers["Cache-Control"] = cacheControl;
+        resource.Headers["Content-Disposition"] = disposition;
+
+        for (var read = 0; read < 2; read++)
+        {
+            using var response = await _client.GetAsync("/o/vid%C3%A9o.mp4");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.Equal(disposition, string.Join(", ", response.Content.Headers.GetValues("Content-Disposition")));
+        }
+    }
+
     [Fact]
     public async Task An_error_or_a_part_of_a_larger_unstored_object_is_passed_on_or_asked_for_as_the_client_asked()
     {

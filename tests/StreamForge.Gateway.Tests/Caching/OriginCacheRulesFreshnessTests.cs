@@ -50,6 +50,10 @@ public sealed class OriginCacheRulesFreshnessTests
     [InlineData("max-age=86400", null, "Wed, 01 May 2024 12:01:00 GMT", 86400)]
     [InlineData("no-cache", "max-age=3600", null, 0)]
     [InlineData("", "max-age=60", null, 60)] // empty: not a valid targeted field, Cache-Control counts
+    [InlineData("max-age=86400, &&&&", "max-age=60", null, 60)] // not a Structured Field Dictionary: ignored
+    [InlineData("max-age=\"86400\"", "max-age=60", null, 60)] // a String where RFC 9213 wants an Integer: ignored
+    [InlineData("max-age=86400, stale-if-error=1.5", "max-age=60", null, 60)]
+    [InlineData("max-age=86400, foo=(a \"b\"), bar=?1, baz=:aGk=:", "max-age=60", null, 86400)] // valid, with members it does not know
     public void CDN_Cache_Control_sets_the_edges_own_lifetime(string cdnCacheControl, string? cacheControl, string? expires, int expectedSeconds)
     {
         var headers = new List<(string, string)> { ("Date", NoonText), ("CDN-Cache-Control", cdnCacheControl) };
