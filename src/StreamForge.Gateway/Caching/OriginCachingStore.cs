@@ -17,8 +17,10 @@ namespace StreamForge.Gateway.Caching;
 /// one origin request per miss, as a cache that stores from the client's own request makes. A stale copy is
 /// revalidated with the same look made conditional; a 304 refreshes the stored headers. Further slices are fetched
 /// with ranged GETs pinned to the version (If-Match on a strong ETag, else If-Unmodified-Since), so no response
-/// mixes two versions; responses without either validator are not stored. What cannot be stored goes through YARP
-/// unchanged. Disposed when its request ends, which drops a held answer nobody took.
+/// mixes two versions; a response without either validator is stored only when the look's answer held all of it
+/// (<see cref="CachedVersion.Unpinnable"/>). What cannot be stored goes through YARP, from the look's own answer when
+/// that answers the client too (<see cref="OriginAnswer"/>). Disposed when its request ends, which drops a held
+/// answer nobody took.
 /// </summary>
 /// <param name="readsFrom">The first byte the client's GET reads, or null for a HEAD or a suffix range.</param>
 internal sealed class OriginCachingStore(
@@ -34,7 +36,7 @@ internal sealed class OriginCachingStore(
 
     private Task<OriginTarget>? _target;
 
-    /// <summary>The probe's answer this request saw, while nobody has taken it (shared with requests collapsed onto it).</summary>
+    /// <summary>The look's stored answer this request saw, while no fill has taken it (shared with requests collapsed onto it).</summary>
     private HeldOriginResponse? _held;
 
     /// <summary>The answer to this request's own look, not stored, for its forward to use instead of asking again.</summary>
