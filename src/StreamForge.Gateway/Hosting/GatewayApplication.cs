@@ -15,6 +15,7 @@ using StreamForge.Gateway.Storage.S3;
 using StreamForge.Gateway.Throttling;
 using StreamForge.Gateway.Uploads;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Transforms;
 
 namespace StreamForge.Gateway.Hosting;
@@ -54,11 +55,14 @@ public static class GatewayApplication
             // Content-Disposition, an ETag) reach the gateway as Latin-1 text, HttpClient's default; written back as
             // Latin-1 they go out byte for byte. Kestrel's default, ASCII only, failed such responses with a 500.
             kestrel.ResponseHeaderEncodingSelector = _ => Encoding.Latin1;
+            // And request field values as Latin-1, which the origin clients send the same way (OriginHttpClientFactory).
+            kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1;
         });
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, SocketBlockMemoryPoolFactory>();
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, OriginHttpClientFactory>();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms =>

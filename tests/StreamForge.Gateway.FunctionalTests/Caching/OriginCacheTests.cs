@@ -325,6 +325,27 @@ public sealed class OriginCacheTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("public, max-age=300")]
+    [InlineData("no-store")]
+    public async Task A_request_field_value_with_obs_text_reaches_the_origin_byte_for_byte(string cacheControl)
+    {
+        var value = System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes("vidéo"));
+        var resource = _origin.Serve("/named.bin", 5_000, seed: 20);
+        resource.Headers["Cache-Control"] = cacheControl;
+        resource.VaryBy = "X-Name";
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1 })
+        {
+            BaseAddress = _client.BaseAddress,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/named.bin") { Headers = { { "X-Name", value } } };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(resource.Sha256(value), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+        Assert.All(_origin.Requests("/named.bin"), r => Assert.Equal(value, r.Variant));
+    }
+
     [Fact]
     public async Task An_error_or_a_part_of_a_larger_unstored_object_is_passed_on_or_asked_for_as_the_client_asked()
     {

@@ -107,8 +107,12 @@ internal sealed class CachingOrigin : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        // Field values may carry obs-text (RFC 9110 section 5.5): a resource's header set as Latin-1 text goes out as those bytes.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
+        // Field values may carry obs-text (RFC 9110 section 5.5): read and written as Latin-1 text, they are those bytes.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ResponseHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            kestrel.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Run(HandleAsync);
