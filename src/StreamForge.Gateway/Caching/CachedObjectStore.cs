@@ -17,6 +17,10 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
 
     protected EdgeCache Cache => cache;
 
+    /// <summary>The slice this request's look started filling, or one its fill went on into (a whole body read slice after slice).</summary>
+    private bool FilledByThisRequest(CachedVersion version, long index) =>
+        version.Tag == _filledAtOnce.Tag && (index == _filledAtOnce.Index || (version.WholeBodyOnly && index > _filledAtOnce.Index));
+
     protected CacheBinding Binding => binding;
 
     protected CacheTrace Trace => trace;
@@ -104,7 +108,7 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
         {
             var state = cache.Probe(version, index);
             allOnDisk &= state == SliceState.OnDisk;
-            joined |= state == SliceState.Filling && (version.Tag, index) != _filledAtOnce;
+            joined |= state == SliceState.Filling && !FilledByThisRequest(version, index);
             anyMissing |= state == SliceState.Missing;
         }
 

@@ -68,16 +68,12 @@ internal sealed class CachingObjectStore(
         ObjectInfo? info;
         try
         {
-            // Not the client's token: the answer is shared by every request collapsed onto it.
-            if (stored is null && readsFrom is { } first)
-            {
-                _held = await Cache.CollapseAsync(cacheKey.Id, () => FirstSliceAsync(key, first / Binding.SliceSize * Binding.SliceSize));
-                info = _held?.Info;
-            }
-            else
-            {
-                info = await Cache.CollapseAsync(cacheKey.Id, () => inner.HeadAsync(key, CancellationToken.None));
-            }
+            // Not the client's token: the answer is shared by every request collapsed onto it, whichever read it is (a
+            // HEAD may join a GET's slice read, and a GET a HEAD's metadata read).
+            _held = await Cache.CollapseAsync(cacheKey.Id, () => stored is null && readsFrom is { } first
+                ? FirstSliceAsync(key, first / Binding.SliceSize * Binding.SliceSize)
+                : MetadataAsync(key));
+            info = _held?.Info;
         }
         catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now))
         {
@@ -111,7 +107,7 @@ internal sealed class CachingObjectStore(
             Trace.Miss(freshness, now);
         }
 
-        var startFill = stored is null && _held is not null && readsFrom is { } firstByte ? ReserveFill(key, current, firstByte) : null;
+        var startFill = stored is null && _held is { HoldsSlice: true } && readsFrom is { } firstByte ? ReserveFill(key, current, firstByte) : null;
         try
         {
             Cache.Save(current);
@@ -141,9 +137,12 @@ internal sealed class CachingObjectStore(
         catch (StorageException ex) when (ex.Kind == StorageErrorKind.RangeNotSatisfiable)
         {
             // A seek past the end, or an empty object: the metadata alone, so that the download handler answers it.
-            return await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null)) : null;
+            return await MetadataAsync(key);
         }
     }
+
+    private async Task<HeldStorageRead?> MetadataAsync(ObjectKey key) =>
+        await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null)) : null;
 
     public ValueTask DisposeAsync() => _held?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -15,6 +15,9 @@ internal sealed class HeldStorageRead(ObjectContent content) : IAsyncDisposable
 
     public ObjectInfo Info { get; } = content.Info;
 
+    /// <summary>A slice read, not a metadata read alone (a HEAD's, or one after a 416).</summary>
+    public bool HoldsSlice { get; } = content.Span is not null;
+
     /// <summary>The read, when it still waits and its body is exactly <paramref name="span"/> of the version with <paramref name="etag"/>.</summary>
     public ObjectContent? TryTake(string etag, ByteSpan span) =>
         Volatile.Read(ref _content) is { Span: { } held } waiting && held == span && waiting.Info.ETag == etag

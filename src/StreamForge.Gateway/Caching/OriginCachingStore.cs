@@ -310,8 +310,8 @@ internal sealed class OriginCachingStore(
             {
                 // Remembered only when the response itself is not storable: a client's no-store or credentials
                 // concern its own exchange (RFC 9111 sections 5.2.1.5 and 3.5) and must not keep the URL out of the
-                // cache for everyone else.
-                if (!requestHasAuthorization && !Binding.Directives.NoStore)
+                // cache for everyone else, and a small object without a validator is stored by the next GET's look.
+                if (!requestHasAuthorization && !Binding.Directives.NoStore && reason != NoValidatorInThisLook)
                 {
                     Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
                 }
@@ -373,6 +373,9 @@ internal sealed class OriginCachingStore(
         return any;
     }
 
+    /// <summary>A one-slice object without a validator, seen by a look that did not read all of it (a HEAD's, a seek's).</summary>
+    private const string NoValidatorInThisLook = "no_validator_in_this_look";
+
     /// <param name="slice">The first byte of the slice the look asked for the client, or null for a look at one byte.</param>
     private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, long? slice, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
     {
@@ -400,7 +403,7 @@ internal sealed class OriginCachingStore(
         {
             // Without a validator, slices fetched at different times could belong to different versions; one answer
             // that holds the whole object is one version, and its body fills the version's only slice.
-            reason = "no_validator";
+            reason = length <= Binding.SliceSize ? NoValidatorInThisLook : "no_validator";
             return null;
         }
 

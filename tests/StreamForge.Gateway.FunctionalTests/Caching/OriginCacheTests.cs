@@ -264,6 +264,20 @@ public sealed class OriginCacheTests : IAsyncLifetime
         }
 
         Assert.Single(_origin.Requests("/plain.m3u8"));
+
+        // A HEAD first sees one byte of it: no reason to keep the URL out of the cache, and the next GET stores it.
+        var headFirst = _origin.Serve("/plain-head.m3u8", 5_000, seed: 21);
+        headFirst.Headers["Cache-Control"] = "public, max-age=300";
+        (headFirst.ETag, headFirst.LastModified) = (null, null);
+        (await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/plain-head.m3u8"))).Dispose();
+        foreach (var expected in new[] { "StreamForge; fwd=miss; stored", "StreamForge; hit" })
+        {
+            using var response = await _client.GetAsync("/o/plain-head.m3u8");
+            Assert.Equal(headFirst.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith(expected, CacheStatus(response), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, _origin.Requests("/plain-head.m3u8").Count);
         Assert.Equal(["bytes=0-1048575", null, null], _origin.Requests("/plain.bin").Select(r => r.Range));
 
         // Its slice gone from disk, the version cannot be read again without a validator: it goes, and the request
@@ -449,6 +463,8 @@ public sealed class OriginCacheTests : IAsyncLifetime
         using (var whole = await _client.GetAsync("/o/no-ranges.bin"))
         {
             Assert.Equal(resource.Sha256(), TestData.Sha256(await whole.Content.ReadAsByteArrayAsync()));
+            // Its own fill went on slice after slice: nobody else's was joined.
+            Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(whole));
         }
 
         var requests = _origin.Requests("/no-ranges.bin").Count;

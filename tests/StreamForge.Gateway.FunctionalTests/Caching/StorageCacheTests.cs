@@ -105,6 +105,29 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Cold_GETs_HEADs_and_conditional_GETs_arriving_together_share_one_first_read()
+    {
+        const long length = 3L * TestData.MiB;
+        var (path, sha) = await PutAsync("mixed-cold.bin", length, seed: 11);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(i % 3 == 1 ? HttpMethod.Head : HttpMethod.Get, "/c/mixed-cold.bin");
+            if (i % 3 == 2)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", "\"not-this-one\"");
+            }
+
+            using var response = await _client.SendAsync(request);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            return (response.StatusCode, Sha: request.Method == HttpMethod.Head ? sha : TestData.Sha256(body));
+        }));
+
+        Assert.All(answers, answer => Assert.Equal((HttpStatusCode.OK, sha), answer));
+        File.Delete(path);
+    }
+
+    [Fact]
     public async Task A_warm_read_is_a_hit_with_Age_and_S3_is_not_asked_again()
     {
         var (_, sha) = await PutAsync("warm.bin", 3 * TestData.MiB, seed: 4);
