@@ -139,6 +139,19 @@ internal sealed class CacheTrace
         }
     }
 
+    /// <summary>
+    /// The version this request was planned on is gone (changed upstream, or unpinnable and lost): if the request is
+    /// planned again, the next answer decides its status, not what was said of the old version.
+    /// </summary>
+    public void Reopen()
+    {
+        _decided = false;
+        _detail = null;
+        _forwardStatus = null;
+        _stored = false;
+        _collapsed = false;
+    }
+
     /// <summary>The first metadata answer of a request decides its status; later lookups (a planned read after a HEAD) repeat it.</summary>
     private bool Decide()
     {

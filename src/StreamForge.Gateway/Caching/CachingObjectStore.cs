@@ -41,6 +41,7 @@ internal sealed class CachingObjectStore(
             // Replaced or deleted in storage under a version not wholly stored: it goes, so that the next request reads
             // the current one instead of failing on this one's missing slices until Ttl (as on origin routes).
             Cache.Remove(version.Key);
+            Trace.Reopen();
             throw;
         }
     };

@@ -166,6 +166,7 @@ internal sealed class OriginCachingStore(
                     // The origin changed under a version not wholly stored: it goes, so that the next request probes
                     // the new one instead of failing on this one's missing slices until it expires.
                     Cache.Remove(version.Key);
+                    Trace.Reopen();
                     throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin");
                 default:
                     throw new StorageException(StorageErrorKind.Unavailable, $"the origin answered {(int)response.StatusCode} to a slice read of '{key}'");
@@ -187,6 +188,7 @@ internal sealed class OriginCachingStore(
             // No read of it can be pinned: it goes, as a version the origin changed (412 below) does, and the request
             // is planned again on what the origin has now when it has sent nothing yet.
             Cache.Remove(version.Key);
+            Trace.Reopen();
             throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' has no validator to read it again by");
         }
 

@@ -290,6 +290,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
         small.Seed = 16;
         using var again = await _client.GetAsync("/o/plain.m3u8");
         Assert.Equal(small.Sha256(), TestData.Sha256(await again.Content.ReadAsByteArrayAsync()));
+        Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(again)); // Said of the version served, not of the one dropped.
         Assert.Equal(2, _origin.Requests("/plain.m3u8").Count);
     }
 
