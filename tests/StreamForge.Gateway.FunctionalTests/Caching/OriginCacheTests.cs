@@ -320,13 +320,16 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(304, Assert.Single(_origin.Requests("/unstored-conditional.ts")).Status);
     }
 
+    /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
+    private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+
     [Theory]
     [InlineData("public, max-age=300")]
     [InlineData("no-store")]
     public async Task A_field_value_with_obs_text_goes_out_byte_for_byte_stored_or_not(string cacheControl)
     {
         // "attachment; filename="vidéo.mp4"" in UTF-8, as the Latin-1 text HttpClient reads those bytes as.
-        var disposition = System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes("attachment; filename=\"vidéo.mp4\""));
+        var disposition = Utf8BytesAsLatin1("attachment; filename=\"vidéo.mp4\"");
         var resource = _origin.Serve("/vidéo.mp4", 5_000, seed: 19);
         resource.Headers["Cache-Control"] = cacheControl;
         resource.Headers["Content-Disposition"] = disposition;
@@ -345,7 +348,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     [InlineData("no-store")]
     public async Task A_request_field_value_with_obs_text_reaches_the_origin_byte_for_byte(string cacheControl)
     {
-        var value = System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes("vidéo"));
+        var value = Utf8BytesAsLatin1("vidéo");
         var resource = _origin.Serve("/named.bin", 5_000, seed: 20);
         resource.Headers["Cache-Control"] = cacheControl;
         resource.VaryBy = "X-Name";
