@@ -188,8 +188,9 @@ internal static class OriginCacheRules
 
         // RFC 9111 allows storing a response with Set-Cookie (section 7.3 only warns). This cache does not: a cookie
         // is usually a per-user session, and replaying it to other viewers would leak it. nginx's proxy_cache makes
-        // the same choice (it does not cache responses with Set-Cookie unless told to ignore the field).
-        if (ResponseFields.GetAll(fields, "Set-Cookie").Any())
+        // the same choice (it does not cache responses with Set-Cookie unless told to ignore the field). Set-Cookie2
+        // (RFC 2965, obsolete) sets a cookie too.
+        if (ResponseFields.GetAll(fields, "Set-Cookie").Any() || ResponseFields.GetAll(fields, "Set-Cookie2").Any())
         {
             return "set_cookie";
         }

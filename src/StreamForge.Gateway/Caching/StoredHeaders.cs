@@ -4,7 +4,7 @@ namespace StreamForge.Gateway.Caching;
 /// The header fields a stored response is replayed with (RFC 9111 section 3.1), one entry per field line, in the
 /// order received. Left out: hop-by-hop fields (RFC 9110 section 7.6.1: Connection, Keep-Alive, Proxy-*, TE,
 /// Trailer, Transfer-Encoding, Upgrade, and whatever Connection lists), Content-Length and Content-Range (the
-/// engine writes its own for what it sends from slices), Set-Cookie (never replayed to another client; such
+/// engine writes its own for what it sends from slices), Set-Cookie and Set-Cookie2 (never replayed to another client; such
 /// responses are not stored at all, see <see cref="OriginCacheRules"/>) and Age (the cache computes its own,
 /// section 5.1). Date is kept: it is the origin's, and the age calculation needs it.
 /// </summary>
