@@ -1,3 +1,5 @@
+using StreamForge.Gateway.Ranges;
+
 namespace StreamForge.Gateway.Caching;
 
 /// <summary>What one request on a caching route brings to the cache: its upstream, its route's policy and how it copies.</summary>
@@ -13,6 +15,16 @@ internal sealed record CacheBinding(
     /// <summary>A storage version's freshness as this route sees it: routes onto one cluster share versions, not policies.</summary>
     public Freshness StorageFreshness(string key, DateTimeOffset validatedAt) =>
         Freshness.ForStorage(validatedAt, Policy.Ttl, Policy.StaleIfError, Served(key));
+
+    /// <summary>
+    /// The slice holding byte <paramref name="first"/> of an object whose length is not known yet. Its last byte stops at
+    /// <see cref="long.MaxValue"/>: a range may start so close to it that a whole slice does not fit.
+    /// </summary>
+    public ByteSpan SliceHolding(long first)
+    {
+        var start = first / SliceSize * SliceSize;
+        return new ByteSpan(start, start > long.MaxValue - SliceSize ? long.MaxValue : start + SliceSize - 1);
+    }
 
     /// <summary>Whether this request may be answered with <paramref name="stored"/> without asking upstream.</summary>
     public bool Accepts(CachedVersion stored, DateTimeOffset now) => OriginCacheRules.RequestAcceptsStored(Directives, stored.Freshness, now);

@@ -72,11 +72,12 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
 
     /// <summary>
     /// Registers the fill of the slice holding byte <paramref name="first"/>, fed by the read a miss's look just made
-    /// (its <see cref="Upstream"/> takes that read), before the version is saved, so that no request finding the
+    /// (<paramref name="upstream"/> takes that read), before the version is saved, so that no request finding the
     /// version starts a read of that slice of its own. The returned action starts it once the version is saved (the
-    /// fill commits only under a saved version). The fill goes on whoever reads: it stores the slice the look paid for.
+    /// fill commits only under a saved version); null when no fill was registered (the slice is stored or being
+    /// filled, or the cache cannot store now). The fill goes on whoever reads: it stores the slice the look paid for.
     /// </summary>
-    protected Action? ReserveFill(ObjectKey key, CachedVersion version, long first)
+    protected Action? ReserveFill(CachedVersion version, long first, UpstreamRead upstream)
     {
         if (first >= version.Length)
         {
@@ -84,7 +85,7 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
         }
 
         var index = first / version.SliceSize;
-        var opening = cache.OpenSlice(version, index, Upstream(key, version), binding.Fill, deferStart: true);
+        var opening = cache.OpenSlice(version, index, upstream, binding.Fill, deferStart: true);
         opening.OnDisk?.Dispose();
         if (opening is { Fill: not null, Joined: false })
         {

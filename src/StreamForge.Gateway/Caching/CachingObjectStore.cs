@@ -1,4 +1,5 @@
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
 
 namespace StreamForge.Gateway.Caching;
@@ -28,11 +29,14 @@ internal sealed class CachingObjectStore(
 
     public override Task CheckReadyAsync(CancellationToken cancellationToken) => inner.CheckReadyAsync(cancellationToken);
 
-    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (slice, token) =>
+    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => Upstream(key, version, () => _held);
+
+    /// <param name="held">The first slice read a read may take instead of asking storage, as it stands when the read starts.</param>
+    private UpstreamRead Upstream(ObjectKey key, CachedVersion version, Func<HeldStorageRead?> held) => async (slice, token) =>
     {
         try
         {
-            return _held?.TryTake(version.ETag, slice)
+            return held()?.TryTake(version.ETag, slice)
                 ?? await inner.OpenReadAsync(key, slice, version.ETag, token)
                 ?? throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' is gone from storage");
         }
@@ -40,7 +44,7 @@ internal sealed class CachingObjectStore(
         {
             // Replaced or deleted in storage under a version not wholly stored: it goes, so that the next request reads
             // the current one instead of failing on this one's missing slices until Ttl (as on origin routes).
-            Cache.Remove(version.Key);
+            Cache.Drop(version);
             Trace.Reopen();
             throw;
         }
@@ -66,14 +70,17 @@ internal sealed class CachingObjectStore(
             throw new StorageException(StorageErrorKind.NotCached, $"only-if-cached: no stored response of '{key}' satisfies the request");
         }
 
+        // A fresh version the request refused (no-cache, max-age=0, Pragma) is checked because the request asked.
+        var requested = stored is not null && stored.Freshness.IsFresh(now);
+        var forward = stored is null ? "miss" : requested ? "request" : "stale";
         ObjectInfo? info;
         try
         {
             // Not the client's token: the answer is shared by every request collapsed onto it, whichever read it is (a
             // HEAD may join a GET's slice read, and a GET a HEAD's metadata read).
-            _held = await Cache.CollapseAsync(cacheKey.Id, () => stored is null && readsFrom is { } first
-                ? FirstSliceAsync(key, first / Binding.SliceSize * Binding.SliceSize)
-                : MetadataAsync(key));
+            await Hold(await Cache.CollapseAsync(cacheKey.Id, () => stored is null && readsFrom is { } first
+                ? FirstSliceAsync(key, Binding.SliceHolding(first))
+                : MetadataAsync(key)));
             info = _held?.Info;
         }
         catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now))
@@ -81,6 +88,12 @@ internal sealed class CachingObjectStore(
             CacheLog.ServedStale(logger, key.Value, ex.Kind.ToString());
             Trace.ServedStale(stored.Freshness, now, null);
             return stored;
+        }
+        catch (StorageException)
+        {
+            // RFC 9211 section 2.2: forwarded, and why; not "bypass", which says the cache was set not to handle it.
+            Trace.Miss(null, now, forward);
+            throw;
         }
 
         if (info is null)
@@ -97,18 +110,20 @@ internal sealed class CachingObjectStore(
         if (stored is not null && stored.SameVersionAs(current))
         {
             current = stored with { Freshness = freshness };
-            Trace.Revalidated(freshness, now, StatusCodes.Status200OK);
+            Trace.Revalidated(freshness, now, StatusCodes.Status200OK, requested);
         }
         else if (stored is not null)
         {
-            Trace.Replaced(freshness, now);
+            Trace.Replaced(freshness, now, requested);
         }
         else
         {
             Trace.Miss(freshness, now);
         }
 
-        var startFill = stored is null && _held is { HoldsSlice: true } && readsFrom is { } firstByte ? ReserveFill(key, current, firstByte) : null;
+        var startFill = stored is null && _held is { HoldsSlice: true } firstSlice && readsFrom is { } firstByte
+            ? ReserveFill(current, firstByte, Upstream(key, current, () => firstSlice))
+            : null;
         try
         {
             Cache.Save(current);
@@ -126,12 +141,12 @@ internal sealed class CachingObjectStore(
         return current;
     }
 
-    /// <summary>The slice at <paramref name="first"/>, held; null when the object does not exist.</summary>
-    private async Task<HeldStorageRead?> FirstSliceAsync(ObjectKey key, long first)
+    /// <summary>The <paramref name="slice"/>, held; null when the object does not exist.</summary>
+    private async Task<HeldStorageRead?> FirstSliceAsync(ObjectKey key, ByteSpan slice)
     {
         try
         {
-            return await inner.OpenRangeAsync(key, first, first + Binding.SliceSize - 1, CancellationToken.None) is { } content
+            return await inner.OpenRangeAsync(key, slice.First, slice.Last, CancellationToken.None) is { } content
                 ? new HeldStorageRead(content)
                 : null;
         }
@@ -144,6 +159,13 @@ internal sealed class CachingObjectStore(
 
     private async Task<HeldStorageRead?> MetadataAsync(ObjectKey key) =>
         await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null)) : null;
+
+    /// <summary>
+    /// Keeps the read this request saw, and drops one it saw before: a request may look more than once (a HEAD, then
+    /// the body's read, when the stored version is refused each time), and a read nobody takes holds a connection.
+    /// </summary>
+    private ValueTask Hold(HeldStorageRead? held) =>
+        Interlocked.Exchange(ref _held, held) is { } previous && previous != held ? previous.DisposeAsync() : ValueTask.CompletedTask;
 
     public ValueTask DisposeAsync() => _held?.DisposeAsync() ?? ValueTask.CompletedTask;
 

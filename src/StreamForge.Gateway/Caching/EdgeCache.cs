@@ -134,6 +134,23 @@ internal sealed class EdgeCache : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Forgets <paramref name="version"/> when it is still the one stored under its key: a reader of an older version
+    /// that finds it changed upstream must not drop the newer one another request stored meanwhile.
+    /// </summary>
+    public bool Drop(CachedVersion version)
+    {
+        var id = version.Key.Id;
+        if (!_versions.TryGetValue(id, out var current) || current.Tag != version.Tag || !_versions.TryRemove(new KeyValuePair<string, CachedVersion>(id, current)))
+        {
+            return false;
+        }
+
+        DropSlices(id, keepTag: null);
+        _directory.DeleteEntry(id);
+        return true;
+    }
+
     /// <summary>Removes one key (every variant) or every key under a prefix of one upstream; returns how many versions went.</summary>
     public int Purge(string ns, string key, bool prefix)
     {

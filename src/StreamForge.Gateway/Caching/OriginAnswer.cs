@@ -18,9 +18,23 @@ internal static class OriginAnswer
 
     /// <summary>
     /// The response to pass on (a 206 covering the whole object becomes the 200 a request without a range gets, and
-    /// any 206 the 200 a HEAD gets), or null. <paramref name="validatorsSent"/>: the look carried the client's validators.
+    /// any 206 the 200 a HEAD gets; a HEAD's has no body), or null. <paramref name="validatorsSent"/>: the look carried
+    /// the client's validators.
     /// </summary>
     public static HttpResponseMessage? ForRequest(HttpResponseMessage response, Func<string, string?> requestHeader, bool isHead, bool validatorsSent)
+    {
+        var answer = Answering(response, requestHeader, isHead, validatorsSent);
+        if (answer is not null && isHead)
+        {
+            var body = answer.Content;
+            answer.Content = new HeadersOnlyContent(body);
+            body.Dispose(); // The look's GET body, up to a slice or a whole object from an origin that ignores ranges.
+        }
+
+        return answer;
+    }
+
+    private static HttpResponseMessage? Answering(HttpResponseMessage response, Func<string, string?> requestHeader, bool isHead, bool validatorsSent)
     {
         if (Preconditions.Any(name => requestHeader(name) is not null)
             || (!validatorsSent && Validators.Any(name => requestHeader(name) is not null))

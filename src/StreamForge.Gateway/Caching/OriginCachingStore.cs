@@ -102,7 +102,7 @@ internal sealed class OriginCachingStore(
         // A fresh version the request refused (no-cache, max-age, min-fresh) is checked because the request asked.
         var requested = stored is not null && stored.Freshness.IsFresh(now);
         var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored, forClient: true));
-        _held = probe.Held;
+        Hold(probe.Held);
         now = time.GetUtcNow();
         switch (probe.Outcome)
         {
@@ -149,15 +149,19 @@ internal sealed class OriginCachingStore(
         return version;
     }
 
-    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => async (span, token) =>
+    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => Upstream(key, version, () => _held);
+
+    /// <param name="held">The look's answer a read may take instead of asking the origin, as it stands when the read starts.</param>
+    private UpstreamRead Upstream(ObjectKey key, CachedVersion version, Func<HeldOriginResponse?> held) => async (span, token) =>
     {
-        var response = _held?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
+        var response = held()?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(token);
             switch (response.StatusCode)
             {
-                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == span.First:
+                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From is { } from && from <= span.First:
+                    await SkipAsync(body, span.First - from, token); // A held slice that a read inside it takes (the cache paused).
                     break;
                 case HttpStatusCode.OK:
                     await SkipAsync(body, span.First, token); // An origin that ignores ranges: its body from the start.
@@ -165,7 +169,7 @@ internal sealed class OriginCachingStore(
                 case HttpStatusCode.PreconditionFailed:
                     // The origin changed under a version not wholly stored: it goes, so that the next request probes
                     // the new one instead of failing on this one's missing slices until it expires.
-                    Cache.Remove(version.Key);
+                    Cache.Drop(version);
                     Trace.Reopen();
                     throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin");
                 default:
@@ -187,7 +191,7 @@ internal sealed class OriginCachingStore(
         {
             // No read of it can be pinned: it goes, as a version the origin changed (412 below) does, and the request
             // is planned again on what the origin has now when it has sent nothing yet.
-            Cache.Remove(version.Key);
+            Cache.Drop(version);
             Trace.Reopen();
             throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' has no validator to read it again by");
         }
@@ -201,6 +205,19 @@ internal sealed class OriginCachingStore(
 
         Pin(request, version);
         return await target.Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps the look's stored answer this request saw, and drops one it saw before: a request may look more than once
+    /// (a HEAD, then the body's read, when the stored version is refused each time), and an answer nobody takes holds an
+    /// origin connection mid-body.
+    /// </summary>
+    private void Hold(HeldOriginResponse? held)
+    {
+        if (Interlocked.Exchange(ref _held, held) is { } previous && previous != held)
+        {
+            previous.Dispose();
+        }
     }
 
     public void Dispose()
@@ -229,23 +246,26 @@ internal sealed class OriginCachingStore(
     /// One look at the origin: a ranged GET, conditional when a stored version is being revalidated. For a client
     /// (<paramref name="forClient"/>, not a background refresh) it asks for the slice the client reads first, when
     /// that is known, and carries the client's Cache-Control and Pragma: a proxy passes cache directives on (RFC 9111
-    /// section 5.2), so that a cache behind it honours a reload too. Otherwise it asks for one byte.
+    /// section 5.2), so that a cache behind it honours a reload too. A version without a validator is looked at whole
+    /// (it is one slice at most): a look at one byte could never replace it. Otherwise it asks for one byte.
     /// </summary>
     private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forClient = false)
     {
-        var slice = forClient && readsFrom is { } first ? first / Binding.SliceSize * Binding.SliceSize : (long?)null;
+        var slice = forClient && readsFrom is { } first ? Binding.SliceHolding(first)
+            : stored is { Unpinnable: true } ? Binding.SliceHolding(0)
+            : (ByteSpan?)null;
         var probe = await ProbeAsync(key, stored, forClient, slice);
         // A slice past the end (a seek beyond the object, a version that shrank) is 416: the length takes one byte more.
-        return probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable && slice > 0
+        return probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable && slice?.First > 0
             ? await ProbeAsync(key, stored, forClient, slice: null)
             : probe;
     }
 
-    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives, long? slice)
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives, ByteSpan? slice)
     {
         var target = await TargetAsync();
         using var request = target.NewRequest();
-        request.Headers.Range = slice is { } sliceFirst ? new RangeHeaderValue(sliceFirst, sliceFirst + Binding.SliceSize - 1) : new RangeHeaderValue(0, 0);
+        request.Headers.Range = slice is { } asked ? new RangeHeaderValue(asked.First, asked.Last) : new RangeHeaderValue(0, 0);
         if (forwardDirectives)
         {
             CopyFields(ForwardedDirectiveFields, request);
@@ -296,7 +316,7 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, 304, "not modified for the client");
             }
 
-            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && slice > 0)
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && slice?.First > 0)
             {
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, 416, "the slice is past the end"); // Looked at again from byte 0.
             }
@@ -322,9 +342,29 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
-            held = slice is not null;
-            _held = held ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0) : null;
-            var startFill = slice is { } first ? ReserveFill(key, version, first) : null;
+            var holding = slice is not null
+                ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0)
+                : null;
+            // The fill takes the answer from here, not from the request's field: a background revalidation's request
+            // may end, and drop what it holds, before the fill starts.
+            var startFill = slice is { } sliceRead ? ReserveFill(version, sliceRead.First, Upstream(key, version, () => holding)) : null;
+            if (startFill is null && version.Unpinnable)
+            {
+                // Its only slice cannot be stored now (the cache is paused), and no later read of it could be pinned:
+                // not stored, and its answer is passed on when it answers the client.
+                held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, "not_storing_now");
+            }
+
+            // Kept for the fill just registered, and for a client's own read while the cache is paused; not when another
+            // request's fill or the disk has the slice: nobody would take it.
+            holding = startFill is not null || !Cache.IsStoring ? holding : null;
+            held = holding is not null;
+            if (forwardDirectives)
+            {
+                Hold(holding);
+            }
+
             try
             {
                 Cache.Save(version);
@@ -334,7 +374,7 @@ internal sealed class OriginCachingStore(
                 startFill?.Invoke();
             }
 
-            return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode, Held: _held);
+            return new OriginProbe(stored is null ? OriginProbeOutcome.Stored : OriginProbeOutcome.Replaced, version, (int)response.StatusCode, Held: holding);
         }
         finally
         {
@@ -378,8 +418,8 @@ internal sealed class OriginCachingStore(
     /// <summary>A one-slice object without a validator, seen by a look that did not read all of it (a HEAD's, a seek's).</summary>
     private const string NoValidatorInThisLook = "no_validator_in_this_look";
 
-    /// <param name="slice">The first byte of the slice the look asked for the client, or null for a look at one byte.</param>
-    private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, long? slice, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
+    /// <param name="slice">The slice the look asked for, or null for a look at one byte.</param>
+    private CachedVersion? StorableVersion(ObjectKey key, HttpResponseMessage response, ByteSpan? slice, DateTimeOffset requestTime, DateTimeOffset responseTime, out string reason)
     {
         var wholeBody = response.StatusCode == HttpStatusCode.OK;
         var length = wholeBody ? response.Content.Headers.ContentLength : response.Content.Headers.ContentRange?.Length;
@@ -399,7 +439,7 @@ internal sealed class OriginCachingStore(
         var etag = response.Headers.ETag;
         var lastModified = response.Content.Headers.LastModified;
         var unpinnable = (etag is null || etag.IsWeak) && lastModified is null;
-        var allInThisAnswer = slice == 0 && length <= Binding.SliceSize
+        var allInThisAnswer = slice?.First == 0 && length <= Binding.SliceSize
             && (wholeBody || response.Content.Headers.ContentRange is { From: 0, To: { } last } && last == length - 1);
         if (unpinnable && !allInThisAnswer)
         {
@@ -431,6 +471,11 @@ internal sealed class OriginCachingStore(
 
     private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
     {
+        if (count == 0)
+        {
+            return;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {

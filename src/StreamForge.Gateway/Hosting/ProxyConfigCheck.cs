@@ -1,3 +1,4 @@
+using System.Text;
 using StreamForge.Gateway.Configuration;
 using Yarp.ReverseProxy.Configuration;
 
@@ -27,12 +28,41 @@ internal static class ProxyConfigCheck
             {
                 var errors = validator.ValidateClusterAsync(cluster).AsTask().GetAwaiter().GetResult();
                 problems.AddRange(errors.Select(error => $"ReverseProxy:Clusters:{cluster.ClusterId}: {error.Message}"));
+                problems.AddRange(HeaderEncodingProblems(cluster));
             }
         }
 
         if (problems.Count > 0)
         {
             throw new GatewayConfigurationException(problems);
+        }
+    }
+
+    /// <summary>
+    /// Kestrel reads and writes field values as Latin-1 and the origin clients do the same (OriginHttpClientFactory.cs),
+    /// so bytes pass unchanged; another encoding would decode them twice (UTF-8 sent as UTF-8 of its Latin-1 reading).
+    /// </summary>
+    private static IEnumerable<string> HeaderEncodingProblems(ClusterConfig cluster)
+    {
+        var settings = new[] { ("RequestHeaderEncoding", cluster.HttpClient?.RequestHeaderEncoding), ("ResponseHeaderEncoding", cluster.HttpClient?.ResponseHeaderEncoding) };
+        foreach (var (name, value) in settings)
+        {
+            if (!string.IsNullOrEmpty(value) && !IsLatin1(value))
+            {
+                yield return $"ReverseProxy:Clusters:{cluster.ClusterId}:HttpClient:{name}: '{value}' is not supported; the gateway passes field values byte for byte (Latin-1 both ways), leave it unset";
+            }
+        }
+    }
+
+    private static bool IsLatin1(string name)
+    {
+        try
+        {
+            return Encoding.GetEncoding(name).CodePage == Encoding.Latin1.CodePage;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 }

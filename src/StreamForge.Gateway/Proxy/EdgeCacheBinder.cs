@@ -61,12 +61,13 @@ internal sealed class EdgeCacheBinder(
     /// Range (or with one the download handler will ignore), the first range's start otherwise. Null when no slice is
     /// known to be read: a HEAD, a suffix range (its start depends on the length), or, unless the look carries the
     /// client's validators (<paramref name="lookCarriesValidators"/>, on origin routes), a conditional GET that may well
-    /// be answered 304 from the metadata alone.
+    /// be answered 304 or 412 from the metadata alone.
     /// </summary>
     private static long? FirstByteRead(HttpRequest request, bool lookCarriesValidators)
     {
         var headers = request.Headers;
-        if (!HttpMethods.IsGet(request.Method) || (!lookCarriesValidators && (headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0)))
+        var conditional = headers.IfNoneMatch.Count > 0 || headers.IfModifiedSince.Count > 0 || headers.IfMatch.Count > 0 || headers.IfUnmodifiedSince.Count > 0;
+        if (!HttpMethods.IsGet(request.Method) || (!lookCarriesValidators && conditional))
         {
             return null;
         }

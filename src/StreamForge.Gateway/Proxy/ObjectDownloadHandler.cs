@@ -150,6 +150,12 @@ internal sealed class ObjectDownloadHandler(
             context.Response.Clear();
             await HandlePlannedAsync(request, isRetry: true);
         }
+        catch (StorageException ex) when (isRetry && ex.Kind == StorageErrorKind.PreconditionFailed)
+        {
+            // The pin failed twice: the object keeps changing under its reads. The client asked for no precondition (the
+            // plan answers those itself), so not a 412 but a 503 to try again.
+            throw new StorageException(StorageErrorKind.Unavailable, $"'{request.Key}' changed again while it was read", ex, retryAfter: TimeSpan.FromSeconds(1));
+        }
     }
 
     private async Task PlanAndSendAsync(StorageRequest request)

@@ -27,7 +27,9 @@ internal sealed class StorageRequestMiddleware(
             return next(context);
         }
 
-        if (route.Caches)
+        // Reads only: a write's preconditions (If-Match, If-None-Match: *) hold against what storage has now, not the
+        // cached copy (RFC 9110 section 13.1.1), and its response is no cache's answer (no Cache-Status, no Age).
+        if (route.Caches && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
         {
             store = edgeCache.Bind(context, route, store);
         }

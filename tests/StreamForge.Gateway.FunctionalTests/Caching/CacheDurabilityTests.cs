@@ -78,6 +78,41 @@ public sealed class CacheDurabilityTests : IAsyncLifetime
         Assert.DoesNotContain("stored", cacheStatus, StringComparison.Ordinal);
     }
 
+    [TmpfsFact]
+    public async Task While_the_cache_cannot_write_a_range_of_a_response_without_a_validator_is_still_answered()
+    {
+        await using var origin = await CachingOrigin.StartAsync();
+        var filler = origin.Serve("/filler.bin", 4 * TestData.MiB, seed: 34);
+        filler.Headers["Cache-Control"] = "public, max-age=300";
+        var plain = origin.Serve("/plain.m3u8", 500, seed: 35);
+        plain.Headers["Cache-Control"] = "public, max-age=300";
+        (plain.ETag, plain.LastModified) = (null, null);
+        using var disk = await TmpfsMount.MountAsync(_folder.Combine("tiny-origin-cache"), "2m");
+        using var logs = new CapturedLogs();
+        await using var gateway = await GatewayHost.StartAsync(
+            new GatewayConfig()
+                .Cluster("origin", origin.Address.ToString())
+                .Route("cached-web", "/o/{**rest}", "origin", policy: "edge")
+                .Set("ReverseProxy:Routes:cached-web:Transforms:0:PathRemovePrefix", "/o")
+                .Set("StreamForge:Cache:Directory", disk.Path)
+                .Set("StreamForge:StreamPolicies:edge:Range:SliceSize", "1MiB")
+                .Set("StreamForge:StreamPolicies:edge:Cache:Enabled", "true"),
+            logs: logs);
+        using (var full = await gateway.Client.GetAsync("/o/filler.bin"))
+        {
+            Assert.Equal(filler.Sha256(), TestData.Sha256(await full.Content.ReadAsByteArrayAsync()));
+        }
+
+        Assert.Contains(logs.Errors, line => line.Contains("cannot write", StringComparison.Ordinal));
+
+        // Its one look holds all of it, but its slice cannot be stored, and without a validator no later read can be
+        // pinned to that look: not stored, and answered as the origin answers (it was a 412 nobody asked for).
+        using var range = new HttpRequestMessage(HttpMethod.Get, "/o/plain.m3u8") { Headers = { Range = new System.Net.Http.Headers.RangeHeaderValue(100, 200) } };
+        using var response = await gateway.Client.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(SeededBytes.Bytes(plain.Seed, 100, 101), await response.Content.ReadAsByteArrayAsync());
+    }
+
     public async Task DisposeAsync()
     {
         await _s3.DisposeAsync();

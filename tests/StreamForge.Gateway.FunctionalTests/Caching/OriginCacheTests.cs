@@ -320,6 +320,51 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(304, Assert.Single(_origin.Requests("/unstored-conditional.ts")).Status);
     }
 
+    [Fact]
+    public async Task A_HEAD_answered_from_a_look_at_an_origin_that_ignores_ranges_does_not_read_its_body()
+    {
+        const long large = 64L * 1024 * 1024;
+        var resource = _origin.Serve("/unstored-whole.mp4", large, seed: 23);
+        resource.Headers["Cache-Control"] = "no-store";
+        resource.Ranges = false;
+        using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/unstored-whole.mp4")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(large, head.Content.Headers.ContentLength);
+        }
+
+        // The look's GET was answered with the whole body: the HEAD's answer drops it instead of reading 64 MiB for nothing.
+        await Eventually.TrueAsync(() => _origin.Requests("/unstored-whole.mp4") is [{ Complete: true } or { Aborted: true }], "the look's answer ended");
+        var look = Assert.Single(_origin.Requests("/unstored-whole.mp4"));
+        Assert.True(look.Aborted && look.BodyBytes < large, $"the look's body went {look.BodyBytes} of {large} bytes");
+    }
+
+    [Fact]
+    public async Task A_stale_response_without_a_validator_is_replaced_by_its_background_revalidation()
+    {
+        var resource = _origin.Serve("/live.m3u8", 5_000, seed: 24);
+        resource.Headers["Cache-Control"] = "public, max-age=60, stale-while-revalidate=600";
+        (resource.ETag, resource.LastModified) = (null, null);
+        (await _client.GetAsync("/o/live.m3u8")).Dispose();
+        var stored = resource.Sha256();
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        resource.Seed = 25;
+
+        using (var stale = await _client.GetAsync("/o/live.m3u8"))
+        {
+            Assert.Equal(stored, TestData.Sha256(await stale.Content.ReadAsByteArrayAsync()));
+        }
+
+        // Nothing to revalidate it by: the background look reads it whole (one slice at most) and stores what it got,
+        // so a request soon gets the new body as a hit (a look at one byte left the stale one in place for good).
+        await Eventually.TrueAsync(async () =>
+        {
+            using var next = await _client.GetAsync("/o/live.m3u8");
+            return TestData.Sha256(await next.Content.ReadAsByteArrayAsync()) == resource.Sha256() && CacheStatus(next).StartsWith("StreamForge; hit", StringComparison.Ordinal);
+        }, "the new body stored by a background look");
+        Assert.Equal("bytes=0-1048575", _origin.Requests("/live.m3u8")[1].Range);
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 

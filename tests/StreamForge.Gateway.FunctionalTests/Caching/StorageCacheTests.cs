@@ -250,6 +250,22 @@ public sealed class StorageCacheTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(20));
         using var tooOld = await _client.GetAsync("/c/stale.bin");
         Assert.True((int)tooOld.StatusCode >= 500, $"got {tooOld.StatusCode}");
+        // RFC 9211 section 2.2: forwarded because the copy was stale, and failed; "bypass" would say the cache was set
+        // not to handle the request.
+        Assert.StartsWith("StreamForge; fwd=stale", CacheStatus(tooOld), StringComparison.Ordinal);
+        using var cold = await _client.GetAsync("/c/never-stored.bin");
+        Assert.StartsWith("StreamForge; fwd=miss", CacheStatus(cold), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fresh_copy_the_request_asks_to_check_is_revalidated_as_fwd_request()
+    {
+        await PutAsync("checked.bin", TestData.MiB, seed: 22);
+        (await _client.GetAsync("/c/checked.bin")).Dispose();
+        using var reload = new HttpRequestMessage(HttpMethod.Get, "/c/checked.bin") { Headers = { CacheControl = new CacheControlHeaderValue { NoCache = true } } };
+        using var response = await _client.SendAsync(reload);
+
+        Assert.StartsWith("StreamForge; fwd=request; fwd-status=200", CacheStatus(response), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -325,6 +341,27 @@ public sealed class StorageCacheTests : IAsyncLifetime
         using var read = await _client.GetAsync("/c/uploaded.bin");
         Assert.Equal(replacement, await read.Content.ReadAsByteArrayAsync());
         Assert.Contains("fwd=miss", CacheStatus(read), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_conditional_upload_is_checked_against_storage_not_the_cached_copy_and_is_no_cache_answer()
+    {
+        await PutAsync("guarded.bin", TestData.MiB, seed: 20);
+        string cachedTag;
+        using (var read = await _client.GetAsync("/c/guarded.bin"))
+        {
+            cachedTag = read.Headers.ETag!.ToString();
+        }
+
+        await PutAsync("guarded.bin", TestData.MiB, seed: 21); // Replaced in S3 behind the cache, which still holds the first.
+        using var put = new HttpRequestMessage(HttpMethod.Put, "/c/guarded.bin") { Content = new ByteArrayContent(new byte[1000]) };
+        put.Headers.TryAddWithoutValidation("If-Match", cachedTag);
+        using var refused = await _client.SendAsync(put);
+
+        // RFC 9110 section 13.1.1: against the current representation. The cached copy would let this write undo the other.
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Cache-Status"));
+        Assert.Null(refused.Headers.Age);
     }
 
     [Fact]

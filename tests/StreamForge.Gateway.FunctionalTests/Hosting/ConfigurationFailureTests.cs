@@ -55,6 +55,24 @@ public sealed class ConfigurationFailureTests
     }
 
     [Fact]
+    public void A_cluster_header_encoding_that_would_decode_field_bytes_twice_is_refused()
+    {
+        using var root = new TempFolder("badconfig-encoding");
+        var config = new GatewayConfig()
+            .Cluster("origin", "http://127.0.0.1:9/")
+            .Route("all", "/{**rest}", "origin")
+            .Set("ReverseProxy:Clusters:origin:HttpClient:RequestHeaderEncoding", "utf-8")
+            .Set("ReverseProxy:Clusters:origin:HttpClient:ResponseHeaderEncoding", "latin1");
+
+        var error = Assert.Throws<GatewayConfigurationException>(() => GatewayApplication.Build(
+            new Microsoft.AspNetCore.Builder.WebApplicationOptions { ContentRootPath = root.Path },
+            builder => Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, config.Build())));
+
+        // Latin-1, what the gateway uses both ways anyway, is accepted.
+        Assert.StartsWith("ReverseProxy:Clusters:origin:HttpClient:RequestHeaderEncoding: 'utf-8'", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_gateway_process_exits_non_zero_with_a_readable_message()
     {
         using var workingDirectory = new TempFolder("badconfig-process");

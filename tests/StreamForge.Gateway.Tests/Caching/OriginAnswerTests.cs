@@ -79,6 +79,24 @@ public sealed class OriginAnswerTests
         Assert.Null(OriginAnswer.ForRequest(response, Headers(), isHead: false, validatorsSent: false));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_HEAD_gets_the_answer_s_headers_without_its_body(bool lengthKnown)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new MemoryStream(new byte[5000])) };
+        response.Content.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        response.Content.Headers.ContentLength = lengthKnown ? 5000 : null;
+
+        var answer = OriginAnswer.ForRequest(response, Headers(), isHead: true, validatorsSent: false);
+
+        Assert.NotNull(answer);
+        Assert.Equal("video/mp4", answer.Content.Headers.ContentType?.MediaType);
+        // No length is made up for a body whose length the origin did not send.
+        Assert.Equal(lengthKnown ? 5000 : null, answer.Content.Headers.ContentLength);
+        Assert.Equal(-1, (await answer.Content.ReadAsStreamAsync()).ReadByte()); // No body.
+    }
+
     [Fact]
     public void Any_part_answers_a_HEAD_as_the_200_with_the_whole_length()
     {

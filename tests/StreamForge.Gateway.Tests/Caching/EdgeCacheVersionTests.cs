@@ -1,0 +1,45 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using StreamForge.Gateway.Caching;
+using StreamForge.Gateway.Diagnostics;
+
+namespace StreamForge.Gateway.Tests.Caching;
+
+public sealed class EdgeCacheVersionTests : IDisposable
+{
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly string _folder = Directory.CreateTempSubdirectory("edge-cache-versions").FullName;
+    private readonly EdgeCache _cache;
+
+    public EdgeCacheVersionTests() => _cache = new EdgeCache(
+        new CacheSettings(_folder, CacheSettings.DefaultMaxSize), new CacheMetrics(_services.GetRequiredService<IMeterFactory>(), new GatewayInstance()),
+        NullLogger<EdgeCache>.Instance, TimeProvider.System);
+
+    private static readonly CacheKey Key = new("media", "movie.mp4");
+
+    private static CachedVersion Version(string etag) =>
+        new(Key, etag, null, 1000, "video/mp4", 256, Freshness.ForStorage(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5), TimeSpan.Zero));
+
+    [Fact]
+    public void A_reader_of_an_old_version_drops_only_that_version_not_the_one_stored_since()
+    {
+        var old = Version("\"v1\"");
+        var current = Version("\"v2\"");
+        _cache.Save(old);
+        _cache.Save(current);
+
+        Assert.False(_cache.Drop(old));
+        Assert.Equal(current.Tag, _cache.Find(Key)?.Tag);
+
+        Assert.True(_cache.Drop(current));
+        Assert.Null(_cache.Find(Key));
+    }
+
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _services.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
