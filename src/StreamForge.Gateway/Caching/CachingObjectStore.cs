@@ -121,6 +121,15 @@ internal sealed class CachingObjectStore(
             Trace.Miss(freshness, now);
         }
 
+        if (_held is { } read && Cache.RemovedSince(cacheKey, read.RemovalMark))
+        {
+            // An upload through the gateway dropped the key while this read was on its way: what it got may be the object
+            // the upload replaced. This request, which began before the upload was answered, is served from it (pinned
+            // to it); it is not stored, or later requests would get the old object for a whole Ttl.
+            Trace.NothingStored();
+            return current;
+        }
+
         var startFill = stored is null && _held is { HoldsSlice: true } firstSlice && readsFrom is { } firstByte
             ? ReserveFill(current, firstByte, Upstream(key, current, () => firstSlice))
             : null;
@@ -146,8 +155,9 @@ internal sealed class CachingObjectStore(
     {
         try
         {
+            var mark = Cache.RemovalMark;
             return await inner.OpenRangeAsync(key, slice.First, slice.Last, CancellationToken.None) is { } content
-                ? new HeldStorageRead(content)
+                ? new HeldStorageRead(content, mark)
                 : null;
         }
         catch (StorageException ex) when (ex.Kind == StorageErrorKind.RangeNotSatisfiable)
@@ -157,8 +167,11 @@ internal sealed class CachingObjectStore(
         }
     }
 
-    private async Task<HeldStorageRead?> MetadataAsync(ObjectKey key) =>
-        await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null)) : null;
+    private async Task<HeldStorageRead?> MetadataAsync(ObjectKey key)
+    {
+        var mark = Cache.RemovalMark;
+        return await inner.HeadAsync(key, CancellationToken.None) is { } info ? new HeldStorageRead(new ObjectContent(info, Stream.Null, null), mark) : null;
+    }
 
     /// <summary>
     /// Keeps the read this request saw, and drops one it saw before: a request may look more than once (a HEAD, then

@@ -25,10 +25,13 @@ internal sealed class EdgeCache : IDisposable
     private readonly ConcurrentDictionary<string, Lazy<Task<object?>>> _lookups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string Key), IReadOnlyList<string>> _vary = new();
     private readonly ConcurrentDictionary<(string Namespace, string Key), DateTimeOffset> _uncacheable = new();
+    private readonly ConcurrentDictionary<string, long> _removedAt = new(StringComparer.Ordinal);
     private readonly VersionReaders _readers = new();
     private readonly Lock _fillsGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _pausedUntilTicks;
+    private long _removals;
+    private long _removalsForgotten;
 
     public EdgeCache(CacheSettings settings, CacheMetrics metrics, ILogger<EdgeCache> logger, TimeProvider time)
     {
@@ -120,9 +123,20 @@ internal sealed class EdgeCache : IDisposable
         }
     }
 
+    /// <summary>Where the order of removals stands: a lookup takes it before it reads upstream (<see cref="RemovedSince"/>).</summary>
+    public long RemovalMark => Interlocked.Read(ref _removals);
+
+    /// <summary>
+    /// Whether <paramref name="key"/> was removed (an upload, a purge) after <paramref name="mark"/>: what a lookup that
+    /// started reading before then got may be the object the upload replaced, and must not be saved over its removal.
+    /// </summary>
+    public bool RemovedSince(CacheKey key, long mark) =>
+        mark < Interlocked.Read(ref _removalsForgotten) || (_removedAt.TryGetValue(key.Id, out var at) && at > mark);
+
     /// <summary>Forgets a key's version and deletes its slices (an upload replaced it, or a purge).</summary>
     public bool Remove(CacheKey key)
     {
+        MarkRemoved(key.Id);
         if (!_versions.TryRemove(key.Id, out _))
         {
             return false;
@@ -149,6 +163,25 @@ internal sealed class EdgeCache : IDisposable
         DropSlices(id, keepTag: null);
         _directory.DeleteEntry(id);
         return true;
+    }
+
+    /// <summary>Marks tell lookups in flight; only the latest ones are kept, and a lookup older than all of them saves nothing.</summary>
+    private const int RemovalMarksKept = 4096;
+
+    private void MarkRemoved(string id)
+    {
+        _removedAt[id] = Interlocked.Increment(ref _removals);
+        // Requests from now on read anew rather than join a read that began before the upload.
+        _lookups.TryRemove(id, out _);
+        if (_removedAt.Count > 2 * RemovalMarksKept)
+        {
+            var forgotten = Interlocked.Read(ref _removals) - RemovalMarksKept;
+            Interlocked.Exchange(ref _removalsForgotten, forgotten);
+            foreach (var (oldId, at) in _removedAt.Where(entry => entry.Value <= forgotten).ToList())
+            {
+                _removedAt.TryRemove(new KeyValuePair<string, long>(oldId, at));
+            }
+        }
     }
 
     /// <summary>Removes one key (every variant) or every key under a prefix of one upstream; returns how many versions went.</summary>
@@ -432,6 +465,11 @@ internal sealed class EdgeCache : IDisposable
         if (names is { Count: > 0 })
         {
             _vary[(version.Key.Namespace, version.Key.Key)] = names;
+        }
+        else
+        {
+            // The origin stopped varying: lookups must find this version, not keep looking under the old variants.
+            _vary.TryRemove((version.Key.Namespace, version.Key.Key), out _);
         }
     }
 }

@@ -9,11 +9,15 @@ namespace StreamForge.Gateway.Caching;
 /// GET on S3), not a HEAD and then a GET. Taken at most once; disposed, if nobody took it, when the request that saw
 /// it ends.
 /// </summary>
-internal sealed class HeldStorageRead(ObjectContent content) : IAsyncDisposable
+/// <param name="removalMark">The cache's <see cref="EdgeCache.RemovalMark"/> when the read was sent.</param>
+internal sealed class HeldStorageRead(ObjectContent content, long removalMark) : IAsyncDisposable
 {
     private ObjectContent? _content = content;
 
     public ObjectInfo Info { get; } = content.Info;
+
+    /// <summary>The cache's <see cref="EdgeCache.RemovalMark"/> when the read was sent: an upload after it may have replaced what it got.</summary>
+    public long RemovalMark { get; } = removalMark;
 
     /// <summary>A slice read, not a metadata read alone (a HEAD's, or one after a 416).</summary>
     public bool HoldsSlice { get; } = content.Span is not null;

@@ -63,7 +63,7 @@ internal sealed class OriginCachingStore(
         return version;
     }
 
-    private async Task<CachedVersion?> FindVersionAsync(ObjectKey key)
+    private async Task<CachedVersion?> FindVersionAsync(ObjectKey key, bool lookedAgain = false)
     {
         var now = time.GetUtcNow();
         if (Cache.IsUncacheable(Binding.Namespace, key.Value, now))
@@ -102,6 +102,13 @@ internal sealed class OriginCachingStore(
         // A fresh version the request refused (no-cache, max-age, min-fresh) is checked because the request asked.
         var requested = stored is not null && stored.Freshness.IsFresh(now);
         var probe = await Cache.CollapseAsync(cacheKey.Id, () => ProbeAsync(key, stored, forClient: true));
+        if (probe.Version is { } looked && !lookedAgain && looked.Key != KeyFor(key.Value, Cache.VaryOf(Binding.Namespace, key.Value)))
+        {
+            // Another request's look, joined before anyone knew the answer varies (RFC 9111 section 4.1), on a field this
+            // request sends otherwise: not its answer. It looks up its own variant.
+            return await FindVersionAsync(key, lookedAgain: true);
+        }
+
         Hold(probe.Held);
         now = time.GetUtcNow();
         switch (probe.Outcome)
@@ -157,6 +164,15 @@ internal sealed class OriginCachingStore(
         var response = held()?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
         try
         {
+            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent && !IsOf(version, response))
+            {
+                // An origin that ignores If-Match and If-Unmodified-Since answers with the new version: its bytes must not
+                // be spliced onto the old one's (RFC 9110 section 15.3.7.3 combines parts of one strong validator only).
+                Cache.Drop(version);
+                Trace.Reopen();
+                throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin, which ignored the pin");
+            }
+
             var body = await response.Content.ReadAsStreamAsync(token);
             switch (response.StatusCode)
             {
@@ -454,6 +470,15 @@ internal sealed class OriginCachingStore(
             KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
             ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody,
             unpinnable ? Guid.NewGuid().ToString("N") : null);
+    }
+
+    /// <summary>Whether a slice read's answer is of <paramref name="version"/>: the same validators, where it sends them, and length.</summary>
+    private static bool IsOf(CachedVersion version, HttpResponseMessage response)
+    {
+        var length = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.Length : response.Content.Headers.ContentLength;
+        return (length is null || length == version.Length)
+            && (response.Headers.ETag is not { } etag || etag.ToString() == version.ETag)
+            && (response.Content.Headers.LastModified is not { } lastModified || version.LastModified is null || lastModified == version.LastModified);
     }
 
     /// <summary>If-Match on a strong ETag (RFC 9110 section 13.1.1 compares strongly), else If-Unmodified-Since.</summary>

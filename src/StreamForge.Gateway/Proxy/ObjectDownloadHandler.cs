@@ -235,7 +235,9 @@ internal sealed class ObjectDownloadHandler(
             return;
         }
 
-        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = info.Length }, context.RequestAborted));
+        // Pinned: the edge cache opens slices lazily, so a version changed upstream fails on the first read, and the
+        // request is planned again on the new one instead of answering 502.
+        await StreamAsync(request, options => StreamCopier.CopyAsync(content.Body, context.Response.BodyWriter, options with { ExpectedLength = info.Length }, context.RequestAborted), pinned: true);
     }
 
     /// <param name="pinned">The copy reads pinned to a version: a pin that fails before the first byte is thrown for <see cref="HandlePlannedAsync"/> (or <see cref="ReplannedIfChangedAsync"/>) to plan again.</param>

@@ -23,6 +23,17 @@ internal sealed class OriginCacheMiddleware(RequestDelegate next, ObjectDownload
         var method = context.Request.Method;
         if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
         {
+            // RFC 9111 section 4.4, as the answer starts: a client that has read it must not be served the copy from
+            // before its own write by its next request (on another connection, it may arrive before this one ends).
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode < 400)
+                {
+                    edgeCache.Invalidate(route, EdgeCacheBinder.OriginKey(context));
+                }
+
+                return Task.CompletedTask;
+            });
             await next(context);
             if (context.Response.StatusCode < 400)
             {

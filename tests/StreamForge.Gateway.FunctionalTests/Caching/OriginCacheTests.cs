@@ -365,6 +365,66 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal("bytes=0-1048575", _origin.Requests("/live.m3u8")[1].Range);
     }
 
+    [Fact]
+    public async Task Slices_of_a_new_version_from_an_origin_that_ignores_If_Match_are_never_spliced_onto_the_old()
+    {
+        var resource = Serve("/unpinned.bin", "public, max-age=300");
+        resource.IgnoresPreconditions = true;
+        using (var first = new HttpRequestMessage(HttpMethod.Get, "/o/unpinned.bin") { Headers = { Range = new RangeHeaderValue(0, 99) } })
+        {
+            (await _client.SendAsync(first)).Dispose(); // Slice 0 of the first version stored.
+        }
+
+        (resource.Seed, resource.ETag) = (26, "\"v2\"");
+        using var whole = await _client.GetAsync("/o/unpinned.bin", HttpCompletionOption.ResponseHeadersRead);
+        var body = new MemoryStream();
+        var cut = await Record.ExceptionAsync(() => whole.Content.CopyToAsync(body));
+
+        // The old version's first slice, then the new one's answer to the pinned read: the response is cut there.
+        Assert.NotNull(cut);
+        Assert.True(body.Length < Size, $"{body.Length} bytes");
+        Assert.Equal(SeededBytes.Bytes("/unpinned.bin".Length, 0, (int)body.Length), body.ToArray());
+        using var next = await _client.GetAsync("/o/unpinned.bin");
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await next.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task A_response_that_stopped_varying_is_served_from_the_cache_again()
+    {
+        var resource = Serve("/was-varied.m3u8", "public, max-age=300");
+        resource.VaryBy = "Accept-Language";
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/o/was-varied.m3u8") { Headers = { { "Accept-Language", "en" } } })
+        {
+            (await _client.SendAsync(request)).Dispose();
+        }
+
+        (resource.VaryBy, resource.Seed, resource.ETag) = (null, 27, "\"unvaried\"");
+        using (var changed = await _client.GetAsync("/o/was-varied.m3u8"))
+        {
+            Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(changed)); // Another variant: its own look, no Vary now.
+        }
+
+        using var again = await _client.GetAsync("/o/was-varied.m3u8");
+
+        Assert.StartsWith("StreamForge; hit", CacheStatus(again), StringComparison.Ordinal);
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await again.Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task A_conditional_GET_reading_a_slice_of_a_version_changed_since_is_planned_on_the_new_one()
+    {
+        var resource = Serve("/changed-under.bin", "public, max-age=300");
+        (await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/changed-under.bin"))).Dispose(); // Metadata only.
+        (resource.Seed, resource.ETag) = (28, "\"changed-under-v2\"");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/changed-under.bin") { Headers = { { "If-None-Match", "\"other\"" } } };
+        using var response = await _client.SendAsync(request);
+
+        // Its pinned read found the stored version changed before a byte was sent: not a 502, the new version.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 

@@ -211,9 +211,9 @@ internal sealed class CachingOrigin : IAsyncDisposable
         var typed = request.GetTypedHeaders();
 
         // RFC 9110 section 13.2.2, steps 1 to 4.
-        var preconditionFailed = request.Headers.IfMatch.Count > 0
+        var preconditionFailed = !resource.IgnoresPreconditions && (request.Headers.IfMatch.Count > 0
             ? !Matches(typed.IfMatch, etag, strong: true)
-            : typed.IfUnmodifiedSince is { } unmodifiedSince && lastModified > unmodifiedSince;
+            : typed.IfUnmodifiedSince is { } unmodifiedSince && lastModified > unmodifiedSince);
         if (preconditionFailed)
         {
             Empty(response, entry, StatusCodes.Status412PreconditionFailed);

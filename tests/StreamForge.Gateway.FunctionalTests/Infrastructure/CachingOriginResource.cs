@@ -41,6 +41,9 @@ internal sealed class CachingOriginResource
     /// <summary>Answers If-None-Match / If-Modified-Since with 304; when false, always with the whole body.</summary>
     public bool NotModified { get; set; } = true;
 
+    /// <summary>Ignores If-Match and If-Unmodified-Since (RFC 9110 requires them; some origins do not), answering as without.</summary>
+    public bool IgnoresPreconditions { get; set; }
+
     /// <summary>Answers every request with 503 (no caching headers), as an origin that is up but failing.</summary>
     public bool Unavailable { get; set; }
 

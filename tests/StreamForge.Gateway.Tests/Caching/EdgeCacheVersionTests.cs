@@ -36,6 +36,31 @@ public sealed class EdgeCacheVersionTests : IDisposable
         Assert.Null(_cache.Find(Key));
     }
 
+    [Fact]
+    public void A_lookup_that_started_before_an_upload_removed_its_key_is_told_so()
+    {
+        var before = _cache.RemovalMark;
+        _cache.Remove(new CacheKey("media", "other.mp4"));
+        Assert.False(_cache.RemovedSince(Key, before)); // Another key's upload says nothing about this one.
+
+        _cache.Remove(Key); // Nothing stored yet: a cold read is on its way.
+        Assert.True(_cache.RemovedSince(Key, before));
+        Assert.False(_cache.RemovedSince(Key, _cache.RemovalMark));
+    }
+
+    [Fact]
+    public void A_lookup_older_than_every_mark_kept_is_told_its_key_may_have_been_removed()
+    {
+        var before = _cache.RemovalMark;
+        for (var upload = 0; upload < 10_000; upload++)
+        {
+            _cache.Remove(new CacheKey("media", $"upload-{upload}.mp4"));
+        }
+
+        Assert.True(_cache.RemovedSince(Key, before));
+        Assert.False(_cache.RemovedSince(Key, _cache.RemovalMark));
+    }
+
     public void Dispose()
     {
         _cache.Dispose();
