@@ -15,6 +15,9 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
     /// <summary>The slice this request's look started filling: reading it is not joining another request's fill.</summary>
     private (string Tag, long Index) _filledAtOnce = (string.Empty, -1);
 
+    /// <summary>The version the request's last metadata read (<see cref="HeadAsync"/>) planned its response on.</summary>
+    private CachedVersion? _planned;
+
     protected EdgeCache Cache => cache;
 
     /// <summary>The slice this request's look started filling, or one its fill went on into (a whole body read slice after slice).</summary>
@@ -25,7 +28,7 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
 
     protected CacheTrace Trace => trace;
 
-    public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken) => (await LookupAsync(key))?.Info;
+    public async Task<ObjectInfo?> HeadAsync(ObjectKey key, CancellationToken cancellationToken) => (_planned = await LookupAsync(key))?.Info;
 
     public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -93,6 +96,26 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
         }
 
         return opening.Start;
+    }
+
+    /// <summary>A response read in pieces (ranges, multipart parts) is a hit only when every piece's slices are on disk.</summary>
+    public void PlanReads(IReadOnlyList<ByteSpan> spans)
+    {
+        if (_planned is not { } version)
+        {
+            return;
+        }
+
+        var allOnDisk = spans.All(span => SliceIndexes(version, span).All(index => cache.Probe(version, index) == SliceState.OnDisk));
+        trace.Body(allOnDisk, joinedFill: false);
+    }
+
+    private static IEnumerable<long> SliceIndexes(CachedVersion version, ByteSpan span)
+    {
+        for (var index = span.First / version.SliceSize; index <= span.Last / version.SliceSize; index++)
+        {
+            yield return index;
+        }
     }
 
     private ObjectContent Open(ObjectKey key, CachedVersion version, ByteSpan? bodySpan, ByteSpan? reported)

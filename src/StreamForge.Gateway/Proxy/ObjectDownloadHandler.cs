@@ -221,6 +221,7 @@ internal sealed class ObjectDownloadHandler(
             response.ContentLength = multipart.ContentLength;
         }
 
+        request.Store.PlanReads(plan.Spans);
         await StreamAsync(request, options => rangedBodies.WriteAsync(request, info, plan.Spans, plan.OpenEnded, multipart, options), pinned: true);
     }
 

@@ -31,16 +31,35 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
 
                 await using (content)
                 {
-                    // A part's header goes only once its first piece is open: the first part's pinned read then fails
-                    // (object replaced since the metadata read) before the 206 starts, and the request is planned again.
+                    // A part's header goes only once its first piece is open, and the first part's once its first byte
+                    // is read (the edge cache opens lazily): the first part's pinned read then fails (object replaced
+                    // since the metadata read) before the 206 starts, and the request is planned again.
+                    var lead = ReadOnlyMemory<byte>.Empty;
+                    if (firstPiece && multipart is not null && index == 0)
+                    {
+                        var (first, readFailure) = await ReadFirstByteAsync(content!.Body, request.Context.RequestAborted);
+                        if (readFailure is { } unread)
+                        {
+                            return unread with { BytesCopied = total };
+                        }
+
+                        lead = first;
+                    }
+
                     if (firstPiece && multipart is not null && await WriteFramingAsync(context, multipart.GetPartHeader(index)) is { } framingFailure)
                     {
                         return framingFailure with { BytesCopied = total };
                     }
 
+                    if (!lead.IsEmpty && await WriteFramingAsync(context, lead) is { } leadFailure)
+                    {
+                        return leadFailure with { BytesCopied = total };
+                    }
+
+                    total += lead.Length;
                     firstPiece = false;
                     metrics.SliceFetched(request.RouteId);
-                    var result = await StreamCopier.CopyAsync(content!.Body, context.Response.BodyWriter, options with { ExpectedLength = piece.Length }, context.RequestAborted);
+                    var result = await StreamCopier.CopyAsync(content!.Body, context.Response.BodyWriter, options with { ExpectedLength = piece.Length - lead.Length }, context.RequestAborted);
                     total += result.BytesCopied;
                     if (!result.IsSuccess)
                     {
@@ -83,6 +102,30 @@ internal sealed class RangedBodyWriter(GatewayMetrics metrics)
         {
             // The client left while the next slice was being opened: an outcome like any other, not an exception.
             return (null, new CopyResult(CopyOutcome.Canceled, 0));
+        }
+    }
+
+    /// <summary>The first byte of a piece (at least one: spans are never empty), or why it could not be read.</summary>
+    private static async Task<(byte[] Byte, CopyResult? Failure)> ReadFirstByteAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var first = new byte[1];
+        try
+        {
+            return await body.ReadAsync(first, cancellationToken) == 1
+                ? (first, null)
+                : (first, new CopyResult(CopyOutcome.SourceFailed, 0, new IOException("the part's body ended before its first byte")));
+        }
+        catch (StorageException ex)
+        {
+            return (first, new CopyResult(CopyOutcome.SourceFailed, 0, ex));
+        }
+        catch (IOException ex)
+        {
+            return (first, new CopyResult(CopyOutcome.SourceFailed, 0, ex));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (first, new CopyResult(CopyOutcome.Canceled, 0));
         }
     }
 

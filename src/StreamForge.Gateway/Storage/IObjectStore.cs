@@ -39,6 +39,14 @@ internal interface IObjectStore
     /// </summary>
     bool SlicesLongRanges => true;
 
+    /// <summary>
+    /// The spans a ranged response is about to read, piece by piece, before its first is opened: a store that says how
+    /// it answers (the edge cache's Cache-Status, written as the response starts) needs all of them, not the first.
+    /// </summary>
+    void PlanReads(IReadOnlyList<ByteSpan> spans)
+    {
+    }
+
     /// <summary>Resumable (tus) uploads into this store; null when the store offers none.</summary>
     IResumableStore? Resumable => null;
 }

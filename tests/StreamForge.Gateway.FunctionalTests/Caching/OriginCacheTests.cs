@@ -425,6 +425,45 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
     }
 
+    [Theory]
+    [InlineData("bytes=0-")]
+    [InlineData("bytes=0-0,3000000-3000009")]
+    public async Task A_range_whose_later_pieces_are_not_stored_is_a_partial_hit_not_a_hit(string range)
+    {
+        var path = $"/later-pieces-{range.Length}.bin";
+        Serve(path, "public, max-age=300");
+        using (var first = new HttpRequestMessage(HttpMethod.Get, "/o" + path) { Headers = { Range = new RangeHeaderValue(0, 99) } })
+        {
+            (await _client.SendAsync(first)).Dispose(); // Slice 0 only.
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o" + path);
+        request.Headers.TryAddWithoutValidation("Range", range);
+        using var response = await _client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+
+        // RFC 9211 section 2.1: a hit is not forwarded; this one fetched its later slices from the origin.
+        Assert.StartsWith("StreamForge; fwd=partial", CacheStatus(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_multipart_range_of_a_version_changed_since_is_planned_on_the_new_one()
+    {
+        var resource = Serve("/changed-parts.bin", "public, max-age=300");
+        (await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/changed-parts.bin"))).Dispose(); // Metadata only.
+        (resource.Seed, resource.ETag) = (29, "\"changed-parts-v2\"");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/changed-parts.bin");
+        request.Headers.TryAddWithoutValidation("Range", "bytes=0-9,3000000-3000009");
+        using var response = await _client.SendAsync(request);
+
+        // Nothing of the old version was sent when its first part's read failed: the whole answer is the new version's.
+        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+        Assert.Equal(resource.ETag, response.Headers.ETag?.ToString());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(body.AsSpan().IndexOf(SeededBytes.Bytes(resource.Seed, 3_000_000, 10)) > 0, "the second part is the new version's");
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 
