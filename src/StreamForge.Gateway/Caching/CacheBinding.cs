@@ -6,15 +6,20 @@ namespace StreamForge.Gateway.Caching;
 /// <param name="Namespace">The route's cluster id.</param>
 /// <param name="Directives">The request's Cache-Control (and Pragma), which may refuse a stored copy unchecked (RFC 9111 section 5.2.1).</param>
 /// <param name="Served">
-/// Storage routes: the Cache-Control the route's policy sends with a key, which bounds how long the cache trusts its
-/// copy (<see cref="Freshness.ForStorage(DateTimeOffset, TimeSpan, TimeSpan, CacheControlDirectives)"/>).
+/// Storage routes: the Cache-Control the route's policy sends with a key (null when it sends none), which bounds how
+/// long the cache trusts its copy (<see cref="Freshness.ForStorage(DateTimeOffset, TimeSpan, TimeSpan, CacheControlDirectives)"/>).
 /// </param>
 internal sealed record CacheBinding(
-    string Namespace, CachePolicy Policy, long SliceSize, FillOptions Fill, CacheControlDirectives Directives, Func<string, CacheControlDirectives> Served)
+    string Namespace, CachePolicy Policy, long SliceSize, FillOptions Fill, CacheControlDirectives Directives, Func<string, CacheControlDirectives?> Served)
 {
-    /// <summary>A storage version's freshness as this route sees it: routes onto one cluster share versions, not policies.</summary>
-    public Freshness StorageFreshness(string key, DateTimeOffset validatedAt) =>
-        Freshness.ForStorage(validatedAt, Policy.Ttl, Policy.StaleIfError, Served(key));
+    /// <summary>
+    /// A storage version's freshness as this route sees it (routes onto one cluster share versions, not policies): by the
+    /// Cache-Control clients get with it, the route's, else the one stored with the object (S3's, which goes out when
+    /// the route sets none; a live playlist written with <c>no-cache</c> is revalidated every time).
+    /// </summary>
+    public Freshness StorageFreshness(string key, DateTimeOffset validatedAt, StoredHeaders? objectHeaders) =>
+        Freshness.ForStorage(validatedAt, Policy.Ttl, Policy.StaleIfError, Served(key)
+            ?? (objectHeaders?.GetAll("Cache-Control").ToList() is { Count: > 0 } stored ? CacheControlDirectives.Parse(stored) : CacheControlDirectives.Empty));
 
     /// <summary>
     /// The slice holding byte <paramref name="first"/> of an object whose length is not known yet. Its last byte stops at

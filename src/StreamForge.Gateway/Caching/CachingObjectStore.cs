@@ -54,7 +54,7 @@ internal sealed class CachingObjectStore(
     {
         var cacheKey = new CacheKey(Binding.Namespace, key.Value);
         var stored = Cache.Find(cacheKey) is { } found
-            ? found with { Freshness = Binding.StorageFreshness(key.Value, found.Freshness.ResponseTime) }
+            ? found with { Freshness = Binding.StorageFreshness(key.Value, found.Freshness.ResponseTime, found.Headers) }
             : null;
         var now = time.GetUtcNow();
         if (stored is not null && Binding.Accepts(stored, now))
@@ -104,9 +104,9 @@ internal sealed class CachingObjectStore(
         }
 
         now = time.GetUtcNow();
-        var freshness = Binding.StorageFreshness(key.Value, now);
-        var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness,
-            info.Headers is { } kept ? new StoredHeaders(kept) : null);
+        var objectHeaders = info.Headers is { } kept ? new StoredHeaders(kept) : null;
+        var freshness = Binding.StorageFreshness(key.Value, now, objectHeaders);
+        var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness, objectHeaders);
         if (stored is not null && stored.SameVersionAs(current))
         {
             current = stored with { Freshness = freshness };

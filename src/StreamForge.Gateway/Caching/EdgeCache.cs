@@ -131,7 +131,10 @@ internal sealed class EdgeCache : IDisposable
     /// started reading before then got may be the object the upload replaced, and must not be saved over its removal.
     /// </summary>
     public bool RemovedSince(CacheKey key, long mark) =>
-        mark < Interlocked.Read(ref _removalsForgotten) || (_removedAt.TryGetValue(key.Id, out var at) && at > mark);
+        mark < Interlocked.Read(ref _removalsForgotten) || RemovedAfter(key.Id, mark)
+        || (key.Variant.Length > 0 && RemovedAfter(new CacheKey(key.Namespace, key.Key).Id, mark)); // A purge of the URL, every variant.
+
+    private bool RemovedAfter(string id, long mark) => _removedAt.TryGetValue(id, out var at) && at > mark;
 
     /// <summary>Forgets a key's version and deletes its slices (an upload replaced it, or a purge).</summary>
     public bool Remove(CacheKey key)
@@ -187,6 +190,11 @@ internal sealed class EdgeCache : IDisposable
     /// <summary>Removes one key (every variant) or every key under a prefix of one upstream; returns how many versions went.</summary>
     public int Purge(string ns, string key, bool prefix)
     {
+        if (!prefix)
+        {
+            MarkRemoved(new CacheKey(ns, key).Id); // Even with nothing stored yet: a look on its way must not store over it.
+        }
+
         foreach (var marked in _uncacheable.Keys.Where(k => k.Namespace == ns && (prefix ? k.Key.StartsWith(key, StringComparison.Ordinal) : k.Key == key)))
         {
             _uncacheable.TryRemove(marked, out _);

@@ -271,17 +271,24 @@ internal sealed class OriginCachingStore(
             : stored is { Unpinnable: true } ? Binding.SliceHolding(0)
             : (ByteSpan?)null;
         var probe = await ProbeAsync(key, stored, forClient, slice);
-        // A slice past the end (a seek beyond the object, a version that shrank) is 416: the length takes one byte more.
-        return probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable && slice?.First > 0
-            ? await ProbeAsync(key, stored, forClient, slice: null)
+        if (probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable && slice?.First > 0)
+        {
+            // A slice past the end (a seek beyond the object, a version that shrank): the length takes one byte more.
+            probe = await ProbeAsync(key, stored, forClient, slice: null);
+        }
+
+        // An empty object has no byte a range could select (RFC 9110 section 14.1.1: 416 to any): looked at without one.
+        return probe.UpstreamStatus == StatusCodes.Status416RangeNotSatisfiable
+            ? await ProbeAsync(key, stored, forClient, Binding.SliceHolding(0), withoutRange: true)
             : probe;
     }
 
-    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives, ByteSpan? slice)
+    /// <param name="withoutRange">A GET of the whole body, in place of <paramref name="slice"/>, which it holds when it answers at all.</param>
+    private async Task<OriginProbe> ProbeAsync(ObjectKey key, CachedVersion? stored, bool forwardDirectives, ByteSpan? slice, bool withoutRange = false)
     {
         var target = await TargetAsync();
         using var request = target.NewRequest();
-        request.Headers.Range = slice is { } asked ? new RangeHeaderValue(asked.First, asked.Last) : new RangeHeaderValue(0, 0);
+        request.Headers.Range = withoutRange ? null : slice is { } asked ? new RangeHeaderValue(asked.First, asked.Last) : new RangeHeaderValue(0, 0);
         if (forwardDirectives)
         {
             CopyFields(ForwardedDirectiveFields, request);
@@ -301,6 +308,7 @@ internal sealed class OriginCachingStore(
         }
 
         var requestTime = time.GetUtcNow();
+        var removalMark = Cache.RemovalMark;
         HttpResponseMessage response;
         using var timeout = new CancellationTokenSource(target.Timeout);
         try
@@ -332,9 +340,9 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, 304, "not modified for the client");
             }
 
-            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && slice?.First > 0)
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && !withoutRange)
             {
-                return new OriginProbe(OriginProbeOutcome.NotStorable, null, 416, "the slice is past the end"); // Looked at again from byte 0.
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, 416, "the range is past the end"); // Looked at again.
             }
 
             if ((int)response.StatusCode >= 500)
@@ -358,13 +366,21 @@ internal sealed class OriginCachingStore(
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
+            if (Cache.RemovedSince(version.Key, removalMark))
+            {
+                // A write through the route (RFC 9111 section 4.4) or a purge dropped the URL while this look was on its
+                // way: its answer may predate the write. Passed on when it answers the client; not stored.
+                held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
+                return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, "written_meanwhile");
+            }
+
             var holding = slice is not null
                 ? new HeldOriginResponse(version.Tag, response, version.WholeBodyOnly ? 0 : response.Content.Headers.ContentRange!.From ?? 0)
                 : null;
             // The fill takes the answer from here, not from the request's field: a background revalidation's request
             // may end, and drop what it holds, before the fill starts.
             var startFill = slice is { } sliceRead ? ReserveFill(version, sliceRead.First, Upstream(key, version, () => holding)) : null;
-            if (startFill is null && version.Unpinnable)
+            if (startFill is null && version.Unpinnable && version.Length > 0)
             {
                 // Its only slice cannot be stored now (the cache is paused), and no later read of it could be pinned:
                 // not stored, and its answer is passed on when it answers the client.

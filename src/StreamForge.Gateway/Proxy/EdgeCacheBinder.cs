@@ -124,7 +124,7 @@ internal sealed class EdgeCacheBinder(
             policy.Range.SliceSize,
             new FillOptions(route.RouteId, policy.Buffer.ChunkSize, policy.Buffer.StallTimeout),
             CacheControlDirectives.ParseRequest(context.Request.Headers.CacheControl, context.Request.Headers.Pragma),
-            key => policy.Headers.CacheControlFor(key) is { } served ? CacheControlDirectives.Parse([served]) : CacheControlDirectives.Empty);
+            key => policy.Headers.CacheControlFor(key) is { } served ? CacheControlDirectives.Parse([served]) : null);
         context.Response.OnStarting(() =>
         {
             trace.WriteTo(context.Response.Headers);

@@ -464,6 +464,24 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.True(body.AsSpan().IndexOf(SeededBytes.Bytes(resource.Seed, 3_000_000, 10)) > 0, "the second part is the new version's");
     }
 
+    [Fact]
+    public async Task An_empty_object_from_an_origin_that_refuses_every_range_is_stored()
+    {
+        var resource = _origin.Serve("/empty.vtt", 0, seed: 30);
+        resource.Headers["Cache-Control"] = "public, max-age=300";
+        foreach (var expected in new[] { "StreamForge; fwd=miss; stored", "StreamForge; hit" })
+        {
+            using var response = await _client.GetAsync("/o/empty.vtt");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            Assert.StartsWith(expected, CacheStatus(response), StringComparison.Ordinal);
+        }
+
+        // RFC 9110 section 14.1.1: no range of an empty body is satisfiable. The 416 to the look is followed by a GET
+        // without a range, and that answer is stored (it was marked not storable, and every request went to the origin).
+        Assert.Equal(["bytes=0-1048575", null], _origin.Requests("/empty.vtt").Select(r => r.Range));
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 

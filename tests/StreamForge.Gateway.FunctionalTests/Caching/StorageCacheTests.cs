@@ -408,6 +408,27 @@ public sealed class StorageCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_object_stored_with_no_cache_is_checked_with_S3_on_every_request_when_the_route_sets_none()
+    {
+        using (var put = new HttpRequestMessage(HttpMethod.Put, "/c/live/captions.vtt") { Content = new ByteArrayContent(new byte[3_000]) })
+        {
+            put.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true }; // Kept with the object in S3.
+            using var stored = await _client.SendAsync(put);
+            Assert.True(stored.IsSuccessStatusCode, $"PUT answered {stored.StatusCode}");
+        }
+
+        using (var first = await _client.GetAsync("/c/live/captions.vtt"))
+        {
+            Assert.Equal("no-cache", first.Headers.CacheControl?.ToString());
+            Assert.Contains("fwd=miss", CacheStatus(first), StringComparison.Ordinal);
+        }
+
+        // Clients are told no-cache (the object's own field, RFC 9111 section 5.2.2.4): the cache keeps to it too.
+        using var again = await _client.GetAsync("/c/live/captions.vtt");
+        Assert.Contains("fwd=stale; fwd-status=200", CacheStatus(again), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_the_route_gives_a_short_max_age_is_fresh_for_that_long_not_for_Ttl()
     {
         await PutAsync("live/manifest.mpd", 3_000, seed: 18);

@@ -61,6 +61,17 @@ public sealed class EdgeCacheVersionTests : IDisposable
         Assert.False(_cache.RemovedSince(Key, _cache.RemovalMark));
     }
 
+    [Fact]
+    public void A_purge_of_a_URL_tells_a_look_at_any_variant_of_it_even_with_nothing_stored()
+    {
+        var before = _cache.RemovalMark;
+        _cache.Purge("media", "movie.mp4", prefix: false);
+
+        Assert.True(_cache.RemovedSince(Key, before));
+        Assert.True(_cache.RemovedSince(new CacheKey("media", "movie.mp4", "accept-language: fr"), before));
+        Assert.False(_cache.RemovedSince(new CacheKey("media", "other.mp4"), before));
+    }
+
     public void Dispose()
     {
         _cache.Dispose();
