@@ -15,8 +15,9 @@ internal sealed class HeldOriginResponse(string versionTag, HttpResponseMessage 
 
     /// <summary>
     /// The response, when it still waits and its body serves <paramref name="span"/> of the version tagged
-    /// <paramref name="tag"/>: it holds the span (a slice's fill takes it whole; a read inside the slice, while the cache
-    /// cannot store, skips into it), or it is a whole body (200) that the reader skips into.
+    /// <paramref name="tag"/>: it holds the span's first byte (a slice's fill takes it from its start; a read inside the
+    /// slice, while the cache cannot store, skips into it; an origin that sent less than the slice is asked for the
+    /// rest), or it is a whole body (200) that the reader skips into.
     /// </summary>
     public HttpResponseMessage? TryTake(string tag, ByteSpan span)
     {
@@ -27,7 +28,7 @@ internal sealed class HeldOriginResponse(string versionTag, HttpResponseMessage 
 
         var serves = waiting.StatusCode == HttpStatusCode.OK
             ? first == 0
-            : first <= span.First && waiting.Content.Headers.ContentRange?.To >= span.Last;
+            : first <= span.First && waiting.Content.Headers.ContentRange?.To >= span.First;
         return serves ? Interlocked.CompareExchange(ref _response, null, waiting) : null;
     }
 

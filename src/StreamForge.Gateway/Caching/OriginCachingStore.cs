@@ -162,6 +162,18 @@ internal sealed class OriginCachingStore(
     private UpstreamRead Upstream(ObjectKey key, CachedVersion version, Func<HeldOriginResponse?> held) => async (span, token) =>
     {
         var response = held()?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
+        var body = await BodyFromAsync(key, version, span.First, response, token);
+        var rest = async (long from, CancellationToken cancellationToken) =>
+        {
+            var more = await SendAsync(key, version, new ByteSpan(from, span.Last), cancellationToken);
+            return (await BodyFromAsync(key, version, from, more, cancellationToken), (IDisposable)more);
+        };
+        return new ObjectContent(version.Info, new ContinuedRangeStream(body, response, span.First, span.Last, rest), span);
+    };
+
+    /// <summary>The body of an answer to a pinned read, from byte <paramref name="from"/>; the response is disposed when it is not one.</summary>
+    private async Task<Stream> BodyFromAsync(ObjectKey key, CachedVersion version, long from, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         try
         {
             if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent && !IsOf(version, response))
@@ -173,15 +185,15 @@ internal sealed class OriginCachingStore(
                 throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin, which ignored the pin");
             }
 
-            var body = await response.Content.ReadAsStreamAsync(token);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
             switch (response.StatusCode)
             {
-                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From is { } from && from <= span.First:
-                    await SkipAsync(body, span.First - from, token); // A held slice that a read inside it takes (the cache paused).
-                    break;
+                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange is { From: { } first, To: { } last } && first <= from && from <= last:
+                    await SkipAsync(body, from - first, cancellationToken); // A held slice that a read inside it takes (the cache paused).
+                    return body;
                 case HttpStatusCode.OK:
-                    await SkipAsync(body, span.First, token); // An origin that ignores ranges: its body from the start.
-                    break;
+                    await SkipAsync(body, from, cancellationToken); // An origin that ignores ranges: its body from the start.
+                    return body;
                 case HttpStatusCode.PreconditionFailed:
                     // The origin changed under a version not wholly stored: it goes, so that the next request probes
                     // the new one instead of failing on this one's missing slices until it expires.
@@ -191,15 +203,13 @@ internal sealed class OriginCachingStore(
                 default:
                     throw new StorageException(StorageErrorKind.Unavailable, $"the origin answered {(int)response.StatusCode} to a slice read of '{key}'");
             }
-
-            return new ObjectContent(version.Info, body, span, response);
         }
         catch
         {
             response.Dispose();
             throw;
         }
-    };
+    }
 
     private async Task<HttpResponseMessage> SendAsync(ObjectKey key, CachedVersion version, ByteSpan span, CancellationToken cancellationToken)
     {

@@ -482,6 +482,22 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(["bytes=0-1048575", null], _origin.Requests("/empty.vtt").Select(r => r.Range));
     }
 
+    [Fact]
+    public async Task An_origin_that_answers_ranges_with_less_than_asked_is_asked_for_the_rest()
+    {
+        var resource = Serve("/short-parts.bin", "public, max-age=300");
+        resource.MaxPartLength = 300_000;
+        foreach (var expected in new[] { "StreamForge; fwd=miss; stored", "StreamForge; hit" })
+        {
+            using var response = await _client.GetAsync("/o/short-parts.bin");
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await response.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith(expected, CacheStatus(response), StringComparison.Ordinal);
+        }
+
+        // Every byte asked for once: each 1 MiB slice in 300,000-byte parts, each part asked for where the one before ended.
+        Assert.Equal(Size, _origin.Requests("/short-parts.bin").Sum(r => r.BodyBytes));
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 

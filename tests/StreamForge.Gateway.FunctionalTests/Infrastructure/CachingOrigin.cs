@@ -264,6 +264,11 @@ internal sealed class CachingOrigin : IAsyncDisposable
                 return;
             }
 
+            if (resource.MaxPartLength is { } most)
+            {
+                end = Math.Min(end, start + most - 1);
+            }
+
             count = end - start + 1;
             status = StatusCodes.Status206PartialContent;
             response.Headers.ContentRange = $"bytes {start}-{end}/{length}";
