@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using StreamForge.Gateway.Diagnostics;
@@ -16,7 +15,7 @@ namespace StreamForge.Gateway.Caching;
 /// slice after slice). When it is stored, that answer's body fills its slice (<see cref="HeldOriginResponse"/>):
 /// one origin request per miss, as a cache that stores from the client's own request makes. A stale copy is
 /// revalidated with the same look made conditional; a 304 refreshes the stored headers. Further slices are fetched
-/// with ranged GETs pinned to the version (If-Match on a strong ETag, else If-Unmodified-Since), so no response
+/// with ranged GETs pinned to the version (<see cref="OriginPinnedReads"/>), so no response
 /// mixes two versions; a response without either validator is stored only when the look's answer held all of it
 /// (<see cref="CachedVersion.Unpinnable"/>). What cannot be stored goes through YARP, from the look's own answer when
 /// that answers the client too (<see cref="OriginAnswer"/>). Disposed when its request ends, which drops a held
@@ -35,6 +34,8 @@ internal sealed class OriginCachingStore(
     private static readonly string[] ForwardedValidatorFields = ["If-None-Match", "If-Modified-Since"];
 
     private Task<OriginTarget>? _target;
+
+    private OriginPinnedReads? _reads;
 
     /// <summary>The look's stored answer this request saw, while no fill has taken it (shared with requests collapsed onto it).</summary>
     private HeldOriginResponse? _held;
@@ -156,82 +157,9 @@ internal sealed class OriginCachingStore(
         return version;
     }
 
-    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => Upstream(key, version, () => _held);
+    protected override UpstreamRead Upstream(ObjectKey key, CachedVersion version) => Reads.Of(key, version, () => _held);
 
-    /// <param name="held">The look's answer a read may take instead of asking the origin, as it stands when the read starts.</param>
-    private UpstreamRead Upstream(ObjectKey key, CachedVersion version, Func<HeldOriginResponse?> held) => async (span, token) =>
-    {
-        var response = held()?.TryTake(version.Tag, span) ?? await SendAsync(key, version, span, token);
-        var body = await BodyFromAsync(key, version, span.First, response, token);
-        var rest = async (long from, CancellationToken cancellationToken) =>
-        {
-            var more = await SendAsync(key, version, new ByteSpan(from, span.Last), cancellationToken);
-            return (await BodyFromAsync(key, version, from, more, cancellationToken), (IDisposable)more);
-        };
-        return new ObjectContent(version.Info, new ContinuedRangeStream(body, response, span.First, span.Last, rest), span);
-    };
-
-    /// <summary>The body of an answer to a pinned read, from byte <paramref name="from"/>; the response is disposed when it is not one.</summary>
-    private async Task<Stream> BodyFromAsync(ObjectKey key, CachedVersion version, long from, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent && !IsOf(version, response))
-            {
-                // An origin that ignores If-Match and If-Unmodified-Since answers with the new version: its bytes must not
-                // be spliced onto the old one's (RFC 9110 section 15.3.7.3 combines parts of one strong validator only).
-                Cache.Drop(version);
-                Trace.Reopen();
-                throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin, which ignored the pin");
-            }
-
-            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            switch (response.StatusCode)
-            {
-                case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange is { From: { } first, To: { } last } && first <= from && from <= last:
-                    await SkipAsync(body, from - first, cancellationToken); // A held slice that a read inside it takes (the cache paused).
-                    return body;
-                case HttpStatusCode.OK:
-                    await SkipAsync(body, from, cancellationToken); // An origin that ignores ranges: its body from the start.
-                    return body;
-                case HttpStatusCode.PreconditionFailed:
-                    // The origin changed under a version not wholly stored: it goes, so that the next request probes
-                    // the new one instead of failing on this one's missing slices until it expires.
-                    Cache.Drop(version);
-                    Trace.Reopen();
-                    throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' changed at the origin");
-                default:
-                    throw new StorageException(StorageErrorKind.Unavailable, $"the origin answered {(int)response.StatusCode} to a slice read of '{key}'");
-            }
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(ObjectKey key, CachedVersion version, ByteSpan span, CancellationToken cancellationToken)
-    {
-        if (version.Unpinnable)
-        {
-            // No read of it can be pinned: it goes, as a version the origin changed (412 below) does, and the request
-            // is planned again on what the origin has now when it has sent nothing yet.
-            Cache.Drop(version);
-            Trace.Reopen();
-            throw new StorageException(StorageErrorKind.PreconditionFailed, $"'{key}' has no validator to read it again by");
-        }
-
-        var target = await TargetAsync();
-        using var request = target.NewRequest();
-        if (!version.WholeBodyOnly)
-        {
-            request.Headers.Range = new RangeHeaderValue(span.First, span.Last);
-        }
-
-        Pin(request, version);
-        return await target.Client.SendAsync(request, cancellationToken);
-    }
+    private OriginPinnedReads Reads => _reads ??= new OriginPinnedReads(Cache, Trace, TargetAsync);
 
     /// <summary>
     /// Keeps the look's stored answer this request saw, and drops one it saw before: a request may look more than once
@@ -389,7 +317,7 @@ internal sealed class OriginCachingStore(
                 : null;
             // The fill takes the answer from here, not from the request's field: a background revalidation's request
             // may end, and drop what it holds, before the fill starts.
-            var startFill = slice is { } sliceRead ? ReserveFill(version, sliceRead.First, Upstream(key, version, () => holding)) : null;
+            var startFill = slice is { } sliceRead ? ReserveFill(version, sliceRead.First, Reads.Of(key, version, () => holding)) : null;
             if (startFill is null && version.Unpinnable && version.Length > 0)
             {
                 // Its only slice cannot be stored now (the cache is paused), and no later read of it could be pinned:
@@ -496,49 +424,5 @@ internal sealed class OriginCachingStore(
             KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
             ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody,
             unpinnable ? Guid.NewGuid().ToString("N") : null);
-    }
-
-    /// <summary>Whether a slice read's answer is of <paramref name="version"/>: the same validators, where it sends them, and length.</summary>
-    private static bool IsOf(CachedVersion version, HttpResponseMessage response)
-    {
-        var length = response.StatusCode == HttpStatusCode.PartialContent ? response.Content.Headers.ContentRange?.Length : response.Content.Headers.ContentLength;
-        return (length is null || length == version.Length)
-            && (response.Headers.ETag is not { } etag || etag.ToString() == version.ETag)
-            && (response.Content.Headers.LastModified is not { } lastModified || version.LastModified is null || lastModified == version.LastModified);
-    }
-
-    /// <summary>If-Match on a strong ETag (RFC 9110 section 13.1.1 compares strongly), else If-Unmodified-Since.</summary>
-    private static void Pin(HttpRequestMessage request, CachedVersion version)
-    {
-        if (version.ETag.Length > 0 && !version.ETag.StartsWith("W/", StringComparison.Ordinal))
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", version.ETag);
-        }
-        else
-        {
-            request.Headers.IfUnmodifiedSince = version.LastModified; // Set: a version without a strong ETag has a date.
-        }
-    }
-
-    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            while (count > 0)
-            {
-                var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken);
-                count -= read > 0 ? read : throw new IOException("the origin's body ended before the slice");
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 }
