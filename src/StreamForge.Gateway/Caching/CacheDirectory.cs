@@ -16,6 +16,14 @@ internal sealed class CacheDirectory(string root)
 
     public string SlicePath(CachedVersion version, long index) => Path.Combine(EntryDirectory(version.Key.Id), $"{version.Tag}.{index}");
 
+    /// <summary>A new temp file in an entry's directory (a start's <see cref="Scan"/> removes what a crash left there).</summary>
+    public string SpoolPath(string id)
+    {
+        var directory = EntryDirectory(id);
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $"spool.{Guid.NewGuid():N}.tmp");
+    }
+
     /// <summary>Writes the version's meta.json under a temp name first, so that a crash never leaves half of one.</summary>
     public void WriteVersion(CachedVersion version)
     {

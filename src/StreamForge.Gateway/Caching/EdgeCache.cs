@@ -123,6 +123,29 @@ internal sealed class EdgeCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// A temp file to copy an answer of unknown length into while it is passed on (<see cref="SpoolingContent"/>),
+    /// deleted when closed; null when the cache does not store now.
+    /// </summary>
+    public FileStream? OpenSpool(CacheKey key)
+    {
+        if (!IsStoring)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileStream(_directory.SpoolPath(key.Id), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Delete, bufferSize: 0,
+                FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Pause(ex);
+            return null;
+        }
+    }
+
     /// <summary>Where the order of removals stands: a lookup takes it before it reads upstream (<see cref="RemovedSince"/>).</summary>
     public long RemovalMark => Interlocked.Read(ref _removals);
 

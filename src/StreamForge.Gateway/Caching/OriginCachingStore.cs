@@ -295,12 +295,16 @@ internal sealed class OriginCachingStore(
                 // Remembered only when the response itself is not storable: a client's no-store or credentials
                 // concern its own exchange (RFC 9111 sections 5.2.1.5 and 3.5) and must not keep the URL out of the
                 // cache for everyone else, and a small object without a validator is stored by the next GET's look.
-                if (!requestHasAuthorization && !Binding.Directives.NoStore && reason != NoValidatorInThisLook)
+                if (!requestHasAuthorization && !Binding.Directives.NoStore && reason is not (NoValidatorInThisLook or LengthAtTheEnd))
                 {
                     Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + policy.Ttl);
                 }
 
                 held = KeepAsAnswer(response, forwardDirectives, validatorsSent);
+                if (held && reason == LengthAtTheEnd && !requestIsHead)
+                {
+                    SpoolWhilePassingOn(key, response, requestTime, responseTime, removalMark);
+                }
                 return new OriginProbe(OriginProbeOutcome.NotStorable, null, (int)response.StatusCode, reason);
             }
 
@@ -393,16 +397,17 @@ internal sealed class OriginCachingStore(
     {
         var wholeBody = response.StatusCode == HttpStatusCode.OK;
         var length = wholeBody ? response.Content.Headers.ContentLength : response.Content.Headers.ContentRange?.Length;
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.PartialContent) || length is null)
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.PartialContent) || (length is null && !wholeBody))
         {
             reason = $"status {(int)response.StatusCode}" + (length is null ? " without a known length" : string.Empty);
             return null;
         }
 
         var decision = OriginCacheRules.Evaluate(response, requestHasAuthorization, Binding.Directives, requestTime, responseTime, Binding.Policy.Ttl, Binding.Policy.StaleIfError);
-        if (!decision.Storable)
+        if (!decision.Storable || length is null)
         {
-            reason = decision.Reason ?? "not storable";
+            // A whole body without a length (chunked): storable once it has ended within a slice (SpoolingContent).
+            reason = decision.Storable ? (slice?.First == 0 ? LengthAtTheEnd : "status 200 without a known length") : decision.Reason ?? "not storable";
             return null;
         }
 
@@ -420,9 +425,62 @@ internal sealed class OriginCachingStore(
         }
 
         reason = string.Empty;
+        return NewVersion(key, response, decision, length.Value, wholeBody);
+    }
+
+    private CachedVersion NewVersion(ObjectKey key, HttpResponseMessage response, OriginCacheDecision decision, long length, bool wholeBody)
+    {
+        var etag = response.Headers.ETag;
+        var lastModified = response.Content.Headers.LastModified;
+        var unpinnable = (etag is null || etag.IsWeak) && lastModified is null;
         return new CachedVersion(
-            KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length.Value,
+            KeyFor(key.Value, decision.Vary), etag?.ToString() ?? string.Empty, lastModified, length,
             ContentTypeAsSent(response), Binding.SliceSize, decision.Freshness, StoredHeaders.From(response), wholeBody,
             unpinnable ? Guid.NewGuid().ToString("N") : null);
+    }
+
+    /// <summary>A whole answer without a length, looked at from byte 0 and storable: its length is known when it ends.</summary>
+    private const string LengthAtTheEnd = "length_at_the_end";
+
+    /// <summary>
+    /// Passes on a storable answer of unknown length (<see cref="LengthAtTheEnd"/>) as it comes, copying it aside; one
+    /// that ends within a slice is stored then, as one look's whole answer is (without a validator too).
+    /// </summary>
+    private void SpoolWhilePassingOn(ObjectKey key, HttpResponseMessage response, DateTimeOffset requestTime, DateTimeOffset responseTime, long removalMark)
+    {
+        if (Cache.OpenSpool(KeyFor(key.Value, [])) is not { } spool)
+        {
+            return;
+        }
+
+        response.Content = new SpoolingContent(
+            response.Content, spool, Binding.SliceSize,
+            complete: (whole, length) => StoreSpooled(key, response, requestTime, responseTime, removalMark, whole, length),
+            tooLong: () => Cache.MarkUncacheable(Binding.Namespace, key.Value, responseTime + Binding.Policy.Ttl));
+    }
+
+    private void StoreSpooled(ObjectKey key, HttpResponseMessage response, DateTimeOffset requestTime, DateTimeOffset responseTime, long removalMark, FileStream spool, long length)
+    {
+        var decision = OriginCacheRules.Evaluate(response, requestHasAuthorization, Binding.Directives, requestTime, responseTime, Binding.Policy.Ttl, Binding.Policy.StaleIfError);
+        var version = NewVersion(key, response, decision, length, wholeBody: true);
+        if (!decision.Storable || Cache.RemovedSince(version.Key, removalMark))
+        {
+            spool.Dispose();
+            return;
+        }
+
+        spool.Position = 0;
+        var startFill = length > 0 ? ReserveFill(version, 0, (span, _) => Task.FromResult(new ObjectContent(version.Info, spool, span))) : null;
+        if (startFill is null)
+        {
+            spool.Dispose();
+            if (length > 0)
+            {
+                return; // The cache stopped storing meanwhile.
+            }
+        }
+
+        Cache.Save(version);
+        startFill?.Invoke();
     }
 }

@@ -498,6 +498,33 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal(Size, _origin.Requests("/short-parts.bin").Sum(r => r.BodyBytes));
     }
 
+    [Theory]
+    [InlineData(200_000, true)]
+    [InlineData(1_500_000, false)]
+    public async Task A_chunked_answer_without_a_length_is_passed_on_as_it_comes_and_stored_when_it_ends_within_a_slice(long length, bool stored)
+    {
+        var path = $"/generated-{length}.m3u8";
+        var resource = _origin.Serve(path, length, seed: 31);
+        resource.Headers["Cache-Control"] = "public, max-age=300";
+        (resource.Chunked, resource.Ranges) = (true, false);
+        using (var first = await _client.GetAsync("/o" + path))
+        {
+            Assert.Equal(resource.Sha256(), TestData.Sha256(await first.Content.ReadAsByteArrayAsync()));
+            Assert.StartsWith("StreamForge; fwd=miss", CacheStatus(first), StringComparison.Ordinal);
+        }
+
+        using var second = await _client.GetAsync("/o" + path);
+        Assert.Equal(resource.Sha256(), TestData.Sha256(await second.Content.ReadAsByteArrayAsync()));
+        // Its length known once it ended, within the 1 MiB slice: stored from that one answer (RFC 9111 section 3 asks
+        // for no length). Longer, it is passed on each time.
+        Assert.Equal(stored, CacheStatus(second).StartsWith("StreamForge; hit", StringComparison.Ordinal));
+        Assert.Equal(stored ? 1 : 2, _origin.Requests(path).Count);
+        if (stored)
+        {
+            Assert.Equal(length, second.Content.Headers.ContentLength);
+        }
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 

@@ -282,7 +282,7 @@ internal sealed class CachingOrigin : IAsyncDisposable
         }
 
         response.StatusCode = status;
-        response.ContentLength = count;
+        response.ContentLength = resource.Chunked && isGet ? null : count;
         entry.SetStatus(status);
         if (!isGet || count == 0)
         {

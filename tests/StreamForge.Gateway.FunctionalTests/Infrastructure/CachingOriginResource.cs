@@ -41,6 +41,9 @@ internal sealed class CachingOriginResource
     /// <summary>Answers If-None-Match / If-Modified-Since with 304; when false, always with the whole body.</summary>
     public bool NotModified { get; set; } = true;
 
+    /// <summary>Sends bodies chunked, without Content-Length, as a server that generates them does.</summary>
+    public bool Chunked { get; set; }
+
     /// <summary>Answers a range with at most this many bytes (RFC 9110 section 15.3.7 lets a server send a subset).</summary>
     public long? MaxPartLength { get; set; }
 
