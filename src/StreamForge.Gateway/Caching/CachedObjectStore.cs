@@ -32,7 +32,9 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
 
     public async Task<ObjectContent?> OpenReadAsync(ObjectKey key, ByteSpan? span, string? ifMatch, CancellationToken cancellationToken)
     {
-        var version = await LookupAsync(key);
+        // A piece of a response planned on a version (a slice of a range, a part) reads that version: looked up again, a
+        // request that refuses stored copies (no-cache, max-age=0) had the origin asked once more for every piece.
+        var version = ifMatch is not null && _planned is { } planned && planned.ETag == ifMatch ? planned : await LookupAsync(key);
         if (version is null)
         {
             return null;
@@ -106,8 +108,14 @@ internal abstract class CachedObjectStore(EdgeCache cache, CacheBinding binding,
             return;
         }
 
-        var allOnDisk = spans.All(span => SliceIndexes(version, span).All(index => cache.Probe(version, index) == SliceState.OnDisk));
-        trace.Body(allOnDisk, joinedFill: false);
+        var states = spans.SelectMany(span => SliceIndexes(version, span)).Select(index => cache.Probe(version, index)).ToList();
+        if (binding.Directives.OnlyIfCached && states.Contains(SliceState.Missing))
+        {
+            // RFC 9111 section 5.2.1.7, before the 206 starts: a piece the cache would read upstream is not stored.
+            throw new StorageException(StorageErrorKind.NotCached, "only-if-cached: the ranges asked for are not wholly stored");
+        }
+
+        trace.Body(states.All(state => state == SliceState.OnDisk), joinedFill: false);
     }
 
     private static IEnumerable<long> SliceIndexes(CachedVersion version, ByteSpan span)

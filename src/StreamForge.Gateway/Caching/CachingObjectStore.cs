@@ -83,7 +83,7 @@ internal sealed class CachingObjectStore(
                 : MetadataAsync(key)));
             info = _held?.Info;
         }
-        catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now))
+        catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now) && Cache.IsComplete(stored))
         {
             CacheLog.ServedStale(logger, key.Value, ex.Kind.ToString());
             Trace.ServedStale(stored.Freshness, now, null);

@@ -84,8 +84,10 @@ internal sealed class OriginCachingStore(
         // RFC 9111 section 4.2.4: stale only where the request does not refuse it (no-cache, max-age, min-fresh; a reload
         // sends max-age=0); RFC 5861 section 3 adds nothing that overrides the request.
         var directives = Binding.Directives;
-        if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now)
-            && !directives.NoCache && directives.MaxAge is null && directives.MinFresh is null)
+        // Only a version wholly stored: its missing slices would be read upstream pinned to it, and cut off when it has
+        // changed there (RFC 5861 serves a stale response, not a part of one). Never for only-if-cached: no origin.
+        if (stored is not null && stored.Freshness.MayServeWhileRevalidating(now) && Cache.IsComplete(stored)
+            && !directives.NoCache && directives.MaxAge is null && directives.MinFresh is null && !directives.OnlyIfCached)
         {
             Trace.ServedWhileRevalidating(stored.Freshness, now);
             await TargetAsync(); // While the request can still work out the URL (see LookupAsync).
@@ -123,7 +125,7 @@ internal sealed class OriginCachingStore(
             case OriginProbeOutcome.Revalidated:
                 Trace.Revalidated(probe.Version!.Freshness, now, StatusCodes.Status304NotModified, requested);
                 return probe.Version;
-            case OriginProbeOutcome.Failed when stored is not null && stored.Freshness.MayServeOnError(now):
+            case OriginProbeOutcome.Failed when stored is not null && stored.Freshness.MayServeOnError(now) && Cache.IsComplete(stored):
                 CacheLog.ServedStale(logger, key.Value, probe.Reason ?? "unreachable");
                 Trace.ServedStale(stored.Freshness, now, probe.UpstreamStatus);
                 return stored;

@@ -27,6 +27,12 @@ internal sealed class AccessLogRecord
     /// <summary>The throttle the request's streams were paced by, as <see cref="ThrottleLabel"/> writes it.</summary>
     public string? Throttle { get; set; }
 
+    /// <summary>
+    /// The edge cache's Cache-Status for the response, asked when the line is written: a response without a body starts
+    /// (and gets its headers) only after the access log's step has ended.
+    /// </summary>
+    public Func<string>? CacheStatus { get; set; }
+
     /// <summary>From the request to the store or origin until its first answer; null when none was asked.</summary>
     public TimeSpan? UpstreamTimeToFirstByte { get; private set; }
 

@@ -125,6 +125,11 @@ internal sealed class EdgeCacheBinder(
             new FillOptions(route.RouteId, policy.Buffer.ChunkSize, policy.Buffer.StallTimeout),
             CacheControlDirectives.ParseRequest(context.Request.Headers.CacheControl, context.Request.Headers.Pragma),
             key => policy.Headers.CacheControlFor(key) is { } served ? CacheControlDirectives.Parse([served]) : null);
+        if (context.Features.Get<AccessLogRecord>() is { } record)
+        {
+            record.CacheStatus = trace.HeaderValue;
+        }
+
         context.Response.OnStarting(() =>
         {
             trace.WriteTo(context.Response.Headers);

@@ -525,6 +525,91 @@ public sealed class OriginCacheTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_range_that_refuses_stored_copies_asks_the_origin_once_not_once_per_slice()
+    {
+        Serve("/reloaded.bin", "public, max-age=300");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/reloaded.bin") { Headers = { Range = new RangeHeaderValue(0, null) } };
+        request.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        using var response = await _client.SendAsync(request);
+        Assert.Equal(Size, (await response.Content.ReadAsByteArrayAsync()).Length);
+
+        // One look, then the three slices it did not hold, pinned: not a revalidation before every slice.
+        var requests = _origin.Requests("/reloaded.bin");
+        Assert.Equal(4, requests.Count);
+        Assert.DoesNotContain(requests, r => r.IfNoneMatch is not null);
+    }
+
+    [Fact]
+    public async Task A_stale_response_not_wholly_stored_is_revalidated_not_served_while_revalidating()
+    {
+        var resource = Serve("/part-stale.bin", "public, max-age=60, stale-while-revalidate=600");
+        using (var slice = new HttpRequestMessage(HttpMethod.Get, "/o/part-stale.bin") { Headers = { Range = new RangeHeaderValue(0, 99) } })
+        {
+            (await _client.SendAsync(slice)).Dispose(); // Its first slice only.
+        }
+
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        (resource.Seed, resource.ETag) = (32, "\"part-stale-v2\"");
+        using var response = await _client.GetAsync("/o/part-stale.bin", HttpCompletionOption.ResponseHeadersRead);
+
+        // Served stale, its missing slices would be read pinned to the old version and the response cut where it changed.
+        Assert.Equal(resource.Sha256(), await TestData.Sha256Async(await response.Content.ReadAsStreamAsync()));
+    }
+
+    [Theory]
+    [InlineData("bytes=100-")]
+    [InlineData("bytes=-100")]
+    [InlineData("bytes=0-99,3000000-3000099")]
+    public async Task Only_if_cached_for_ranges_not_wholly_stored_is_504_before_anything_is_sent(string range)
+    {
+        var path = $"/offline-{range.Length}-{range[6]}.bin";
+        Serve(path, "public, max-age=300");
+        using (var slice = new HttpRequestMessage(HttpMethod.Get, "/o" + path) { Headers = { Range = new RangeHeaderValue(0, 99) } })
+        {
+            (await _client.SendAsync(slice)).Dispose(); // Its first slice only.
+        }
+
+        var before = _origin.Requests(path).Count;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o" + path);
+        request.Headers.TryAddWithoutValidation("Range", range);
+        request.Headers.CacheControl = new CacheControlHeaderValue { OnlyIfCached = true };
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode); // RFC 9111 section 5.2.1.7.
+        Assert.Contains("not_cached", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, _origin.Requests(path).Count);
+    }
+
+    [Fact]
+    public async Task Only_if_cached_on_a_copy_stale_within_stale_while_revalidate_is_504_and_asks_nobody()
+    {
+        Serve("/swr-offline.m3u8", "public, max-age=60, stale-while-revalidate=600");
+        (await _client.GetAsync("/o/swr-offline.m3u8")).Dispose();
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        var before = _origin.Requests("/swr-offline.m3u8").Count;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/o/swr-offline.m3u8");
+        request.Headers.CacheControl = new CacheControlHeaderValue { OnlyIfCached = true };
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(before, _origin.Requests("/swr-offline.m3u8").Count);
+    }
+
+    [Fact]
+    public async Task The_access_log_line_of_a_response_without_a_body_has_its_cache_status()
+    {
+        Serve("/logged-head.bin", "public, max-age=300");
+        using (var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/o/logged-head.bin")))
+        {
+            Assert.Equal("StreamForge; fwd=miss; stored", CacheStatus(head));
+        }
+
+        var line = await AccessLogFile.LineForAsync(_gateway, "HEAD", "/o/logged-head.bin");
+        Assert.Equal("StreamForge; fwd=miss; stored", line.GetProperty("cache_status").GetString());
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 
