@@ -16,6 +16,13 @@ internal sealed class CacheDirectory(string root)
 
     public string SlicePath(CachedVersion version, long index) => Path.Combine(EntryDirectory(version.Key.Id), $"{version.Tag}.{index}");
 
+    /// <summary>The version tag in a slice file's name (<c>&lt;tag&gt;.&lt;n&gt;</c>).</summary>
+    public static string TagOf(string slicePath)
+    {
+        var name = Path.GetFileName(slicePath);
+        return name[..name.LastIndexOf('.')];
+    }
+
     /// <summary>A new temp file in an entry's directory (a start's <see cref="Scan"/> removes what a crash left there).</summary>
     public string SpoolPath(string id)
     {

@@ -105,7 +105,9 @@ internal sealed class EdgeCache : IDisposable
         _uncacheable.TryRemove((version.Key.Namespace, version.Key.Key), out _);
         if (previous is not null && !previous.SameVersionAs(version))
         {
-            DropSlices(id, keepTag: version.Tag);
+            // Responses already reading the old version finish on it (its slices are deleted after them): it was a
+            // whole, consistent answer when they started.
+            DropSlices(id, keepTag: version.Tag, afterReaders: true);
         }
 
         if (!IsStoring)
@@ -453,13 +455,21 @@ internal sealed class EdgeCache : IDisposable
         CacheDirectory.TryDelete(path);
     }
 
-    private void DropSlices(string id, string? keepTag)
+    private void DropSlices(string id, string? keepTag, bool afterReaders = false)
     {
         foreach (var file in _directory.SlicesOtherThan(id, keepTag))
         {
-            _index.Remove(file);
-            CacheDirectory.TryDelete(file);
+            if (!afterReaders || !_readers.WhenDone(id, CacheDirectory.TagOf(file), () => DeleteSlice(file)))
+            {
+                DeleteSlice(file);
+            }
         }
+    }
+
+    private void DeleteSlice(string file)
+    {
+        _index.Remove(file);
+        CacheDirectory.TryDelete(file);
     }
 
     /// <summary>Rebuilds the index from the directory (<see cref="CacheDirectory.Scan"/>).</summary>

@@ -610,6 +610,33 @@ public sealed class OriginCacheTests : IAsyncLifetime
         Assert.Equal("StreamForge; fwd=miss; stored", line.GetProperty("cache_status").GetString());
     }
 
+    [Fact]
+    public async Task A_response_reading_a_stored_version_finishes_on_it_when_another_request_replaces_it()
+    {
+        const long large = 32L * 1024 * 1024;
+        var resource = _origin.Serve("/replaced-while-read.mp4", large, seed: 33);
+        resource.Headers["Cache-Control"] = "public, max-age=60";
+        (await _client.GetAsync("/o/replaced-while-read.mp4")).Dispose(); // Every slice stored.
+        var old = resource.Sha256();
+
+        using var slow = await _client.GetAsync("/o/replaced-while-read.mp4", HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await slow.Content.ReadAsStreamAsync();
+        var start = new byte[100_000];
+        await body.ReadExactlyAsync(start);
+
+        _clock.Advance(TimeSpan.FromSeconds(100));
+        (resource.Seed, resource.ETag) = (34, "\"replaced-while-read-v2\"");
+        using (var replacing = new HttpRequestMessage(HttpMethod.Get, "/o/replaced-while-read.mp4") { Headers = { Range = new RangeHeaderValue(0, 99) } })
+        {
+            (await _client.SendAsync(replacing)).Dispose(); // Stale: looked at, and the new version replaces the old.
+        }
+
+        // The slow response was a whole, consistent answer when it started; its later slices stay until it is done.
+        var rest = new MemoryStream();
+        await body.CopyToAsync(rest);
+        Assert.Equal(old, TestData.Sha256([.. start, .. rest.ToArray()]));
+    }
+
     /// <summary>The UTF-8 bytes of <paramref name="text"/> as the Latin-1 text HttpClient and Kestrel read them as (obs-text).</summary>
     private static string Utf8BytesAsLatin1(string text) => System.Text.Encoding.Latin1.GetString(System.Text.Encoding.UTF8.GetBytes(text));
 
