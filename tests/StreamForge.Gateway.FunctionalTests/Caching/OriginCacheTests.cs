@@ -370,10 +370,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     {
         var resource = Serve("/unpinned.bin", "public, max-age=300");
         resource.IgnoresPreconditions = true;
-        using (var first = new HttpRequestMessage(HttpMethod.Get, "/o/unpinned.bin") { Headers = { Range = new RangeHeaderValue(0, 99) } })
-        {
-            (await _client.SendAsync(first)).Dispose(); // Slice 0 of the first version stored.
-        }
+        await ReadFirstBytesAsync("/o/unpinned.bin"); // Slice 0 of the first version stored.
 
         (resource.Seed, resource.ETag) = (26, "\"v2\"");
         using var whole = await _client.GetAsync("/o/unpinned.bin", HttpCompletionOption.ResponseHeadersRead);
@@ -432,10 +429,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     {
         var path = $"/later-pieces-{range.Length}.bin";
         Serve(path, "public, max-age=300");
-        using (var first = new HttpRequestMessage(HttpMethod.Get, "/o" + path) { Headers = { Range = new RangeHeaderValue(0, 99) } })
-        {
-            (await _client.SendAsync(first)).Dispose(); // Slice 0 only.
-        }
+        await ReadFirstBytesAsync("/o" + path); // Slice 0 only.
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/o" + path);
         request.Headers.TryAddWithoutValidation("Range", range);
@@ -544,10 +538,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     public async Task A_stale_response_not_wholly_stored_is_revalidated_not_served_while_revalidating()
     {
         var resource = Serve("/part-stale.bin", "public, max-age=60, stale-while-revalidate=600");
-        using (var slice = new HttpRequestMessage(HttpMethod.Get, "/o/part-stale.bin") { Headers = { Range = new RangeHeaderValue(0, 99) } })
-        {
-            (await _client.SendAsync(slice)).Dispose(); // Its first slice only.
-        }
+        await ReadFirstBytesAsync("/o/part-stale.bin"); // Its first slice only.
 
         _clock.Advance(TimeSpan.FromSeconds(100));
         (resource.Seed, resource.ETag) = (32, "\"part-stale-v2\"");
@@ -565,10 +556,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
     {
         var path = $"/offline-{range.Length}-{range[6]}.bin";
         Serve(path, "public, max-age=300");
-        using (var slice = new HttpRequestMessage(HttpMethod.Get, "/o" + path) { Headers = { Range = new RangeHeaderValue(0, 99) } })
-        {
-            (await _client.SendAsync(slice)).Dispose(); // Its first slice only.
-        }
+        await ReadFirstBytesAsync("/o" + path); // Its first slice only.
 
         var before = _origin.Requests(path).Count;
         using var request = new HttpRequestMessage(HttpMethod.Get, "/o" + path);
@@ -626,10 +614,7 @@ public sealed class OriginCacheTests : IAsyncLifetime
 
         _clock.Advance(TimeSpan.FromSeconds(100));
         (resource.Seed, resource.ETag) = (34, "\"replaced-while-read-v2\"");
-        using (var replacing = new HttpRequestMessage(HttpMethod.Get, "/o/replaced-while-read.mp4") { Headers = { Range = new RangeHeaderValue(0, 99) } })
-        {
-            (await _client.SendAsync(replacing)).Dispose(); // Stale: looked at, and the new version replaces the old.
-        }
+        await ReadFirstBytesAsync("/o/replaced-while-read.mp4"); // Stale: looked at, and the new version replaces the old.
 
         // The slow response was a whole, consistent answer when it started; its later slices stay until it is done.
         var rest = new MemoryStream();
@@ -1099,6 +1084,13 @@ public sealed class OriginCacheTests : IAsyncLifetime
         var response = await _client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         return response;
+    }
+
+    /// <summary>GETs the first 100 bytes of <paramref name="path"/>: a miss stores the slice holding them, and only that.</summary>
+    private async Task ReadFirstBytesAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Range = new RangeHeaderValue(0, 99) } };
+        (await _client.SendAsync(request)).Dispose();
     }
 
     private static string CacheStatus(HttpResponseMessage response) =>
