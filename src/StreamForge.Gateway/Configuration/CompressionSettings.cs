@@ -12,7 +12,7 @@ internal sealed record CompressionSettings(bool Enabled, long MaxBodySize)
     /// </summary>
     public static IReadOnlyList<string> MimeTypes { get; } =
     [
-        "application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "application/dash+xml",
+        "application/vnd.apple.mpegurl", "application/x-mpegurl", "audio/mpegurl", "audio/x-mpegurl", "application/dash+xml",
         "text/vtt", "application/x-subrip", "application/ttml+xml",
         "application/json", "application/problem+json", "application/xml", "text/xml",
         "text/plain", "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",

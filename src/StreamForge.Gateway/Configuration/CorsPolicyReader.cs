@@ -12,7 +12,8 @@ namespace StreamForge.Gateway.Configuration;
 /// </summary>
 internal static class CorsPolicyReader
 {
-    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status", "Retry-After", .. TusHeaders.All];
+    // Date and Age: a DASH player's clock sync by HEAD (UTCTiming http-head) reads Date; Age tells how old a cached copy is.
+    public static readonly string[] DefaultExposedHeaders = ["Content-Range", "Content-Length", "Accept-Ranges", "ETag", "Cache-Status", "Age", "Date", "Retry-After", .. TusHeaders.All];
 
     public static readonly string[] DefaultAllowedHeaders =
     [

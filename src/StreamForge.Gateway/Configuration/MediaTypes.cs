@@ -46,6 +46,8 @@ internal sealed class MediaTypes
         [".mov"] = "video/quicktime",
         [".vtt"] = "text/vtt",
         [".srt"] = "application/x-subrip",
+        [".ttml"] = "application/ttml+xml", // W3C TTML2; DASH subtitles (IMSC)
+        [".dfxp"] = "application/ttml+xml",
         [".aac"] = "audio/aac",
         [".mp3"] = "audio/mpeg",
         [".flac"] = "audio/flac",

@@ -19,8 +19,10 @@ internal static class DeliveryExtensions
         {
             options.EnableForHttps = true;
             options.MimeTypes = CompressionSettings.MimeTypes;
-            options.Providers.Add<BrotliCompressionProvider>();
-            options.Providers.Add<GzipCompressionProvider>();
+            foreach (var provider in MediaAwareCompressionProvider.ProviderTypes)
+            {
+                options.Providers.Add(provider);
+            }
         });
         // Fastest: compression runs on the request path, manifests are small, and the better ratios cost several times the CPU.
         builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Fastest);

@@ -54,7 +54,9 @@ internal static class CorsPipelineExtensions
         context.Response.OnStarting(static state =>
         {
             var headers = ((HttpResponse)state).Headers;
-            if (!headers.Vary.Any(value => value is not null && value.Contains(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase)))
+            // Field names compared whole (RFC 9110 section 12.5.5): "X-Origin-Token" is not Origin, nor is "*" listed here.
+            var names = headers.Vary.SelectMany(value => (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries));
+            if (!names.Any(name => name.Equals(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase)))
             {
                 headers.Append(HeaderNames.Vary, HeaderNames.Origin);
             }

@@ -15,10 +15,42 @@ namespace StreamForge.Gateway.Proxy;
 internal sealed class MediaAwareCompressionProvider(IServiceProvider services, IOptions<ResponseCompressionOptions> options, GatewaySettingsSource settings)
     : IResponseCompressionProvider
 {
+    /// <summary>The codings the gateway produces, in its order of preference (Hosting/DeliveryExtensions.cs registers them).</summary>
+    public static readonly Type[] ProviderTypes = [typeof(BrotliCompressionProvider), typeof(GzipCompressionProvider)];
+
     private readonly ResponseCompressionProvider _inner = new(services, options);
     private readonly HashSet<string> _compressible = new(options.Value.MimeTypes ?? [], StringComparer.OrdinalIgnoreCase);
+    private readonly ICompressionProvider[] _providers = [.. ProviderTypes.Select(type => (ICompressionProvider)ActivatorUtilities.CreateInstance(services, type))];
 
-    public ICompressionProvider? GetCompressionProvider(HttpContext context) => _inner.GetCompressionProvider(context);
+    /// <summary>
+    /// The framework's choice, unless the client refused that coding by name: it counts <c>*</c> for every coding, so
+    /// <c>br;q=0, *</c> got br. RFC 9110 section 12.5.3: <c>*</c> matches the codings not listed, and q=0 is "not
+    /// acceptable" (section 12.4.2); then the most wanted coding the client did not refuse, if any.
+    /// </summary>
+    public ICompressionProvider? GetCompressionProvider(HttpContext context)
+    {
+        var chosen = _inner.GetCompressionProvider(context);
+        if (chosen is null || !StringWithQualityHeaderValue.TryParseList(context.Request.Headers.AcceptEncoding, out var accepted)
+            || QualityOf(accepted, chosen.EncodingName) > 0)
+        {
+            return chosen;
+        }
+
+        return _providers
+            .Select(provider => (Provider: provider, Quality: QualityOf(accepted, provider.EncodingName)))
+            .Where(candidate => candidate.Quality > 0)
+            .OrderByDescending(candidate => candidate.Quality)
+            .Select(candidate => candidate.Provider)
+            .FirstOrDefault();
+    }
+
+    /// <summary>The quality the client gives <paramref name="coding"/>: by name when listed, else by <c>*</c>, else none.</summary>
+    private static double QualityOf(IList<StringWithQualityHeaderValue> accepted, string coding)
+    {
+        var entry = accepted.FirstOrDefault(entry => entry.Value.Equals(coding, StringComparison.OrdinalIgnoreCase))
+            ?? accepted.FirstOrDefault(entry => entry.Value.Equals("*", StringComparison.Ordinal));
+        return entry is null ? 0 : entry.Quality ?? 1;
+    }
 
     /// <summary>
     /// Whether the response gets the compression wrapper. The framework's own check is only "an Accept-Encoding header

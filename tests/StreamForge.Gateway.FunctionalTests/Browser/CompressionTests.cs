@@ -173,6 +173,19 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Equal(_manifest, await response.Content.ReadAsStringAsync());
     }
 
+    // RFC 9110 section 12.5.3: "*" stands for the codings the field does not list; one refused by name (q=0) stays refused.
+    [Theory]
+    [InlineData("br;q=0, *", "gzip")]
+    [InlineData("*, br;q=0", "gzip")]
+    [InlineData("gzip;q=0, br;q=0, *", null)]
+    [InlineData("gzip;q=0, *;q=0.5", "br")]
+    public async Task A_coding_refused_by_name_is_not_brought_back_by_a_wildcard(string acceptEncoding, string? expected)
+    {
+        using var response = await GetAsync("/files/index.m3u8", acceptEncoding);
+
+        Assert.Equal(expected, response.Content.Headers.ContentEncoding.SingleOrDefault());
+    }
+
     public async Task DisposeAsync()
     {
         _raw.Dispose();
