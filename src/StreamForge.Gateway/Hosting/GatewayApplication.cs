@@ -129,10 +129,9 @@ public static class GatewayApplication
         // First: every request gets its access log line, including those the guards refuse.
         app.UseMiddleware<AccessLogMiddleware>();
         app.UseMiddleware<RequestFramingGuardMiddleware>();
-        // tus 1.0.0: a client behind a proxy that passes only GET and POST sends PATCH, HEAD or DELETE as a POST with
-        // X-HTTP-Method-Override (tus-js-client's overridePatchMethod). ASP.NET Core's middleware rewrites POSTs only,
-        // which is what clients send; only tus requests, so that a storage route's plain POST stays a form upload.
-        app.UseWhen(context => context.Request.Headers.ContainsKey(TusHeaders.Resumable), tus => tus.UseHttpMethodOverride());
+        // tus 1.0.0: a client behind a proxy that passes only GET and POST sends PATCH, HEAD or DELETE with
+        // X-HTTP-Method-Override (tus-js-client's overridePatchMethod).
+        app.UseWhen(TusMethodOverride.Applies, tus => tus.Use(TusMethodOverride.ApplyAsync));
         app.UseResponseCompression();
         app.UseRouting();
         // Before authentication and every upstream call: a preflight is answered here (204), and a disallowed

@@ -98,7 +98,8 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
             Length = length,
             Metadata = headers[TusHeaders.UploadMetadata],
             // As for a PUT (ObjectUploadHandler.StoredType): without a type, the one the gateway serves the key's extension as.
-            ContentType = metadata.GetValueOrDefault("filetype") ?? metadata.GetValueOrDefault("contentType") ?? route.MediaTypes.For(key.Value, null),
+            ContentType = MediaTypeOrNull(metadata.GetValueOrDefault("filetype")) ?? MediaTypeOrNull(metadata.GetValueOrDefault("contentType"))
+                ?? route.MediaTypes.For(key.Value, null),
             Expires = uploads.Now + policy.Expiration,
             PartSize = length is { } size ? PartSizePlanner.ForKnownLength(size, route.Policy.Upload.PartSize)!.Value : route.Policy.Upload.PartSize,
         };
@@ -287,7 +288,21 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         }
 
         metrics.ResumableBytes(route.RouteId, appended.Offset - before);
-        return await JudgeBodyAsync(context, appended, metered, hashing, remaining - (appended.Offset - before)) ? appended : null;
+        if (!await JudgeBodyAsync(context, appended, metered, hashing, remaining - (appended.Offset - before)))
+        {
+            return null;
+        }
+
+        // The expiry counts from the PATCH's start; one that ran longer than half of Expiration is saved again from its
+        // end, or its upload could expire right after it was answered.
+        var expiration = route.Policy.Resumable.Expiration;
+        if (appended.Expires < uploads.Now + expiration / 2)
+        {
+            appended = appended with { Expires = uploads.Now + expiration };
+            await resumable.SaveAsync(appended, CancellationToken.None);
+        }
+
+        return appended;
     }
 
     /// <summary>True when the body arrived whole and fitted; otherwise answers (when someone is left to answer) and returns false.</summary>
@@ -332,6 +347,17 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         GatewayLog.ResumableCompleted(logger, route.RouteId, upload.Id, upload.Key, info.Length);
         return !context.RequestAborted.IsCancellationRequested;
     }
+
+    /// <summary>
+    /// A client's file type when it is a media type a Content-Type can carry (RFC 9110 section 8.3: ASCII tokens), else
+    /// null: it becomes a header of the stored object, and S3 refused "vidéo/mp4" on every try (tus: servers SHOULD
+    /// validate metadata before using it as a header value).
+    /// </summary>
+    private static string? MediaTypeOrNull(string? value) =>
+        value is not null && System.Text.Ascii.IsValid(value) && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(value, out var parsed)
+            && parsed is { Type.HasValue: true, SubType.HasValue: true }
+            ? value
+            : null;
 
     private static async Task<bool> CheckContentTypeAsync(HttpContext context)
     {

@@ -225,6 +225,61 @@ public sealed class ResumableUploadTests(S3ServerFixture s3) : IAsyncLifetime
         await GatewayMetricsScrape.WaitForAsync(gateway, "streamforge_resumable_uploads", "event=\"expired\"");
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task An_empty_patch_that_declares_a_deferred_length_keeps_it(string store)
+    {
+        var gateway = await StartGatewayAsync();
+        using var create = new HttpRequestMessage(HttpMethod.Post, $"/{store}/deferred/declared.txt") { Headers = { { "Tus-Resumable", "1.0.0" }, { "Upload-Defer-Length", "1" } } };
+        using var created = await gateway.Client.SendAsync(create);
+        var uploadUrl = new Uri(gateway.Address, created.Headers.Location!);
+
+        Assert.Equal(HttpStatusCode.NoContent, await PatchAsync(gateway, uploadUrl, 0, "0123456789"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.NoContent, await PatchAsync(gateway, uploadUrl, 10, [], ("Upload-Length", "20")));
+
+        // tus creation-defer-length: once set, the length is the upload's (it was answered, and then forgotten on S3).
+        using (var head = await HeadAsync(gateway, uploadUrl))
+        {
+            Assert.Equal("20", head.Headers.GetValues("Upload-Length").Single());
+            Assert.False(head.Headers.Contains("Upload-Defer-Length"));
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, await PatchAsync(gateway, uploadUrl, 10, "ABCDEFGHIJ"u8.ToArray()));
+        Assert.Equal(TestData.Sha256("0123456789ABCDEFGHIJ"u8.ToArray()), await StoredSha256Async(gateway, store, "deferred/declared.txt"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_file_type_that_cannot_be_a_content_type_is_not_used_as_one(string store)
+    {
+        var gateway = await StartGatewayAsync();
+        using var create = new HttpRequestMessage(HttpMethod.Post, $"/{store}/typed/clip.mp4") { Headers = { { "Tus-Resumable", "1.0.0" }, { "Upload-Length", "5" } } };
+        create.Headers.Add("Upload-Metadata", "filetype " + Convert.ToBase64String("vidéo/mp4"u8));
+        using var created = await gateway.Client.SendAsync(create);
+        var uploadUrl = new Uri(gateway.Address, created.Headers.Location!);
+
+        // S3 refused the non-ASCII type on every try: the upload could never be stored.
+        Assert.Equal(HttpStatusCode.NoContent, await PatchAsync(gateway, uploadUrl, 0, "hello"u8.ToArray()));
+        using var stored = await gateway.Client.GetAsync($"/{store}/typed/clip.mp4");
+        Assert.Equal("video/mp4", stored.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("hello", await stored.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<HttpStatusCode> PatchAsync(GatewayHost gateway, Uri uploadUrl, long offset, byte[] body, params (string Name, string Value)[] headers)
+    {
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, uploadUrl) { Content = new ByteArrayContent(body) };
+        patch.Headers.Add("Tus-Resumable", "1.0.0");
+        patch.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
+        patch.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/offset+octet-stream");
+        foreach (var (name, value) in headers)
+        {
+            patch.Headers.Add(name, value);
+        }
+
+        using var response = await gateway.Client.SendAsync(patch);
+        return response.StatusCode;
+    }
+
     private async Task<GatewayHost> StartGatewayAsync(TimeProvider? clock = null, string expiration = "24:00:00")
     {
         Directory.CreateDirectory(Root);

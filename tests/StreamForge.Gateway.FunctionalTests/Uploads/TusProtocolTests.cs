@@ -170,6 +170,34 @@ public sealed class TusProtocolTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    public async Task The_method_override_is_the_method_whatever_the_method_sent(string sent)
+    {
+        var location = await CreateAsync(4);
+
+        // tus 1.0.0: "the actual method of the request MUST be ignored".
+        var patched = await CurlAsync("-X", sent, "-H", "X-HTTP-Method-Override: PATCH", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Offset: 0",
+            "-H", "Content-Type: application/offset+octet-stream", "--data-binary", "ab", Base + location);
+        Assert.Equal(204, patched.Status);
+        Assert.Equal("2", patched.Header("Upload-Offset"));
+    }
+
+    [Fact]
+    public async Task A_patch_refused_for_its_checksum_changes_nothing_of_the_upload()
+    {
+        var created = await CurlAsync("-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Defer-Length: 1", $"{Base}/files/deferred-summed.bin");
+        var location = created.Header("Location")!;
+
+        var refused = await PatchAsync(location, 0, "01234", "-H", "Upload-Length: 20", "-H", "Upload-Checksum: sha1 " + Convert.ToBase64String(SHA1.HashData("xxxxx"u8)));
+        Assert.Equal(460, refused.Status);
+
+        // tus checksum: "the upload and its offset MUST NOT be updated": the length it declared either.
+        var head = await CurlAsync("-I", "-H", "Tus-Resumable: 1.0.0", Base + location);
+        Assert.Equal(("0", "1", null), (head.Header("Upload-Offset"), head.Header("Upload-Defer-Length"), head.Header("Upload-Length")));
+    }
+
+    [Theory]
     [InlineData("Upload-Length: 5", "Upload-Defer-Length: 1")]
     [InlineData("Upload-Length: 5", "Upload-Metadata: k\u00e9 YQ==")]
     [InlineData("Upload-Length: 5", "Upload-Metadata: a\tb YQ==")]

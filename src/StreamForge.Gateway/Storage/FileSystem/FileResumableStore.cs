@@ -24,15 +24,37 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
 
     public async Task<ResumableUpload?> LoadAsync(string id, CancellationToken cancellationToken)
     {
-        try
+        // A completion moves the data file, then renames the stored record in: a read between the two finds the data
+        // gone under a state that is not stored yet, and reads the state again.
+        for (var attempt = 0; ; attempt++)
         {
-            ResumableUpload? upload;
-            await using (var info = File.OpenRead(InfoPath(id)))
+            var upload = await ReadStateAsync(id, cancellationToken);
+            if (upload is null || upload.IsStored)
             {
-                upload = await ResumableUploadJson.DeserializeAsync(info, cancellationToken);
+                return upload;
             }
 
-            return upload is null ? null : upload.IsStored ? upload : upload with { Offset = new FileInfo(DataPath(id)).Length };
+            var data = new FileInfo(DataPath(id));
+            if (data.Exists)
+            {
+                return upload with { Offset = data.Length };
+            }
+
+            if (attempt == 2)
+            {
+                return null; // Terminated or expired under this read.
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    private async Task<ResumableUpload?> ReadStateAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var info = File.OpenRead(InfoPath(id));
+            return await ResumableUploadJson.DeserializeAsync(info, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -40,12 +62,15 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
         }
     }
 
-    public async Task SaveAsync(ResumableUpload upload, CancellationToken cancellationToken)
+    public async Task SaveAsync(ResumableUpload upload, CancellationToken cancellationToken) =>
+        File.Move(await WriteStateAsync(upload, cancellationToken), InfoPath(upload.Id), overwrite: true);
+
+    /// <summary>The state written beside its file, to be renamed over it: a reader (another instance) never sees half a state file.</summary>
+    private async Task<string> WriteStateAsync(ResumableUpload upload, CancellationToken cancellationToken)
     {
-        // Written beside and renamed over: a reader (another instance) never sees half a state file.
         var temp = InfoPath(upload.Id) + "." + Guid.NewGuid().ToString("N");
         await File.WriteAllTextAsync(temp, ResumableUploadJson.Serialize(upload), cancellationToken);
-        File.Move(temp, InfoPath(upload.Id), overwrite: true);
+        return temp;
     }
 
     public async Task<ResumableUpload> AppendAsync(ResumableUpload upload, ResumableAppend append, CancellationToken cancellationToken)
@@ -79,7 +104,9 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
 
             if (append.Accept is { } accept && !(result.IsSuccess && accept()))
             {
+                // Not verified: neither its bytes nor the state it came with (a length, the expiry) are kept (tus checksum).
                 data.SetLength(start);
+                return upload with { Offset = start };
             }
 
             data.Flush(flushToDisk: true);
@@ -98,8 +125,11 @@ internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
         }
 
         var path = paths.Resolve(key) ?? throw new StorageException(StorageErrorKind.AccessDenied, $"'{key}' is outside the store");
+        // The stored record is written first and renamed in right after the data: a HEAD between the two finds the data
+        // gone and reads the record again (LoadAsync), and the gap is two renames.
+        var stored = await WriteStateAsync(upload.AsStored(), CancellationToken.None);
         FileObjectStore.MoveIntoPlace(key, DataPath(upload.Id), path);
-        await SaveAsync(upload.AsStored(), CancellationToken.None);
+        File.Move(stored, InfoPath(upload.Id), overwrite: true);
         return FileObjectStore.Describe(path) ?? throw new StorageException(StorageErrorKind.Failed, $"'{key}' vanished after writing");
     }
 

@@ -88,6 +88,11 @@ internal sealed class S3ResumableStore(IAmazonS3 client, S3StorageAddress addres
             // The client may be gone: what it sent is stored all the same, so the offset a HEAD reports is true.
             state = await TranslatedAsync($"storing a part of upload {upload.Id}", () => FlushAsync(state, spool, timeouts, superseded, CancellationToken.None));
         }
+        else
+        {
+            // An empty PATCH changes the state too: the expiry it pushes out, a length it declares (creation-defer-length).
+            await SaveAsync(state, CancellationToken.None);
+        }
 
         await DeleteObjectsAsync(superseded);
         return state;
