@@ -73,15 +73,12 @@ internal sealed class CachingObjectStore(
         // A fresh version the request refused (no-cache, max-age=0, Pragma) is checked because the request asked.
         var requested = stored is not null && stored.Freshness.IsFresh(now);
         var forward = stored is null ? "miss" : requested ? "request" : "stale";
-        ObjectInfo? info;
+        StorageLook look;
         try
         {
             // Not the client's token: the answer is shared by every request collapsed onto it, whichever read it is (a
             // HEAD may join a GET's slice read, and a GET a HEAD's metadata read).
-            await Hold(await Cache.CollapseAsync(cacheKey.Id, () => stored is null && readsFrom is { } first
-                ? FirstSliceAsync(key, Binding.SliceHolding(first))
-                : MetadataAsync(key)));
-            info = _held?.Info;
+            look = await Cache.CollapseAsync(cacheKey.Id, () => LookAsync(key, cacheKey, stored));
         }
         catch (StorageException ex) when (stored is not null && IsUpstreamFailure(ex.Kind) && stored.Freshness.MayServeOnError(now) && Cache.IsComplete(stored))
         {
@@ -96,42 +93,69 @@ internal sealed class CachingObjectStore(
             throw;
         }
 
-        if (info is null)
+        await Hold(look.Read);
+        if (look.Version is not { } current)
         {
-            Cache.Remove(cacheKey);
             Trace.Miss(null, now);
             return null;
         }
 
         now = time.GetUtcNow();
+        if (stored is not null && stored.SameVersionAs(current))
+        {
+            Trace.Revalidated(current.Freshness, now, StatusCodes.Status200OK, requested);
+        }
+        else if (stored is not null)
+        {
+            Trace.Replaced(current.Freshness, now, requested);
+        }
+        else
+        {
+            Trace.Miss(current.Freshness, now);
+        }
+
+        if (!look.Saved || !Cache.IsStoring)
+        {
+            Trace.NothingStored();
+        }
+
+        return current;
+    }
+
+    /// <summary>A storage read's answer for every request collapsed onto it: the read, the version it told, and whether that was saved.</summary>
+    private sealed record StorageLook(HeldStorageRead? Read, CachedVersion? Version, bool Saved);
+
+    /// <summary>
+    /// Reads storage once for the requests collapsed onto it, and saves what it found before any of them goes on: a
+    /// request arriving between the read's end and the save would otherwise read the same slice again.
+    /// </summary>
+    private async Task<StorageLook> LookAsync(ObjectKey key, CacheKey cacheKey, CachedVersion? stored)
+    {
+        var read = stored is null && readsFrom is { } first ? await FirstSliceAsync(key, Binding.SliceHolding(first)) : await MetadataAsync(key);
+        if (read?.Info is not { } info)
+        {
+            Cache.Remove(cacheKey);
+            return new StorageLook(read, null, Saved: false);
+        }
+
         var objectHeaders = info.Headers is { } kept ? new StoredHeaders(kept) : null;
-        var freshness = Binding.StorageFreshness(key.Value, now, objectHeaders);
+        var freshness = Binding.StorageFreshness(key.Value, time.GetUtcNow(), objectHeaders);
         var current = new CachedVersion(cacheKey, info.ETag, info.LastModified, info.Length, info.ContentType, Binding.SliceSize, freshness, objectHeaders);
         if (stored is not null && stored.SameVersionAs(current))
         {
             current = stored with { Freshness = freshness };
-            Trace.Revalidated(freshness, now, StatusCodes.Status200OK, requested);
-        }
-        else if (stored is not null)
-        {
-            Trace.Replaced(freshness, now, requested);
-        }
-        else
-        {
-            Trace.Miss(freshness, now);
         }
 
-        if (_held is { } read && Cache.RemovedSince(cacheKey, read.RemovalMark))
+        if (Cache.RemovedSince(cacheKey, read.RemovalMark))
         {
             // An upload through the gateway dropped the key while this read was on its way: what it got may be the object
-            // the upload replaced. This request, which began before the upload was answered, is served from it (pinned
-            // to it); it is not stored, or later requests would get the old object for a whole Ttl.
-            Trace.NothingStored();
-            return current;
+            // the upload replaced. The requests that began before the upload was answered are served from it (pinned to
+            // it); it is not stored, or later requests would get the old object for a whole Ttl.
+            return new StorageLook(read, current, Saved: false);
         }
 
-        var startFill = stored is null && _held is { HoldsSlice: true } firstSlice && readsFrom is { } firstByte
-            ? ReserveFill(current, firstByte, Upstream(key, current, () => firstSlice))
+        var startFill = stored is null && read.HoldsSlice && readsFrom is { } firstByte
+            ? ReserveFill(current, firstByte, Upstream(key, current, () => read))
             : null;
         try
         {
@@ -142,12 +166,7 @@ internal sealed class CachingObjectStore(
             startFill?.Invoke();
         }
 
-        if (!Cache.IsStoring)
-        {
-            Trace.NothingStored();
-        }
-
-        return current;
+        return new StorageLook(read, current, Saved: true);
     }
 
     /// <summary>The <paramref name="slice"/>, held; null when the object does not exist.</summary>
