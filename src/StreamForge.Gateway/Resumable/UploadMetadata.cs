@@ -8,11 +8,14 @@ namespace StreamForge.Gateway.Resumable;
 /// </summary>
 internal static class UploadMetadata
 {
-    /// <summary>Parses the header; null (with a problem) when it is malformed.</summary>
-    public static Dictionary<string, string>? Parse(string? header, out string problem)
+    /// <summary>
+    /// Parses the header; null (with a problem) when it is malformed. A value is its text when it is UTF-8, and null when
+    /// it is some other binary value: tus allows any bytes, and only text values (a file name, a type) are used.
+    /// </summary>
+    public static Dictionary<string, string?>? Parse(string? header, out string problem)
     {
         problem = string.Empty;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(header))
         {
             return values;
@@ -29,15 +32,9 @@ internal static class UploadMetadata
         foreach (var pair in header.Split(','))
         {
             var parts = pair.Trim().Split(' ');
-            if (parts.Length > 2 || parts[0].Length == 0 || !values.TryAdd(parts[0], Decode(parts.ElementAtOrDefault(1)) ?? "\0"))
+            if (parts.Length > 2 || parts[0].Length == 0 || !TryDecode(parts.ElementAtOrDefault(1), out var value) || !values.TryAdd(parts[0], value))
             {
                 problem = $"'{pair.Trim()}' is not a unique key with an optional base64 value";
-                return null;
-            }
-
-            if (values[parts[0]] == "\0")
-            {
-                problem = $"the value of '{parts[0]}' is not base64 UTF-8";
                 return null;
             }
         }
@@ -45,20 +42,34 @@ internal static class UploadMetadata
         return values;
     }
 
-    private static string? Decode(string? base64)
+    /// <summary>False when the value is not base64; <paramref name="text"/> is null when its bytes are not UTF-8.</summary>
+    private static bool TryDecode(string? base64, out string? text)
     {
+        text = string.Empty;
         if (base64 is null)
         {
-            return string.Empty;
+            return true;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return false;
         }
 
         try
         {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(base64));
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        catch (ArgumentException)
         {
-            return null;
+            text = null;
         }
+
+        return true;
     }
 }
