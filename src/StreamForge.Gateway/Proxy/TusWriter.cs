@@ -65,7 +65,10 @@ internal sealed class TusWriter(ResumableUploads uploads, GatewayMetrics metrics
         if (!ObjectKey.TryCreate(keyText, out var key, out var keyProblem) || ResumableNames.IsReserved(keyText) || !resumable.Accepts(key))
         {
             await TusHandler.ProblemAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidKey,
-                keyText is null ? "POST to the object's URL (or, where the route allows it, send a filename in Upload-Metadata)" : keyProblem.Length > 0 ? keyProblem : "the key is reserved");
+                keyText is null ? "POST to the object's URL (or, where the route allows it, send a filename in Upload-Metadata)"
+                : keyProblem.Length > 0 ? keyProblem
+                : ResumableNames.IsReserved(keyText) ? "the key is reserved"
+                : "the store cannot hold an object under this key (a folder of it is a file)");
             return;
         }
 

@@ -321,8 +321,10 @@ public sealed class TusProtocolTests : IAsyncLifetime
     [Theory]
     [InlineData("/files/.streamforge-tmp/upload.bin", null)]
     [InlineData("/files/", ".streamforge-tmp/upload.bin")] // KeyFromFilename
+    [InlineData("/files/a-file.txt/inner.bin", null)] // Under an existing file: it could never be completed.
     public async Task A_creation_for_a_key_the_store_never_serves_is_refused_before_any_byte(string path, string? filename)
     {
+        await File.WriteAllTextAsync(Path.Combine(Root, "a-file.txt"), "a file, not a folder");
         string[] metadata = filename is null ? [] : ["-H", "Upload-Metadata: filename " + Convert.ToBase64String(Encoding.UTF8.GetBytes(filename))];
 
         var created = await CurlAsync(["-X", "POST", "-H", "Tus-Resumable: 1.0.0", "-H", "Upload-Length: 3", .. metadata, Base + path]);

@@ -10,7 +10,24 @@ namespace StreamForge.Gateway.Storage.FileSystem;
 /// </summary>
 internal sealed class FileResumableStore(FileStorePaths paths) : IResumableStore
 {
-    public bool Accepts(ObjectKey key) => paths.Resolve(key) is not null;
+    /// <summary>
+    /// A key the store serves, whose folders are not files: "clip.mp4/part.bin" under an existing clip.mp4 could never
+    /// be completed, and the upload would fail on its last byte instead of at creation.
+    /// </summary>
+    public bool Accepts(ObjectKey key) => paths.Resolve(key) is { } path && !UnderAFile(path);
+
+    private static bool UnderAFile(string path)
+    {
+        for (var folder = Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+        {
+            if (File.Exists(folder))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public async Task CreateAsync(ResumableUpload upload, CancellationToken cancellationToken)
     {
