@@ -85,6 +85,16 @@ internal sealed class FormUploadHandler(ObjectUploadHandler uploads)
 
             return null;
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode is StatusCodes.Status413PayloadTooLarge or StatusCodes.Status408RequestTimeout
+            && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel's limits, met in the fields before the file part (an IOException too, but not a malformed form).
+            var (status, code) = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? (StatusCodes.Status413PayloadTooLarge, ErrorCodes.UploadTooLarge)
+                : (StatusCodes.Status408RequestTimeout, ErrorCodes.UploadTooSlow);
+            await ProblemResponder.WriteAsync(context, status, code, $"the form could not be read ({ex.Message}); nothing was stored");
+            return null;
+        }
         catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
         {
             // A malformed form (bad boundary framing, oversized part headers) is the client's error, not a 500.

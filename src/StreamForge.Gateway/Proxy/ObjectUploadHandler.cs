@@ -15,15 +15,22 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
     public async Task HandleAsync(StorageRequest request)
     {
         var context = request.Context;
-        if (!await UploadGate.AdmitAsync(request) || await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
+        if (!await UploadGate.AdmitAsync(request))
         {
             return;
         }
 
+        // Before the preconditions: RFC 9110 section 13.2.1 evaluates them only for a request that would otherwise
+        // succeed, and a malformed digest is a 400 whatever the stored object is (nor does it cost a storage HEAD).
         var checksums = ExpectedChecksum.FromHeaders(context.Request.Headers, out var checksumProblem);
         if (checksumProblem is not null)
         {
             await ProblemResponder.WriteAsync(context, StatusCodes.Status400BadRequest, ErrorCodes.InvalidChecksum, checksumProblem);
+            return;
+        }
+
+        if (await WritePreconditions.CheckAsync(request) is not { Proceed: true } admission)
+        {
             return;
         }
 
@@ -38,6 +45,13 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
     /// </summary>
     private static string StoredType(StorageRequest request, string? contentType) =>
         string.IsNullOrWhiteSpace(contentType) ? request.Route.MediaTypes.For(request.Key.Value, null) : contentType;
+
+    /// <summary>
+    /// The request's own path, every segment escaped whole (RFC 3986 section 2.4): a key holding "%41" is served at
+    /// ".../%2541", and <see cref="PathString.ToUriComponent()"/> leaves what already looks escaped as it is.
+    /// </summary>
+    private static string LocationOf(HttpRequest request) =>
+        request.PathBase.ToUriComponent() + string.Join('/', (request.Path.Value ?? string.Empty).Split('/').Select(Uri.EscapeDataString));
 
     /// <summary>Streams <paramref name="source"/> (a PUT body, or the file part of a form) into the store, all or nothing.</summary>
     /// <param name="declared">The source's length when known; null for chunked bodies and form parts.</param>
@@ -70,7 +84,7 @@ internal sealed class ObjectUploadHandler(GatewayMetrics metrics, LiveStreams st
             if (context.Response.StatusCode == StatusCodes.Status201Created)
             {
                 // Section 15.3.2: the created resource; a POST's target is the key too, so it is the request's own path.
-                context.Response.Headers.Location = (context.Request.PathBase + context.Request.Path).ToUriComponent();
+                context.Response.Headers.Location = LocationOf(context.Request);
             }
 
             context.Response.Headers.ETag = info.ETag;

@@ -24,6 +24,31 @@ public sealed class FileStoreTests : IAsyncLifetime
             .Set("StreamForge:StreamPolicies:small:Upload:MaxBodySize", "80MiB"));
     }
 
+    [Fact]
+    public async Task The_location_of_a_created_object_whose_key_holds_a_percent_sign_is_that_object()
+    {
+        using var put = await _gateway.Client.PutAsync("/files/media/a%2541%20b.txt", new ByteArrayContent("x"u8.ToArray()));
+
+        // The key is "a%41 b.txt"; "/files/media/a%41%20b.txt" would name "aA b.txt" (RFC 3986 section 2.4).
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal("/files/media/a%2541%20b.txt", put.Headers.Location?.OriginalString);
+        Assert.True(File.Exists(Path.Combine(Root, "media", "a%41 b.txt")));
+    }
+
+    [Fact]
+    public async Task A_malformed_digest_is_400_before_any_precondition_is_looked_at()
+    {
+        (await _gateway.Client.PutAsync("/files/media/guarded.txt", new ByteArrayContent("v1"u8.ToArray()))).Dispose();
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/files/media/guarded.txt") { Content = new ByteArrayContent("v2"u8.ToArray()) };
+        request.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any);
+        request.Content.Headers.TryAddWithoutValidation("Content-MD5", "zzz");
+        using var put = await _gateway.Client.SendAsync(request);
+
+        // RFC 9110 section 13.2.1: preconditions are evaluated only for a request that would otherwise succeed.
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("invalid_checksum", await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

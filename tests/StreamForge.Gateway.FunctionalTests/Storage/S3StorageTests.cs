@@ -47,6 +47,20 @@ public sealed class S3StorageTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal(TimeSpan.FromDays(365), head.Headers.CacheControl?.MaxAge);
     }
 
+    [Fact]
+    public async Task A_field_S3_cannot_keep_is_refused_as_the_clients_error_not_as_S3_unreachable()
+    {
+        using var content = new ByteArrayContent(new byte[1000]);
+        // A raw UTF-8 file name (RFC 6266 wants filename*): read as Latin-1 by Kestrel, it is not ASCII.
+        content.Headers.TryAddWithoutValidation("Content-Disposition", System.Text.Encoding.Latin1.GetString("attachment; filename=\"é.mp4\""u8));
+        using var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.Latin1 }) { BaseAddress = _gateway.Address };
+        using var put = await client.PutAsync("/videos/kept/accented.mp4", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        Assert.Contains("storage_rejected_request", await put.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(put.Headers.Contains("Retry-After"));
+    }
+
     [Theory]
     [InlineData("live/index.m3u8", "application/vnd.apple.mpegurl")]
     [InlineData("live/seg-1.ts", "video/mp2t")]

@@ -58,6 +58,19 @@ public sealed class UploadFrontDoorTests(S3ServerFixture s3) : IAsyncLifetime
         Assert.Equal("file_part_missing", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
     }
 
+    [Fact]
+    public async Task A_chunked_form_over_the_limit_before_its_file_part_is_413_not_a_malformed_form()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(new string('n', 2 * TestData.MiB)), "notes" }, { new ByteArrayContent([1, 2, 3]), "file", "clip.bin" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/files/form/noted.bin") { Content = form };
+        request.Headers.TransferEncodingChunked = true; // No Content-Length: the limit is met while the fields are read.
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("upload_too_large", (await response.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
+    }
+
     [Theory]
     [InlineData("/s3/form/digest-good.bin", true)]
     [InlineData("/s3/form/digest-bad.bin", false)]

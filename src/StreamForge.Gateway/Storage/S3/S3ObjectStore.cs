@@ -136,6 +136,13 @@ internal sealed class S3ObjectStore(
 
     public async Task<ObjectInfo> PutAsync(ObjectKey key, UploadSource upload, CancellationToken cancellationToken)
     {
+        if (NonAsciiField(upload) is { } field)
+        {
+            // S3 takes field values in ASCII only (the request failed before it left, and read as "unreachable"). A
+            // non-ASCII file name goes in Content-Disposition's filename* (RFC 6266, RFC 8187).
+            throw new StorageException(StorageErrorKind.InvalidRequest, $"{field} has characters outside ASCII, which S3 cannot keep (use filename*=UTF-8''... for a file name)");
+        }
+
         try
         {
             return await _uploader.UploadAsync(FullKey(key), upload, cancellationToken);
@@ -145,6 +152,10 @@ internal sealed class S3ObjectStore(
             throw S3ErrorTranslator.Translate(ex, $"storing '{key}'");
         }
     }
+
+    private static string? NonAsciiField(UploadSource upload) =>
+        upload.ContentType is { } type && !System.Text.Ascii.IsValid(type) ? "Content-Type"
+        : upload.Headers?.FirstOrDefault(field => !System.Text.Ascii.IsValid(field.Value)).Key;
 
     public async Task CheckReadyAsync(CancellationToken cancellationToken)
     {
