@@ -53,9 +53,9 @@ internal static class StreamPolicyReader
         return new StreamPolicy(
             section.Key,
             ReadBuffer(section.GetSection("Buffer"), reader, errors),
-            ReadRange(section.GetSection("Range"), reader),
+            ReadRange(section.GetSection("Range"), reader, errors),
             upload,
-            ReadThrottle(throttle, reader),
+            ReadThrottle(throttle, reader, errors),
             clientKey ?? ClientKeyResolver.ByRemoteAddress)
         {
             Headers = ReadHeaders(section.GetSection("Headers"), errors),
@@ -156,6 +156,8 @@ internal static class StreamPolicyReader
 
     private static BufferPolicy ReadBuffer(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
+        // A misspelt key would be ignored, and its stream left with the default: refused, as in every other section.
+        errors.RejectUnknownKeys(section, "ChunkSize", "MaxBufferedBytes", "StallTimeout");
         var defaults = BufferPolicy.Default;
         var max = reader.Size(section, "MaxBufferedBytes", defaults.MaxBufferedBytes, 1024, BufferPolicy.MaxAllowedBufferedBytes);
 
@@ -173,8 +175,9 @@ internal static class StreamPolicyReader
         return new BufferPolicy((int)chunk, max, stall);
     }
 
-    private static RangePolicy ReadRange(IConfigurationSection section, ConfigurationReader reader)
+    private static RangePolicy ReadRange(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
+        errors.RejectUnknownKeys(section, "SliceSize", "MaxRanges", "OnAbuse", "EmulateForOrigins");
         var defaults = RangePolicy.Default;
         return new RangePolicy(
             reader.Size(section, "SliceSize", defaults.SliceSize, 64 * 1024, 1L << 30),
@@ -183,8 +186,10 @@ internal static class StreamPolicyReader
             reader.Boolean(section, "EmulateForOrigins", defaults.EmulateForOrigins));
     }
 
-    private static ThrottlePolicy ReadThrottle(IConfigurationSection section, ConfigurationReader reader)
+    private static ThrottlePolicy ReadThrottle(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
+        // "BytesPerSec" would leave the route unthrottled without a word.
+        errors.RejectUnknownKeys(section, "BytesPerSecond", "PerClientBytesPerSecond", "PerRouteBytesPerSecond", "BurstBytes", "RateAfterBytes", "PartitionBy");
         // 1 KB/s..10 GB/s: below that a stream is better refused than trickled, above it nothing needs pacing.
         const long MinRate = 1_000;
         const long MaxRate = 10_000_000_000;
@@ -202,6 +207,7 @@ internal static class StreamPolicyReader
 
     private static UploadPolicy ReadUpload(IConfigurationSection section, ConfigurationReader reader, ConfigurationErrors errors)
     {
+        errors.RejectUnknownKeys(section, "MaxBodySize", "SinglePutMaxSize", "PartSize", "MaxBufferedParts", "MinBytesPerSecond", "MinRateGracePeriod", "Pipe");
         var defaults = UploadPolicy.Default;
         var minRate = reader.Size(section, "MinBytesPerSecond", defaults.MinBytesPerSecond, 0, 1_000_000_000);
         // Kestrel requires a grace period above one second.
@@ -230,6 +236,7 @@ internal static class StreamPolicyReader
             return null;
         }
 
+        errors.RejectUnknownKeys(section, "Command", "Arguments", "Input", "ContentType");
         var command = section["Command"];
         if (string.IsNullOrWhiteSpace(command))
         {

@@ -73,11 +73,8 @@ internal sealed class RateLimiterFactory(RedisConnection redis, RedisLeaseKeeper
             ReplenishmentPeriod = policy.Window,
             ConnectionMultiplexerFactory = () => redis.Multiplexer,
         }),
-        _ => new RedisConcurrencyRateLimiter<string>(key, new RedisConcurrencyRateLimiterOptions
-        {
-            PermitLimit = policy.Limit,
-            QueueLimit = 0,
-            ConnectionMultiplexerFactory = () => redis.Multiplexer,
-        }),
+        // Not RedisRateLimiting's concurrency limiter: its script keeps a permit 60 s in Redis, so a request longer than
+        // that (a stream) stopped counting. Slots are renewed while held, and put back when Redis lost them.
+        _ => new RedisStreamSlots(redis, leases, "concurrency:" + key, policy.Limit),
     };
 }

@@ -7,8 +7,8 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
 {
     private readonly Lazy<IConnectionMultiplexer> _connection = new(() => Connect(configuration));
 
-    /// <summary>When the last outage line was logged (Environment.TickCount64), or null: never.</summary>
-    private long? _outageReportedAt;
+    /// <summary>When each policy's last outage line was logged (Environment.TickCount64).</summary>
+    private readonly Dictionary<string, long> _outageReportedAt = new(StringComparer.Ordinal);
 
     private readonly Lock _reporting = new();
 
@@ -20,19 +20,22 @@ internal sealed class RedisConnection(string? configuration) : IDisposable
     /// </summary>
     public bool IsDown => !Multiplexer.IsConnected;
 
-    /// <summary>True at most once per <paramref name="interval"/>: an outage is logged, not every request during it.</summary>
-    public bool ShouldReport(TimeSpan interval) => ShouldReport(interval, Environment.TickCount64);
+    /// <summary>
+    /// True at most once per <paramref name="interval"/> for each policy: an outage is logged, not every request during
+    /// it, and each policy's line says how it fails (a fail-closed policy's refusals were hidden behind a fail-open one's).
+    /// </summary>
+    public bool ShouldReport(string policy, TimeSpan interval) => ShouldReport(policy, interval, Environment.TickCount64);
 
-    internal bool ShouldReport(TimeSpan interval, long now)
+    internal bool ShouldReport(string policy, TimeSpan interval, long now)
     {
         lock (_reporting)
         {
-            if (_outageReportedAt is { } last && now - last < (long)interval.TotalMilliseconds)
+            if (_outageReportedAt.TryGetValue(policy, out var last) && now - last < (long)interval.TotalMilliseconds)
             {
                 return false;
             }
 
-            _outageReportedAt = now;
+            _outageReportedAt[policy] = now;
             return true;
         }
     }

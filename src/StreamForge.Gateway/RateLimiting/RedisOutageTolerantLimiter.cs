@@ -42,7 +42,7 @@ internal sealed class RedisOutageTolerantLimiter(RateLimiter inner, RedisConnect
 
     private OutageLease Outage(Exception error)
     {
-        if (redis.ShouldReport(ReportEvery))
+        if (redis.ShouldReport(policy.Name, ReportEvery))
         {
             GatewayLog.RedisUnavailable(logger, policy.Name, policy.RedisOutage.ToString(), error);
         }

@@ -54,11 +54,14 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
         Assert.Equal("rate_limiter_unavailable", (await refused.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
     }
 
-    [Fact]
-    public async Task A_shared_stream_cap_holds_for_as_long_as_the_streams_run()
+    /// <param name="concurrencyKind">The cap as a Concurrency policy of two permits, not a rate policy's MaxConcurrentStreams.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_shared_stream_cap_holds_for_as_long_as_the_streams_run(bool concurrencyKind)
     {
-        await using var first = await StartStreamingGatewayAsync();
-        await using var second = await StartStreamingGatewayAsync();
+        await using var first = await StartStreamingGatewayAsync(concurrencyKind);
+        await using var second = await StartStreamingGatewayAsync(concurrencyKind);
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
         var database = redis.GetDatabase();
 
@@ -97,18 +100,22 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
         return ((long)parts[0] * 1000) + ((long)parts[1] / 1000);
     }
 
-    private Task<GatewayHost> StartStreamingGatewayAsync() =>
-        GatewayHost.StartAsync(new GatewayConfig()
+    private Task<GatewayHost> StartStreamingGatewayAsync(bool concurrencyKind)
+    {
+        var config = new GatewayConfig()
             .Cluster("files", $"file://{_folder.Path}/")
             .Route("streams", "/streams/{**key}", "files", policy: "slow")
             .Set("ReverseProxy:Routes:streams:RateLimiterPolicy", "streams")
             .Set("StreamForge:StreamPolicies:slow:Throttle:BytesPerSecond", "64KB")
             .Set("StreamForge:Redis:Configuration", _redis.Configuration)
-            .Set("StreamForge:RateLimits:streams:Kind", "FixedWindow")
-            .Set("StreamForge:RateLimits:streams:PermitLimit", "1000")
-            .Set("StreamForge:RateLimits:streams:Window", "01:00:00")
-            .Set("StreamForge:RateLimits:streams:MaxConcurrentStreams", "2")
-            .Set("StreamForge:RateLimits:streams:Distributed", "true"));
+            .Set("StreamForge:RateLimits:streams:Distributed", "true");
+        return GatewayHost.StartAsync(concurrencyKind
+            ? config.Set("StreamForge:RateLimits:streams:Kind", "Concurrency").Set("StreamForge:RateLimits:streams:PermitLimit", "2")
+            : config.Set("StreamForge:RateLimits:streams:Kind", "FixedWindow")
+                .Set("StreamForge:RateLimits:streams:PermitLimit", "1000")
+                .Set("StreamForge:RateLimits:streams:Window", "01:00:00")
+                .Set("StreamForge:RateLimits:streams:MaxConcurrentStreams", "2"));
+    }
 
     private Task<GatewayHost> StartGatewayAsync(string redis, string outageMode) =>
         GatewayHost.StartAsync(new GatewayConfig()

@@ -41,6 +41,20 @@ public sealed class GatewaySettingsLoaderTests
         Assert.Equal(BufferPolicy.Default.ChunkSize, settings.Policies["roomy"].Buffer.ChunkSize);
     }
 
+    // A misspelt key in a policy section left its stream on the default: an unthrottled route, for "BytesPerSec".
+    [Theory]
+    [InlineData("Throttle:BytesPerSec", "1MB")]
+    [InlineData("Buffer:StalTimeout", "00:00:05")]
+    [InlineData("Range:MaxRange", "2")]
+    [InlineData("Upload:MaxBodySise", "1KB")]
+    [InlineData("Upload:Pipe:Comand", "ffmpeg")]
+    public void A_misspelt_key_in_a_policy_section_is_an_error(string key, string value)
+    {
+        var error = Assert.Throws<GatewayConfigurationException>(() => Load(new() { [$"StreamForge:StreamPolicies:p:{key}"] = value }));
+
+        Assert.Contains(error.Errors, e => e.StartsWith($"StreamForge:StreamPolicies:p:{key}: unknown setting", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Reports_every_problem_with_its_path()
     {
