@@ -21,6 +21,8 @@ internal sealed class RouteResolver(
     /// </summary>
     internal const string PolicyDigestKey = "StreamForge.PolicyDigest";
 
+    internal const string ClusterDigestKey = "StreamForge.ClusterDestinations";
+
     private readonly ConditionalWeakTable<RouteConfig, ResolvedRoute> _resolved = [];
 
     public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel) => ValueTask.FromResult(cluster);
@@ -45,6 +47,10 @@ internal sealed class RouteResolver(
             // route (and its resolution) as it was.
             [PolicyDigestKey] = GatewaySettingsSource.Digest(configuration.GetSection($"StreamForge:StreamPolicies:{resolved.Policy.Name}"))
                 + GatewaySettingsSource.Digest(configuration.GetSection("StreamForge:MediaTypes")),
+            // And the cluster's destinations: YARP rebuilds no endpoint when only a cluster changes, and a storage
+            // route's store (its s3:// or file: address) is resolved with the route.
+            [ClusterDigestKey] = string.Join('\n', (cluster?.Destinations ?? new Dictionary<string, DestinationConfig>())
+                .OrderBy(destination => destination.Key, StringComparer.Ordinal).Select(destination => $"{destination.Key}={destination.Value.Address}")),
         };
         // The policy's Upload:MaxBodySize is applied by the gateway (Proxy/RequestBodyLimit.cs), not handed to YARP as
         // the route's MaxRequestBodySize: Kestrel's limit counts chunk framing.

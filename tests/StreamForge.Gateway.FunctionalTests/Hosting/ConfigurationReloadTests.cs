@@ -42,6 +42,19 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_storage_cluster_moved_to_another_address_alone_serves_from_there()
+    {
+        Directory.CreateDirectory(_folder.Combine("moved"));
+        await File.WriteAllTextAsync(_folder.Combine("moved", "where.txt"), "moved");
+        await File.WriteAllTextAsync(_folder.Combine("store", "where.txt"), "store");
+
+        // Only the cluster's address changes: YARP rebuilds no route for that, and the route's store was the old one.
+        WriteConfig(Routes(("a", "/a/{**key}", "p1")), Policies(("p1", "64MiB", "4MB")), store: "moved");
+
+        await Eventually.TrueAsync(async () => await _gateway.Client.GetStringAsync("/a/where.txt") == "moved", "the route serves from the new folder");
+    }
+
+    [Fact]
     public async Task An_invalid_rewrite_is_refused_as_a_whole_logged_with_every_problem_and_the_old_routes_keep_serving()
     {
         WriteConfig(
@@ -179,7 +192,8 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
         Dictionary<string, object> routes,
         Dictionary<string, Dictionary<string, Dictionary<string, string>>> policies,
         (string Policy, string Section, string Key, string Value)? extraPolicyLine = null,
-        Dictionary<string, object>? delivery = null)
+        Dictionary<string, object>? delivery = null,
+        string store = "store")
     {
         if (extraPolicyLine is { } extra)
         {
@@ -196,7 +210,7 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
                 {
                     ["files"] = new Dictionary<string, object>
                     {
-                        ["Destinations"] = new Dictionary<string, object> { ["d1"] = new Dictionary<string, string> { ["Address"] = $"file://{_folder.Combine("store")}/" } },
+                        ["Destinations"] = new Dictionary<string, object> { ["d1"] = new Dictionary<string, string> { ["Address"] = $"file://{_folder.Combine(store)}/" } },
                     },
                 },
             },
