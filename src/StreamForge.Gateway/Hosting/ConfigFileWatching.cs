@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
+using StreamForge.Gateway.Diagnostics;
 
 namespace StreamForge.Gateway.Hosting;
 
@@ -33,7 +35,7 @@ internal static class ConfigFileWatching
 
             file.FileProvider = poller;
             // Setting the entry again rebuilds its provider, which now watches through the poller.
-            sources[index] = file;
+            sources[index] = file is JsonConfigurationSource json ? KeepingLastGood(json) : file;
             replaced.Add(watched);
         }
 
@@ -49,4 +51,24 @@ internal static class ConfigFileWatching
             watcher.Dispose();
         }
     }
+
+    /// <summary>Logs every change to a configuration file that could not be parsed, and so was not applied.</summary>
+    public static void LogRefusedChanges(IConfiguration configuration, ILogger logger)
+    {
+        foreach (var provider in (configuration as IConfigurationRoot)?.Providers.OfType<LastGoodJsonConfigurationSource.Provider>() ?? [])
+        {
+            provider.Refused += (path, error) =>
+                GatewayLog.ConfigurationRefused(logger, $"{path} could not be read ({error.Message}); its previous content keeps serving");
+        }
+    }
+
+    private static LastGoodJsonConfigurationSource KeepingLastGood(JsonConfigurationSource json) => new()
+    {
+        Path = json.Path ?? string.Empty,
+        Optional = json.Optional,
+        ReloadOnChange = json.ReloadOnChange,
+        ReloadDelay = json.ReloadDelay,
+        FileProvider = json.FileProvider,
+        OnLoadException = json.OnLoadException,
+    };
 }

@@ -119,6 +119,7 @@ public static class GatewayApplication
         builder.AddGatewayOperatorView(settings.AccessLog);
 
         var app = builder.Build();
+        ConfigFileWatching.LogRefusedChanges(app.Configuration, app.Services.GetRequiredService<ILogger<GatewaySettingsSource>>());
         ProxyConfigCheck.ThrowIfInvalid(app.Services);
         if (toServe && settings.Policies.Values.Any(policy => policy.Cache.Enabled))
         {
