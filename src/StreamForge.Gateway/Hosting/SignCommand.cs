@@ -60,7 +60,8 @@ public static class SignCommand
         var signed = path[prefix.Length..];
         var expires = DateTimeOffset.UtcNow + ttl;
         output.WriteLine($"{prefix}{SignedUrl.CreateToken(routeId, signed, expires, keyId, key, client)}/{signed}");
-        error.WriteLine($"valid until {expires:u}{(signed.EndsWith('/') || signed.Length == 0 ? $" for everything under {path}" : string.Empty)}");
+        // The token covers a character prefix (Security/SignedUrl.cs): say so, since /a/index.m3u8 also opens /a/index.m3u8.bak.
+        error.WriteLine($"valid until {expires:u}{(signed.EndsWith('/') || signed.Length == 0 ? $" for everything under {path}" : $" for every key whose path starts with {path}")}");
         return 0;
     }
 
