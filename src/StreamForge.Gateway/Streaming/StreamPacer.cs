@@ -196,8 +196,14 @@ internal sealed class StreamPacer(StreamThrottle? throttle, ICopyObserver? obser
 
     private static async ValueTask<int> PipeFlushStep(PipeWriter writer, int none, CancellationToken token)
     {
-        // A flush after the client left completes at once (IsCompleted); the caller's token tells, as for a stream write.
-        await writer.FlushAsync(token);
+        // Once the client is gone, Kestrel completes every flush at once and says so (IsCompleted); RequestAborted is
+        // signalled later, from the thread pool. Until then the copy would read its source as fast as it delivers.
+        var result = await writer.FlushAsync(token);
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            throw new IOException("The response can take no more bytes: the client is gone.");
+        }
+
         return 0;
     }
 

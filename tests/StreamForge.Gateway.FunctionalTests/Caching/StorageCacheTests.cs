@@ -547,7 +547,6 @@ public sealed class StorageCacheTests : IAsyncLifetime
         GatewayHost.StartAsync(
             new GatewayConfig()
                 .S3(_s3.ServiceUrl)
-                .Set("StreamForge:S3:ResponseTimeout", "00:00:02")
                 .Cluster("bucket", "s3://media/")
                 .Route("cached", "/c/{**key}", "bucket", policy: "edge", writeAccess: "Anonymous")
                 .Route("writes", "/w/{**key}", "bucket", writeAccess: "Anonymous")

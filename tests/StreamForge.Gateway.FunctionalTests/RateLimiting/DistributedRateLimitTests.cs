@@ -22,6 +22,8 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
     {
         await using var first = await StartGatewayAsync(_redis.Configuration, "FailClosed");
         await using var second = await StartGatewayAsync(_redis.Configuration, "FailClosed");
+        await ConnectedAsync(first);
+        await ConnectedAsync(second);
         var client = Guid.NewGuid().ToString("N");
 
         var statuses = new List<HttpStatusCode>();
@@ -129,6 +131,17 @@ public sealed class DistributedRateLimitTests : IAsyncLifetime
             .Set("StreamForge:RateLimits:shared:PartitionBy", "Header:X-Client")
             .Set("StreamForge:RateLimits:shared:Distributed", "true")
             .Set("StreamForge:RateLimits:shared:RedisUnavailable", outageMode));
+
+    /// <summary>
+    /// Waits until the instance reaches Redis (with a client of its own), so that a first connection slower than the
+    /// connect timeout on a loaded machine is not taken for the outage a fail-closed route answers 503.
+    /// </summary>
+    private static Task ConnectedAsync(GatewayHost gateway) =>
+        Eventually.TrueAsync(async () =>
+        {
+            using var response = await GetAsync(gateway, Guid.NewGuid().ToString("N"));
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the instance reaches Redis");
 
     private static Task<HttpResponseMessage> GetAsync(GatewayHost gateway, string client)
     {
