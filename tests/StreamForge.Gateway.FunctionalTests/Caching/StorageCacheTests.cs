@@ -141,8 +141,9 @@ public sealed class StorageCacheTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromSeconds(30));
         using var second = await _client.GetAsync("/c/warm.bin");
 
-        Assert.Equal("StreamForge; hit; ttl=29", CacheStatus(second));
-        Assert.Equal(TimeSpan.FromSeconds(30), second.Headers.Age);
+        // 30 s on the shifted clock, and the real one runs on under it: a second more on a loaded machine.
+        Assert.Matches("^StreamForge; hit; ttl=2[89]$", CacheStatus(second));
+        Assert.InRange(second.Headers.Age!.Value, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(31));
         Assert.Equal(sha, TestData.Sha256(await second.Content.ReadAsByteArrayAsync()));
         Assert.Equal(before, _s3.Requests("warm.bin").Count);
 
@@ -433,15 +434,14 @@ public sealed class StorageCacheTests : IAsyncLifetime
     {
         await PutAsync("live/manifest.mpd", 3_000, seed: 18);
         (await _client.GetAsync("/c/live/manifest.mpd")).Dispose();
-        _clock.Advance(TimeSpan.FromSeconds(1));
         using (var fresh = await _client.GetAsync("/c/live/manifest.mpd"))
         {
-            // The real clock runs on under the shifted one: one second left, less what the test took.
-            Assert.Matches("^StreamForge; hit; ttl=[01]$", CacheStatus(fresh));
+            // The real clock runs on under the shifted one: two seconds left at most, less what the test took.
+            Assert.Matches("^StreamForge; hit; ttl=[012]$", CacheStatus(fresh));
         }
 
         var (path, _) = await PutAsync("live/manifest.mpd", 3_100, seed: 19);
-        _clock.Advance(TimeSpan.FromSeconds(2)); // Past the route's max-age=2, well within the policy's one-minute Ttl.
+        _clock.Advance(TimeSpan.FromSeconds(3)); // Past the route's max-age=2, well within the policy's one-minute Ttl.
         using var next = await _client.GetAsync("/c/live/manifest.mpd");
         Assert.Equal(await File.ReadAllBytesAsync(path), await next.Content.ReadAsByteArrayAsync());
         Assert.Contains("fwd=stale", CacheStatus(next), StringComparison.Ordinal);
