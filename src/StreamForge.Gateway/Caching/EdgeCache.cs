@@ -361,6 +361,7 @@ internal sealed class EdgeCache : IDisposable
                     options,
                     keep: () => Find(version.Key)?.Tag == version.Tag,
                     bytes => _metrics.UpstreamBytes(options.RouteId, bytes),
+                    onCommitted: () => _index.Add(path, fill.Span.Length),
                     _stopping.Token);
                 Finished(fill, path, version, committed);
                 if (next.Fill is null)
@@ -390,15 +391,12 @@ internal sealed class EdgeCache : IDisposable
 
     private void Finished(SliceFill fill, string path, CachedVersion version, bool committed)
     {
-        if (committed)
-        {
-            _index.Add(path, fill.Span.Length);
-        }
-        else if (fill.DiskFailed)
+        // A committed slice was indexed by its fill (onCommitted), before its last bytes were published.
+        if (!committed && fill.DiskFailed)
         {
             Pause(fill.Failure!);
         }
-        else if (fill.Failure is { } failure and not OperationCanceledException)
+        else if (!committed && fill.Failure is { } failure and not OperationCanceledException)
         {
             CacheLog.FillFailed(_logger, version.Key.Key, fill.Span.First, failure.Message);
         }

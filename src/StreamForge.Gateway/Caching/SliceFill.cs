@@ -80,8 +80,10 @@ internal sealed class SliceFill
     /// temp file, then commits it when <paramref name="keep"/> still holds. The source is the caller's to dispose: a
     /// chained fill reads the next slice from it.
     /// </summary>
+    /// <param name="onCommitted">Runs once the slice is under its final name, before its last bytes are published.</param>
     /// <returns>True when the slice was committed under its final name.</returns>
-    public async Task<bool> RunAsync(Func<CancellationToken, Task<Stream>> source, FillOptions options, Func<bool> keep, Action<long> upstreamBytes, CancellationToken stopping)
+    public async Task<bool> RunAsync(
+        Func<CancellationToken, Task<Stream>> source, FillOptions options, Func<bool> keep, Action<long> upstreamBytes, Action onCommitted, CancellationToken stopping)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(options.ChunkSize);
         try
@@ -102,10 +104,22 @@ internal sealed class SliceFill
                 upstreamBytes(read);
                 await WriteAsync(buffer.AsMemory(0, read), written, timeout.Token);
                 written += read;
-                Publish(written);
+                if (written < Span.Length)
+                {
+                    Publish(written);
+                }
             }
 
-            return Commit(keep());
+            // The last bytes go out only once the slice is stored: a client that has its whole body and asks again
+            // finds it on disk (a hit), not in a fill that is still ending (a partial hit, collapsed).
+            var committed = Commit(keep());
+            if (committed)
+            {
+                onCommitted();
+            }
+
+            Publish(written);
+            return committed;
         }
         catch (Exception ex)
         {
