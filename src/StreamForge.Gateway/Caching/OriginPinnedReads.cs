@@ -1,8 +1,8 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Storage;
+using StreamForge.Gateway.Streaming;
 
 namespace StreamForge.Gateway.Caching;
 
@@ -47,10 +47,10 @@ internal sealed class OriginPinnedReads(EdgeCache cache, CacheTrace trace, Func<
             switch (response.StatusCode)
             {
                 case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange is { From: { } first, To: { } last } && first <= from && from <= last:
-                    await SkipAsync(body, from - first, cancellationToken); // A held slice that a read inside it takes (the cache paused).
+                    await StreamSkipping.SkipAsync(body, from - first, Timeout.InfiniteTimeSpan, cancellationToken); // A held slice that a read inside it takes (the cache paused).
                     return body;
                 case HttpStatusCode.OK:
-                    await SkipAsync(body, from, cancellationToken); // An origin that ignores ranges: its body from the start.
+                    await StreamSkipping.SkipAsync(body, from, Timeout.InfiniteTimeSpan, cancellationToken); // An origin that ignores ranges: its body from the start.
                     return body;
                 case HttpStatusCode.PreconditionFailed:
                     // The origin changed under a version not wholly stored: it goes, so that the next request probes
@@ -110,28 +110,6 @@ internal sealed class OriginPinnedReads(EdgeCache cache, CacheTrace trace, Func<
         else
         {
             request.Headers.IfUnmodifiedSince = version.LastModified; // Set: a version without a strong ETag has a date.
-        }
-    }
-
-    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
-    {
-        if (count == 0)
-        {
-            return;
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            while (count > 0)
-            {
-                var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken);
-                count -= read > 0 ? read : throw new IOException("the origin's body ended before the slice");
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -8,9 +8,9 @@ namespace StreamForge.Gateway.Proxy;
 
 /// <summary>
 /// For origins that ignore Range (answer 200 to a ranged GET): when the route's policy asks for it, the gateway
-/// turns the 200 into a correct 206 (or 416) by passing on only the requested window of the body. The origin
-/// still sends the whole body, and the bytes outside the window are read and dropped: emulation saves the
-/// client's bandwidth and gives players a seekable response, not upstream egress.
+/// turns the 200 into a correct 206 (or 416) by passing on only the requested window of the body. The bytes before
+/// the window are read and dropped, and the origin's connection is let go after it: emulation saves the client's
+/// bandwidth and gives players a seekable response, not the upstream egress up to the window's end.
 /// </summary>
 internal static class OriginRangeEmulation
 {
@@ -61,15 +61,19 @@ internal static class OriginRangeEmulation
             context.Response.StatusCode = StatusCodes.Status206PartialContent;
             headers.ContentRange = ContentRangeFormatter.Format(decision.Span, length);
             context.Response.ContentLength = decision.Span.Length;
-            context.Response.Body = new WindowWriteStream(YarpCopyTarget(context), decision.Span.First, decision.Span.Length);
+            if (context.Features.Get<OriginResponseCopy>() is { } copy)
+            {
+                copy.Window = decision.Span; // The gateway's copy passes on the window and lets the origin go after it.
+            }
+            else
+            {
+                // A GET with a body of its own, whose answer YARP copies: it drops what falls outside the window.
+                context.Response.Body = new WindowWriteStream(context.Response.Body, decision.Span.First, decision.Span.Length);
+            }
         }
 
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>YARP copies the window: through a metered stream, so that the window is paced and counted as every body is.</summary>
-    private static Stream YarpCopyTarget(HttpContext context) =>
-        context.Features.Get<OriginResponseCopy>() is { } copy ? copy.MeteredBody(context) : context.Response.Body;
 
     /// <summary>
     /// RFC 9110 section 13.1.5, against the origin's own validators: Chromium sends closed ranges with If-Range once

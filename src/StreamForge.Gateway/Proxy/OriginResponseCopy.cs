@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using StreamForge.Gateway.Configuration;
 using StreamForge.Gateway.Diagnostics;
+using StreamForge.Gateway.Ranges;
 using StreamForge.Gateway.Streaming;
 using StreamForge.Gateway.Throttling;
 using Yarp.ReverseProxy.Forwarder;
@@ -26,7 +27,7 @@ namespace StreamForge.Gateway.Proxy;
 /// </para>
 /// </summary>
 internal sealed class OriginResponseCopy(
-    IHttpResponseBodyFeature destination, BufferPolicy buffer, StreamThrottle throttle, ICopyObserver meter, string routeId, GatewayMetrics metrics)
+    IHttpResponseBodyFeature destination, BufferPolicy buffer, StreamThrottle throttle, ICopyObserver meter)
 {
     /// <summary>YARP's own default for a cluster without <c>HttpRequest:ActivityTimeout</c> (its HttpForwarder).</summary>
     private static readonly TimeSpan DefaultActivityTimeout = TimeSpan.FromSeconds(100);
@@ -35,15 +36,11 @@ internal sealed class OriginResponseCopy(
     public CopyResult? Result { get; private set; }
 
     /// <summary>
-    /// The response stream for a copy YARP makes instead of this one (a window of the body when ranges are emulated),
-    /// made only then: a metered stream put on every request, as before, was per-request work that most never used.
+    /// The only bytes of the origin's body to pass on, when ranges are emulated (OriginRangeEmulation.cs): those before
+    /// are read and dropped, and the copy ends after the last, so the origin's connection is let go at once instead of
+    /// being read to the end of a body nobody will see.
     /// </summary>
-    public Stream MeteredBody(HttpContext context)
-    {
-        var body = MeteredOriginBody.Over(context.Response.Body, context, routeId, metrics, buffer, throttle, meter);
-        context.Response.RegisterForDisposeAsync(body);
-        return body;
-    }
+    public ByteSpan? Window { get; set; }
 
     public static async ValueTask ApplyAsync(ResponseTransformContext transform)
     {
@@ -51,10 +48,7 @@ internal sealed class OriginResponseCopy(
         if (transform.ProxyResponse is not { } response
             || transform.SuppressResponseBody // An earlier transform answered without the origin's body (an emulated 416).
             || context.Features.Get<OriginResponseCopy>() is not { } copy
-            || !HasBody(context, response)
-            // Range emulation passes on a window of the body through a stream of its own: YARP copies into it, so
-            // that bytes outside the window are dropped at full speed and only the window is throttled.
-            || context.Response.Body is WindowWriteStream)
+            || !HasBody(context, response))
         {
             return;
         }
@@ -96,7 +90,16 @@ internal sealed class OriginResponseCopy(
         var aborted = context.RequestAborted;
         try
         {
-            await using var source = await response.Content.ReadAsStreamAsync(aborted);
+            await using var body = await response.Content.ReadAsStreamAsync(aborted);
+            var source = body;
+            if (Window is { } window)
+            {
+                // Dropped at full speed, unthrottled: only the window is the client's.
+                await StreamSkipping.SkipAsync(body, window.First, activityTimeout, aborted);
+                source = new LengthLimitedReadStream(body, window.Length);
+                options = options with { ExpectedLength = window.Length };
+            }
+
             // Straight into Kestrel's pipe when nothing stands between: the access log's counter passes pipe writes
             // through. Response compression stands between when the client accepts brotli or gzip for a path without a
             // media extension (MediaAwareCompressionProvider keeps it off the rest), even when it will not compress,
@@ -110,6 +113,10 @@ internal sealed class OriginResponseCopy(
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return new CopyResult(CopyOutcome.Canceled, 0);
+        }
+        catch (TimeoutException)
+        {
+            return new CopyResult(CopyOutcome.SourceStalled, 0);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
         {

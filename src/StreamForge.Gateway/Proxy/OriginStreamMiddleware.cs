@@ -62,8 +62,8 @@ internal sealed class OriginStreamMiddleware(RequestDelegate next, GatewayMetric
         using var responseThrottle = throttles.Acquire(context, routeId, policy, StreamDirection.ProxyResponse);
         using var download = streams.Begin(context, routeId, path, StreamDirection.ProxyResponse, null, policy.Throttle);
         // The answer to a request without a body is copied by the gateway, into the response body as it is (OriginResponseCopy
-        // meters and paces that copy itself, and makes the metered stream for the one case YARP copies such a body).
-        var copy = hasBody ? null : new OriginResponseCopy(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), policy.Buffer, responseThrottle, download.Meter, routeId, metrics);
+        // meters and paces that copy itself).
+        var copy = hasBody ? null : new OriginResponseCopy(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), policy.Buffer, responseThrottle, download.Meter);
         if (copy is not null)
         {
             context.Features.Set(copy);

@@ -40,6 +40,24 @@ public sealed class OriginRangeEmulationTests : IAsyncLifetime
         Assert.All(Enumerable.Range(0, body.Length), i => Assert.Equal(FaultOrigin.PatternAt(first + i), body[i]));
     }
 
+    [Theory]
+    [InlineData("bytes=0-99", 0)]
+    [InlineData("bytes=5000000-5000099", 5_000_000)]
+    public async Task The_origins_connection_is_let_go_after_the_window(string range, long first)
+    {
+        // 1 TiB that the origin would send for as long as the gateway reads: the gateway used to read it to the end
+        // after the 206 was complete, and the client gone.
+        using (var response = await GetAsync("/emulated/no-ranges-huge", range))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            Assert.Equal($"bytes {first}-{first + 99}/{1L << 40}", response.Content.Headers.ContentRange!.ToString());
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(Enumerable.Range(0, 100).Select(i => FaultOrigin.PatternAt(first + i)), body);
+        }
+
+        await _origin.HugeAborted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     [Fact]
     public async Task A_range_past_the_end_becomes_416()
     {
