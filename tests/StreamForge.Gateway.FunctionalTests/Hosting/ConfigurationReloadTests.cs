@@ -70,6 +70,19 @@ public sealed class ConfigurationReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_config_file_that_is_deleted_is_refused_logged_and_the_routes_keep_serving()
+    {
+        File.Delete(ConfigFile);
+
+        // .NET's provider emptied the file's data: every route answered 404, and nothing was logged.
+        await Eventually.TrueAsync(() => _logs.Errors.Any(line => line.Contains("is missing", StringComparison.Ordinal)), "the refusal is logged");
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync("/a/movie.bin"));
+
+        WriteConfig(Routes(("a", "/a/{**key}", "p1"), ("b", "/b/{**key}", "p1")), Policies(("p1", "64MiB", "4MB")));
+        await Eventually.TrueAsync(async () => await StatusAsync("/b/movie.bin") == HttpStatusCode.OK, "the file back applies again");
+    }
+
+    [Fact]
     public async Task An_invalid_rewrite_is_refused_as_a_whole_logged_with_every_problem_and_the_old_routes_keep_serving()
     {
         WriteConfig(
