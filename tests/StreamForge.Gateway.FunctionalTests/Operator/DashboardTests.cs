@@ -61,6 +61,21 @@ public sealed partial class DashboardTests : IAsyncLifetime
         Assert.Empty(missing);
     }
 
+    [Fact]
+    public async Task Every_label_the_dashboard_filters_or_groups_by_exists_on_a_running_gateway_or_is_Prometheus_own()
+    {
+        var used = DashboardExpressions().SelectMany(LabelNames).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("route", used);
+
+        await MakeTrafficAsync();
+        var exposed = ExposedLabels(await _gateway.Client.GetStringAsync("/metrics"));
+        // job and instance are the target labels Prometheus adds to every series it scrapes.
+        exposed.UnionWith(["job", "instance"]);
+        // The dashboard filtered on streamforge_instance, a label no series had (the exporter names it otel_scope_...).
+        var unknown = used.Except(exposed).ToList();
+        Assert.True(unknown.Count == 0, $"labels no series has: {string.Join(", ", unknown)}");
+    }
+
     [Theory]
     [InlineData("sum by (route) (rate(streamforge_bytes_sent_bytes_total{streamforge_instance=~\"$instance\"}[$__rate_interval]))", "streamforge_bytes_sent_bytes_total")]
     [InlineData("histogram_quantile(0.95, sum by (le) (rate(http_server_request_duration_seconds_bucket{job=~\"$job\"}[5m])))", "http_server_request_duration_seconds_bucket")]
@@ -112,6 +127,17 @@ public sealed partial class DashboardTests : IAsyncLifetime
         return [.. Identifiers().Matches(bare).Select(m => m.Value).Where(word => !PromQlWords.Contains(word)).Distinct()];
     }
 
+    /// <summary>Label names in the selectors' matchers and in the grouping clauses of a PromQL expression.</summary>
+    private static IEnumerable<string> LabelNames(string expression) =>
+        Matchers().Matches(expression).SelectMany(m => MatcherLabels().Matches(m.Value).Select(label => label.Groups[1].Value))
+            .Concat(Grouping().Matches(expression).SelectMany(m => Identifiers().Matches(m.Value[(m.Value.IndexOf('(') + 1)..]).Select(label => label.Value)));
+
+    /// <summary>Label names on the sample lines of Prometheus text format.</summary>
+    private static HashSet<string> ExposedLabels(string text) =>
+        text.Split('\n').Where(line => line.Length > 0 && line[0] != '#' && line.Contains('{'))
+            .SelectMany(line => MatcherLabels().Matches(line[line.IndexOf('{')..]).Select(label => label.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Metric names in Prometheus text format: the first word of each sample line.</summary>
     private static HashSet<string> ExposedNames(string text) =>
         text.Split('\n').Where(line => line.Length > 0 && line[0] != '#')
@@ -119,6 +145,9 @@ public sealed partial class DashboardTests : IAsyncLifetime
 
     [GeneratedRegex(@"\{[^}]*\}")]
     private static partial Regex Matchers();
+
+    [GeneratedRegex(@"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*""")]
+    private static partial Regex MatcherLabels();
 
     [GeneratedRegex(@"\[[^\]]*\]")]
     private static partial Regex Durations();
