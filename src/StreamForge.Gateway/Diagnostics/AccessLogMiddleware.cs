@@ -32,7 +32,9 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         {
             context.Features.Set(body.Inner);
             var status = StatusOf(context, failure);
-            var error = ErrorOf(context, record, status);
+            // A response that never started sent nothing, whatever a handler wrote into it after the client left.
+            var sent = context.Response.HasStarted ? body.BytesWritten : 0;
+            var error = ErrorOf(context, record, status, sent);
             if (error is not null)
             {
                 errors.Add(error);
@@ -47,8 +49,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
 
             if (writer.Enabled)
             {
-                // A response that never started sent nothing, whatever a handler wrote into it after the client left.
-                writer.Write(EntryOf(context, record, route, status, context.Response.HasStarted ? body.BytesWritten : 0, error));
+                writer.Write(EntryOf(context, record, route, status, sent, error));
             }
         }
     }
@@ -66,10 +67,26 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
 
     private const int ClientClosedRequest = 499;
 
-    private static string? ErrorOf(HttpContext context, AccessLogRecord record, int status) =>
+    internal static string? ErrorOf(HttpContext context, AccessLogRecord record, int status, long sent) =>
         record.ErrorCode
-        ?? (context.RequestAborted.IsCancellationRequested ? "client_aborted" : null)
+        ?? (context.RequestAborted.IsCancellationRequested && !SentWhole(context, sent) ? "client_aborted" : null)
         ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
+
+    /// <summary>
+    /// Whether every byte the response declared went to the server. A client that reads a whole body and closes its
+    /// connection at once (curl does) can signal RequestAborted before this middleware ends: that is no abort.
+    /// </summary>
+    private static bool SentWhole(HttpContext context, long sent)
+    {
+        var response = context.Response;
+        if (!response.HasStarted)
+        {
+            return false;
+        }
+
+        var bodyless = HttpMethods.IsHead(context.Request.Method) || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
+        return bodyless || (response.ContentLength is { } length && sent >= length);
+    }
 
     private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, string? route, int status, long sent, string? error)
     {
@@ -82,7 +99,8 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             record.Started,
             context.Connection.RemoteIpAddress?.ToString(),
             request.Method,
-            request.PathBase + request.Path + request.QueryString,
+            // As the client sent it: the decoded, normalised path turned "/a/./../etc" into the "/etc" a guard then refused.
+            context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.PathBase + request.Path + request.QueryString,
             request.Protocol,
             status,
             sent,

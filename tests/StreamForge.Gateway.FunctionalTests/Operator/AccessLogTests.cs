@@ -157,6 +157,17 @@ public sealed class AccessLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refused_target_is_logged_as_the_client_sent_it()
+    {
+        // The decoded, normalised path logged this as "/files/secret.mp4": a traversal attempt that read as a valid path.
+        var (status, _) = await RawHttp.SendAsync(_gateway.Address, "GET /files/x/./../sec%72et.mp4 HTTP/1.1\nHost: localhost\n\n");
+        Assert.Equal(400, status);
+
+        var line = await AccessLogFile.LineForAsync(_gateway, "GET", "/files/x/./../sec%72et.mp4");
+        Assert.Equal("invalid_path", line.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Switched_off_it_writes_nothing()
     {
         await using var gateway = await GatewayHost.StartAsync(Config(_folder).Set("StreamForge:AccessLog:Enabled", "false"));
