@@ -40,7 +40,8 @@ internal static class DownloadPlanner
     {
         var headers = request.Headers;
         var conditions = new ConditionalHeaders(
-            headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), headers.IfModifiedSince.ToString(), headers.IfUnmodifiedSince.ToString());
+            HttpSyntax.FieldValue(headers.IfMatch), HttpSyntax.FieldValue(headers.IfNoneMatch),
+            HttpSyntax.FieldValue(headers.IfModifiedSince), HttpSyntax.FieldValue(headers.IfUnmodifiedSince));
         var none = Array.Empty<ByteSpan>();
         switch (ConditionalRequestEvaluator.Evaluate(conditions, isGetOrHead: true, info.ETag, info.LastModified))
         {
@@ -52,7 +53,7 @@ internal static class DownloadPlanner
 
         // Ranges apply to GET only (a HEAD answers like an unranged GET), and only while If-Range holds.
         if (!HttpMethods.IsGet(request.Method) || headers.Range.Count == 0
-            || !IfRangeEvaluator.RangeApplies(headers.IfRange.ToString(), info.ETag, info.LastModified))
+            || !IfRangeEvaluator.RangeApplies(HttpSyntax.FieldValue(headers.IfRange), info.ETag, info.LastModified))
         {
             return new DownloadPlan(DownloadPlanKind.Full, none, "full");
         }

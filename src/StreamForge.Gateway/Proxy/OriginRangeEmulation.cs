@@ -82,7 +82,7 @@ internal static class OriginRangeEmulation
     /// </summary>
     private static bool IfRangeHolds(HttpRequest request, HttpResponseMessage response) =>
         IfRangeEvaluator.RangeApplies(
-            request.Headers.IfRange.ToString(),
+            HttpSyntax.FieldValue(request.Headers.IfRange),
             response.Headers.ETag?.ToString() ?? string.Empty,
             response.Content.Headers.LastModified);
 }

@@ -38,7 +38,7 @@ internal static class WritePreconditions
             // If-Unmodified-Since is ignored, as for any resource without a modification date (section 13.1.4).
             ? headers.IfMatch.Count == 0
             : ConditionalRequestEvaluator.Evaluate(
-                new ConditionalHeaders(headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), null, headers.IfUnmodifiedSince.ToString()),
+                new ConditionalHeaders(HttpSyntax.FieldValue(headers.IfMatch), HttpSyntax.FieldValue(headers.IfNoneMatch), null, HttpSyntax.FieldValue(headers.IfUnmodifiedSince)),
                 isGetOrHead: false, current.ETag, current.LastModified) == ConditionalOutcome.Proceed);
         if (!passes)
         {

@@ -8,8 +8,7 @@ internal static class IfRangeEvaluator
 {
     /// <summary>
     /// Whether the Range header should be honoured. Call it only when Range is present: section 13.1.5 says an
-    /// If-Range without Range is ignored. An absent or empty field (what StringValues.ToString() gives for a
-    /// missing header) is true, consistent with <see cref="ConditionalHeaders"/>.
+    /// If-Range without Range is ignored. An absent field (null) holds; an empty one is no validator and does not.
     /// </summary>
     /// <param name="ifRange">The raw If-Range field value, or null.</param>
     /// <param name="etag">The representation's quoted entity-tag.</param>

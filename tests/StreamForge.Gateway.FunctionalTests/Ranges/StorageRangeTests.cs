@@ -167,12 +167,15 @@ public sealed class StorageRangeTests(S3ServerFixture s3) : IAsyncLifetime
         using var sameDate = await GetAsync(route, request => Ranged(request, lastModified!.Value.ToString("R")));
         using var staleEtag = await GetAsync(route, request => Ranged(request, "\"stale\""));
         using var weakEtag = await GetAsync(route, request => Ranged(request, "W/" + etag.Tag));
+        // An empty If-Range is no validator: it cannot match, so the range is ignored (it was taken as absent: 206).
+        using var emptyValidator = await GetAsync(route, request => Ranged(request, ""));
 
         Assert.Equal(HttpStatusCode.PartialContent, sameEtag.StatusCode);
         Assert.Equal(HttpStatusCode.PartialContent, sameDate.StatusCode);
         Assert.Equal(HttpStatusCode.OK, staleEtag.StatusCode);
         Assert.Equal(Length, (await staleEtag.Content.ReadAsByteArrayAsync()).Length);
         Assert.Equal(HttpStatusCode.OK, weakEtag.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, emptyValidator.StatusCode);
 
         static void Ranged(HttpRequestMessage request, string ifRange)
         {

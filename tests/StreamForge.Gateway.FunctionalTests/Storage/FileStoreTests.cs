@@ -173,6 +173,11 @@ public sealed class FileStoreTests : IAsyncLifetime
         Assert.Equal("precondition_failed", (await stale.Content.ReadFromJsonAsync<ProblemBody>())!.Code);
         Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
 
+        // An empty If-Match is a list of no tags, which nothing matches (it was taken as absent, and the PUT overwrote).
+        var (emptyList, _) = await RawHttp.SendAsync(_gateway.Address, "PUT /files/guarded.bin HTTP/1.1\nHost: localhost\nIf-Match: \nContent-Length: 1\n\n", [9]);
+        Assert.Equal(412, emptyList);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+
         using var current = await PutAsync("/files/guarded.bin", [4, 5], r => r.Headers.IfMatch.Add(etag));
         using var fresh = await PutAsync("/files/new-only.bin", [6], r => r.Headers.IfNoneMatch.Add(System.Net.Http.Headers.EntityTagHeaderValue.Any));
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);

@@ -43,8 +43,9 @@ public sealed class ConditionalRequestEvaluatorTests
     [InlineData("abc", "PreconditionFailed")]
     [InlineData("*, \"abc\"", "PreconditionFailed")]
     [InlineData("\"abc\", garbage", "PreconditionFailed")]
-    [InlineData("", "Proceed")]
-    [InlineData(" ", "Proceed")]
+    // Present but empty: a list of no entity-tags, which nothing matches (RFC 9110 sections 5.6.1 and 13.1.1).
+    [InlineData("", "PreconditionFailed")]
+    [InlineData(" ", "PreconditionFailed")]
     public void If_match(string ifMatch, string expected)
     {
         Assert.Equal(expected, Evaluate(ifMatch: ifMatch));

@@ -9,8 +9,9 @@ public sealed class IfRangeEvaluatorTests
 
     [Theory]
     [InlineData(null, true)]
-    [InlineData("", true)]
-    [InlineData(" ", true)]
+    // Present but empty: no validator, so the range is ignored (RFC 9110 section 13.1.5).
+    [InlineData("", false)]
+    [InlineData(" ", false)]
     [InlineData("\"abc\"", true)]
     [InlineData(" \"abc\" ", true)]
     [InlineData("\"xyz\"", false)]
