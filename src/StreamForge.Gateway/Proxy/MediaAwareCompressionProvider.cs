@@ -77,7 +77,7 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     /// </summary>
     public void DescribeNotModified(HttpContext context, string? contentType, long length)
     {
-        if (!CheckRequestAcceptsCompression(context) || length > settings.Current.Compression.MaxBodySize || contentType is null
+        if (!CheckRequestAcceptsCompression(context) || length == 0 || length > settings.Current.Compression.MaxBodySize || contentType is null
             || !MediaTypeHeaderValue.TryParse(contentType, out var type) || !_compressible.Contains(type.MediaType.ToString())
             || ForbidsTransform(context.Response))
         {
@@ -143,7 +143,10 @@ internal sealed class MediaAwareCompressionProvider(IServiceProvider services, I
     public bool ShouldCompressResponse(HttpContext context)
     {
         var compression = settings.Current.Compression;
-        var compress = compression.Enabled && !(context.Response.ContentLength > compression.MaxBodySize) && !ForbidsTransform(context.Response)
+        // An empty body stays as it is: the framework leaves a GET's alone (nothing is written), and a HEAD or a 304 must
+        // describe that same 200 (RFC 9110 sections 9.3.2 and 15.4.5), not a gzip coding with no length.
+        var compress = compression.Enabled && context.Response.ContentLength is not 0 && !(context.Response.ContentLength > compression.MaxBodySize)
+            && !ForbidsTransform(context.Response)
             && _inner.ShouldCompressResponse(context);
         if (!compress)
         {

@@ -34,6 +34,8 @@ public sealed class CompressionTests : IAsyncLifetime
             }
             """);
         await File.WriteAllTextAsync(Path.Combine(_origin.WebRoot, "notes.txt"), _manifest);
+        await File.WriteAllTextAsync(Path.Combine(_origin.WebRoot, "empty.m3u8"), string.Empty);
+        await File.WriteAllTextAsync(_folder.Combine("empty.m3u8"), string.Empty);
         _gateway = await GatewayHost.StartAsync(new GatewayConfig()
             .Cluster("origin", _origin.Address.ToString())
             .Route("origin", "/origin/{**rest}", "origin")
@@ -79,6 +81,31 @@ public sealed class CompressionTests : IAsyncLifetime
         Assert.Equal(compressed.Headers.ETag, notModified.Headers.ETag);
         Assert.Contains("Accept-Encoding", notModified.Headers.Vary);
         Assert.Empty(notModified.Headers.AcceptRanges); // as the compressed 200: a cache takes the 304's fields
+    }
+
+    // RFC 9110 sections 9.3.2 and 15.4.5: HEAD and 304 describe the GET's 200, which for an empty body is uncoded
+    // (nothing is written, so nothing is compressed). HEAD went out gzip-coded without a length, the 304 weak-tagged.
+    [Theory]
+    [InlineData("/files/empty.m3u8")]
+    [InlineData("/origin/empty.m3u8")]
+    public async Task An_empty_text_body_is_described_alike_by_get_head_and_304(string path)
+    {
+        using var get = await GetAsync(path, "gzip");
+        using var headRequest = new HttpRequestMessage(HttpMethod.Head, new Uri(_gateway.Address, path));
+        headRequest.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var head = await _raw.SendAsync(headRequest);
+        using var notModified = await RevalidateAsync(path, get.Headers.ETag!);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Empty(get.Content.Headers.ContentEncoding);
+        Assert.Equal(0, get.Content.Headers.ContentLength);
+        Assert.False(get.Headers.ETag!.IsWeak);
+        Assert.Empty(head.Content.Headers.ContentEncoding);
+        Assert.Equal(0, head.Content.Headers.ContentLength);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(get.Headers.ETag, notModified.Headers.ETag);
+        Assert.DoesNotContain("Accept-Encoding", notModified.Headers.Vary);
     }
 
     [Fact]
