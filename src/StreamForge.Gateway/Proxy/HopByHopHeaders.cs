@@ -37,15 +37,19 @@ internal static class HopByHopHeaders
 
     /// <summary>
     /// Requests the gateway answers itself instead of forwarding: TRACE, always (405, as nginx; an origin's echo of
-    /// the request reflects its cookies and credentials to a page, XST), and an OPTIONS with <c>Max-Forwards: 0</c>,
-    /// whose last hop this is (section 7.6.2: 200 with the methods the route passes on).
+    /// the request reflects its cookies and credentials to a page, XST); CONNECT (405: the gateway is no forward proxy,
+    /// and YARP, asked to forward a tunnel to a catch-all route's origin, failed as an origin outage, 502), except an
+    /// HTTP/2 extended CONNECT, which is how a WebSocket opens there (RFC 8441); and an OPTIONS with
+    /// <c>Max-Forwards: 0</c>, whose last hop this is (section 7.6.2: 200 with the methods the route passes on).
     /// </summary>
     public static Task? AnswerHere(HttpContext context)
     {
-        if (HttpMethods.IsTrace(context.Request.Method))
+        var method = context.Request.Method;
+        if (HttpMethods.IsTrace(method)
+            || (HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect != true))
         {
             return ProblemResponder.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed,
-                "TRACE is not answered or forwarded by this gateway", headers => headers.Allow = RouteMethods);
+                $"{method} is not answered or forwarded by this gateway", headers => headers.Allow = RouteMethods);
         }
 
         return ForwardsLeft(context.Request) == 0 && HttpMethods.IsOptions(context.Request.Method) ? AnswerOptionsAsync(context) : null;

@@ -75,6 +75,22 @@ public sealed class HopByHopTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CONNECT_is_refused_not_forwarded_on_a_catch_all_route()
+    {
+        var port = ((IPEndPoint)_origin.LocalEndpoint).Port;
+        await using var gateway = await GatewayHost.StartAsync(new GatewayConfig()
+            .Cluster("origin", $"http://127.0.0.1:{port}/")
+            .Route("all", "/{**rest}", "origin"));
+
+        // The gateway is no forward proxy. YARP, asked to forward it, failed: 502 upstream_failed, an "origin outage".
+        var (status, response) = await RawHttp.SendAsync(gateway.Address, "CONNECT example.com:443 HTTP/1.1\nHost: example.com:443\n\n");
+
+        Assert.Equal(405, status);
+        Assert.Contains("method_not_allowed", response, StringComparison.Ordinal);
+        Assert.Contains("Allow: GET", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_origins_204_with_a_Content_Length_goes_out_as_a_204_without_one()
     {
         var (status, response) = await RawHttp.SendAsync(_gateway.Address, "GET /origin/no-content HTTP/1.1\nHost: x\n\n");
