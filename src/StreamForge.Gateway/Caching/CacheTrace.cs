@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Net.Http.Headers;
+using StreamForge.Gateway.Diagnostics;
 
 namespace StreamForge.Gateway.Caching;
 
@@ -7,7 +8,7 @@ namespace StreamForge.Gateway.Caching;
 /// What the cache did for one request, written as the response's <c>Cache-Status</c> (RFC 9211) and <c>Age</c>
 /// (RFC 9111 section 5.1) just before the headers go out, and counted by status.
 /// </summary>
-internal sealed class CacheTrace
+internal sealed class CacheTrace : ICacheOutcome
 {
     /// <summary>The cache's name in Cache-Status, as RFC 9211 section 2 asks (one member per cache on the path).</summary>
     public const string CacheName = "StreamForge";
@@ -20,6 +21,9 @@ internal sealed class CacheTrace
     private TimeSpan? _ttl;
     private TimeSpan? _age;
     private bool _decided;
+
+    /// <summary>Whether the upstream was asked for any of the answer: all but a hit served whole from disk.</summary>
+    public bool Forwarded => _forward is not null;
 
     /// <summary>For the metric: hit, miss, partial, revalidated, stale, bypass.</summary>
     public string Status { get; private set; } = "bypass";

@@ -110,7 +110,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             record.UpstreamTimeToFirstByte,
             range,
             // The edge cache (RFC 9211) sets this header; logging it needs nothing more from the cache.
-            response.Headers["Cache-Status"].Count > 0 ? response.Headers["Cache-Status"].ToString() : record.CacheStatus?.Invoke(),
+            response.Headers["Cache-Status"].Count > 0 ? response.Headers["Cache-Status"].ToString() : record.Cache?.HeaderValue(),
             record.Throttle,
             error);
     }

@@ -10,6 +10,7 @@ internal sealed class AccessLogRecord
 {
     private long _bytesReceived;
     private long _upstreamStarted;
+    private TimeSpan? _upstreamTimeToFirstByte;
 
     public AccessLogRecord(DateTimeOffset started)
     {
@@ -28,13 +29,16 @@ internal sealed class AccessLogRecord
     public string? Throttle { get; set; }
 
     /// <summary>
-    /// The edge cache's Cache-Status for the response, asked when the line is written: a response without a body starts
-    /// (and gets its headers) only after the access log's step has ended.
+    /// What the edge cache did, asked when the line is written: a response without a body starts (and gets its
+    /// Cache-Status) only after the access log's step has ended.
     /// </summary>
-    public Func<string>? CacheStatus { get; set; }
+    public ICacheOutcome? Cache { get; set; }
 
-    /// <summary>From the request to the store or origin until its first answer; null when none was asked.</summary>
-    public TimeSpan? UpstreamTimeToFirstByte { get; private set; }
+    /// <summary>
+    /// From the request to the store or origin until its first answer; null when none was asked, including a cache hit,
+    /// whose first answer is the cache's own (it made sub-millisecond disk reads look like the upstream's latency).
+    /// </summary>
+    public TimeSpan? UpstreamTimeToFirstByte => Cache?.Forwarded == false ? null : _upstreamTimeToFirstByte;
 
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
@@ -46,9 +50,9 @@ internal sealed class AccessLogRecord
     public void UpstreamResponded()
     {
         var started = Interlocked.Read(ref _upstreamStarted);
-        if (started != 0 && UpstreamTimeToFirstByte is null)
+        if (started != 0 && _upstreamTimeToFirstByte is null)
         {
-            UpstreamTimeToFirstByte = Stopwatch.GetElapsedTime(started);
+            _upstreamTimeToFirstByte = Stopwatch.GetElapsedTime(started);
         }
     }
 }

@@ -127,7 +127,7 @@ internal sealed class EdgeCacheBinder(
             key => policy.Headers.CacheControlFor(key) is { } served ? CacheControlDirectives.Parse([served]) : null);
         if (context.Features.Get<AccessLogRecord>() is { } record)
         {
-            record.CacheStatus = trace.HeaderValue;
+            record.Cache = trace;
         }
 
         context.Response.OnStarting(() =>

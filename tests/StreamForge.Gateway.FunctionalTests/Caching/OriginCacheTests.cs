@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using StreamForge.Gateway.FunctionalTests.Infrastructure;
 
@@ -596,6 +597,28 @@ public sealed class OriginCacheTests : IAsyncLifetime
 
         var line = await AccessLogFile.LineForAsync(_gateway, "HEAD", "/o/logged-head.bin");
         Assert.Equal("StreamForge; fwd=miss; stored", line.GetProperty("cache_status").GetString());
+    }
+
+    [Fact]
+    public async Task A_hit_logs_no_upstream_time_to_first_byte_and_a_miss_does()
+    {
+        Serve("/logged-hit.bin", "public, max-age=300");
+        (await _client.GetAsync("/o/logged-hit.bin")).Dispose();
+        using (var hit = await _client.GetAsync("/o/logged-hit.bin"))
+        {
+            Assert.StartsWith("StreamForge; hit", CacheStatus(hit), StringComparison.Ordinal);
+        }
+
+        List<JsonElement> lines = [];
+        await Eventually.TrueAsync(() =>
+        {
+            lines = [.. AccessLogFile.ReadAll(_gateway).Where(line => line.GetProperty("target").GetString() == "/o/logged-hit.bin")];
+            return lines.Count == 2;
+        }, "both lines");
+
+        // The hit's first answer was the cache's own disk read: counted as the origin's, it hid a slow origin.
+        Assert.Equal(JsonValueKind.Number, lines[0].GetProperty("upstream_ttfb_ms").ValueKind);
+        Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("upstream_ttfb_ms").ValueKind);
     }
 
     [Fact]
