@@ -2,13 +2,16 @@ using System.Text.Json;
 
 namespace StreamForge.Gateway.Diagnostics;
 
-/// <summary>One request, as its access log line says it (field names are the documented JSON names).</summary>
+/// <summary>
+/// One request, as its access log line says it (field names are the documented JSON names). A request Kestrel refused
+/// (<see cref="RejectedRequestLog"/>) has the parts of its request line Kestrel had parsed, or none.
+/// </summary>
 internal sealed record AccessLogEntry(
     DateTimeOffset Time,
     string? Client,
-    string Method,
-    string Target,
-    string Protocol,
+    string? Method,
+    string? Target,
+    string? Protocol,
     int Status,
     long BytesSent,
     long BytesReceived,

@@ -15,7 +15,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
     {
         var record = new AccessLogRecord(time.GetUtcNow());
         context.Features.Set(record);
-        using var body = new CountingResponseBody(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>());
+        using var body = new CountingResponseBody(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), context.RequestAborted);
         context.Features.Set<IHttpResponseBodyFeature>(body);
         metrics.RequestStarted(context.Request);
         string? failure = null;
@@ -34,7 +34,7 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
             var status = StatusOf(context, failure);
             // A response that never started sent nothing, whatever a handler wrote into it after the client left.
             var sent = context.Response.HasStarted ? body.BytesWritten : 0;
-            var error = ErrorOf(context, record, status, sent);
+            var error = ErrorOf(context, record, status, sent, body.WroteAfterClientLeft);
             if (error is not null)
             {
                 errors.Add(error);
@@ -67,25 +67,28 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
 
     private const int ClientClosedRequest = 499;
 
-    internal static string? ErrorOf(HttpContext context, AccessLogRecord record, int status, long sent) =>
+    /// <param name="sent">Body bytes handed to the server while the client was there.</param>
+    /// <param name="wroteAfterClientLeft">Whether the handler wrote on after the client had left.</param>
+    internal static string? ErrorOf(HttpContext context, AccessLogRecord record, int status, long sent, bool wroteAfterClientLeft) =>
         record.ErrorCode
-        ?? (context.RequestAborted.IsCancellationRequested && !SentWhole(context, sent) ? "client_aborted" : null)
+        ?? (context.RequestAborted.IsCancellationRequested && !SentWhole(context, sent, wroteAfterClientLeft) ? "client_aborted" : null)
         ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
 
     /// <summary>
-    /// Whether every byte the response declared went to the server. A client that reads a whole body and closes its
-    /// connection at once (curl does) can signal RequestAborted before this middleware ends: that is no abort.
+    /// Whether the whole response was handed to the server before the client left. A client that reads a whole body
+    /// and closes its connection at once (curl does) can signal RequestAborted before this middleware ends: that is no
+    /// abort. Without a Content-Length (chunked, compressed) the body was whole when nothing was written after.
     /// </summary>
-    private static bool SentWhole(HttpContext context, long sent)
+    private static bool SentWhole(HttpContext context, long sent, bool wroteAfterClientLeft)
     {
         var response = context.Response;
-        if (!response.HasStarted)
+        if (!response.HasStarted || wroteAfterClientLeft)
         {
             return false;
         }
 
         var bodyless = HttpMethods.IsHead(context.Request.Method) || response.StatusCode is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified;
-        return bodyless || (response.ContentLength is { } length && sent >= length);
+        return bodyless || response.ContentLength is not { } length || sent >= length;
     }
 
     private static AccessLogEntry EntryOf(HttpContext context, AccessLogRecord record, string? route, int status, long sent, string? error)

@@ -3,16 +3,12 @@ using System.IO.Pipelines;
 namespace StreamForge.Gateway.Diagnostics;
 
 /// <summary>A pass-through pipe writer that counts advanced bytes; no copy, one add per <see cref="Advance"/>.</summary>
-internal sealed class CountingPipeWriter(PipeWriter inner) : PipeWriter
+internal sealed class CountingPipeWriter(PipeWriter inner, SentBytes sent) : PipeWriter
 {
-    private long _count;
-
-    public long Count => Interlocked.Read(ref _count);
-
     public override void Advance(int bytes)
     {
         inner.Advance(bytes);
-        Interlocked.Add(ref _count, bytes);
+        sent.Add(bytes);
     }
 
     public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);

@@ -11,18 +11,24 @@ internal sealed class CountingResponseBody : IHttpResponseBodyFeature, IDisposab
 {
     private readonly CountingStream _stream;
     private readonly CountingPipeWriter _writer;
-    private long _sentFile;
+    private readonly SentBytes _sent;
 
-    public CountingResponseBody(IHttpResponseBodyFeature inner)
+    /// <param name="clientGone">The request's RequestAborted: bytes handed over after it are not counted as sent.</param>
+    public CountingResponseBody(IHttpResponseBodyFeature inner, CancellationToken clientGone)
     {
         Inner = inner;
-        _stream = new CountingStream(inner.Stream);
-        _writer = new CountingPipeWriter(inner.Writer);
+        _sent = new SentBytes(clientGone);
+        _stream = new CountingStream(inner.Stream, _sent);
+        _writer = new CountingPipeWriter(inner.Writer, _sent);
     }
 
     public IHttpResponseBodyFeature Inner { get; }
 
-    public long BytesWritten => _stream.Count + _writer.Count + Interlocked.Read(ref _sentFile);
+    /// <summary>Bytes handed to the server while the client was there.</summary>
+    public long BytesWritten => _sent.Count;
+
+    /// <summary>Whether the handler wrote on after the client had left: the body did not go out whole.</summary>
+    public bool WroteAfterClientLeft => _sent.AnyAfterClientLeft;
 
     public Stream Stream => _stream;
 
@@ -35,7 +41,7 @@ internal sealed class CountingResponseBody : IHttpResponseBodyFeature, IDisposab
     public async Task SendFileAsync(string path, long offset, long? count, CancellationToken cancellationToken = default)
     {
         await Inner.SendFileAsync(path, offset, count, cancellationToken);
-        Interlocked.Add(ref _sentFile, count ?? new FileInfo(path).Length - offset);
+        _sent.Add(count ?? new FileInfo(path).Length - offset);
     }
 
     public Task CompleteAsync() => Inner.CompleteAsync();

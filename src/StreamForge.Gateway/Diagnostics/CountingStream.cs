@@ -1,12 +1,8 @@
 namespace StreamForge.Gateway.Diagnostics;
 
 /// <summary>A write-through stream that counts the bytes the inner stream accepted.</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal sealed class CountingStream(Stream inner, SentBytes sent) : Stream
 {
-    private long _count;
-
-    public long Count => Interlocked.Read(ref _count);
-
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
@@ -20,13 +16,13 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override void Write(byte[] buffer, int offset, int count)
     {
         inner.Write(buffer, offset, count);
-        Interlocked.Add(ref _count, count);
+        sent.Add(count);
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         inner.Write(buffer);
-        Interlocked.Add(ref _count, buffer.Length);
+        sent.Add(buffer.Length);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -38,7 +34,7 @@ internal sealed class CountingStream(Stream inner) : Stream
         var pending = inner.WriteAsync(buffer, cancellationToken);
         if (pending.IsCompletedSuccessfully)
         {
-            Interlocked.Add(ref _count, buffer.Length);
+            sent.Add(buffer.Length);
             return ValueTask.CompletedTask;
         }
 
@@ -48,7 +44,7 @@ internal sealed class CountingStream(Stream inner) : Stream
     private async ValueTask CountWhenWrittenAsync(ValueTask pending, int length)
     {
         await pending;
-        Interlocked.Add(ref _count, length);
+        sent.Add(length);
     }
 
     public override void Flush() => inner.Flush();

@@ -13,6 +13,7 @@ internal static class OperatorExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<AccessLogWriter>());
         builder.Services.AddSingleton<LiveStreams>();
         builder.Services.AddSingleton<ErrorTally>();
+        builder.Services.AddHostedService<RejectedRequestLog>();
         builder.Services.AddSingleton<StatusReport>();
         builder.Services.AddHostedService<StatusSampler>();
         return builder;

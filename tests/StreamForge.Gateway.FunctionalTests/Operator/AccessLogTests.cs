@@ -167,6 +167,21 @@ public sealed class AccessLogTests : IAsyncLifetime
         Assert.Equal("invalid_path", line.GetProperty("error").GetString());
     }
 
+    // Kestrel answers these itself, before any middleware: they left no line, and scanners went unseen.
+    [Theory]
+    [InlineData("GET /files/clip.mp4 HTTP/9.9\nHost: localhost\n\n", 505)]
+    [InlineData("GET /files/clip.mp4 HTTP/1.1\nHost: localhost\nBad Header: x\n\n", 400)]
+    public async Task A_request_the_server_refuses_before_parsing_it_whole_still_gets_its_line(string request, int expected)
+    {
+        var (status, _) = await RawHttp.SendAsync(_gateway.Address, request);
+        Assert.Equal(expected, status);
+
+        await Eventually.TrueAsync(() => AccessLogFile.ReadAll(_gateway).Any(line =>
+            line.GetProperty("status").GetInt32() == expected
+            && line.GetProperty("error").GetString() == "malformed_request"
+            && line.GetProperty("client").GetString() == "127.0.0.1"), "the refused request's line");
+    }
+
     [Fact]
     public async Task Switched_off_it_writes_nothing()
     {

@@ -6,8 +6,9 @@ namespace StreamForge.Gateway.Tests.Diagnostics;
 
 /// <summary>
 /// The access log's error field for a request whose client is gone by the time its line is written: an abort only when
-/// the response did not go out whole. curl closes its connection the moment it has a body's last byte, which can
-/// cancel RequestAborted before the middleware ends; that was logged (and counted on the status page) as client_aborted.
+/// the response did not go out whole before the client left. curl closes its connection the moment it has a body's
+/// last byte, which can cancel RequestAborted before the middleware ends; that was logged (and counted on the status
+/// page) as client_aborted.
 /// </summary>
 public sealed class AccessLogErrorTests
 {
@@ -20,8 +21,14 @@ public sealed class AccessLogErrorTests
         Assert.Equal("client_aborted", ErrorOf(HttpMethods.Get, 200, contentLength: 1000, sent: 600));
 
     [Fact]
-    public void A_body_without_a_length_cannot_be_known_whole_and_is_an_abort() =>
-        Assert.Equal("client_aborted", ErrorOf(HttpMethods.Get, 200, contentLength: null, sent: 600));
+    public void A_body_without_a_length_handed_over_before_the_client_left_is_no_abort() =>
+        Assert.Null(ErrorOf(HttpMethods.Get, 200, contentLength: null, sent: 600));
+
+    [Theory]
+    [InlineData(1000L)]
+    [InlineData(null)]
+    public void Writes_after_the_client_left_make_an_abort_whatever_was_counted(long? contentLength) =>
+        Assert.Equal("client_aborted", ErrorOf(HttpMethods.Get, 200, contentLength, sent: 1000, wroteAfterClientLeft: true));
 
     [Theory]
     [InlineData("HEAD", 200)]
@@ -38,7 +45,20 @@ public sealed class AccessLogErrorTests
     public void A_handlers_own_error_code_wins() =>
         Assert.Equal("storage_failed", ErrorOf(HttpMethods.Get, 200, contentLength: 1000, sent: 1000, code: "storage_failed"));
 
-    private static string? ErrorOf(string method, int status, long? contentLength, long sent, bool started = true, string? code = null)
+    [Fact]
+    public void Bytes_written_after_the_client_left_are_not_counted_as_sent()
+    {
+        using var gone = new CancellationTokenSource();
+        var sent = new SentBytes(gone.Token);
+        sent.Add(600);
+        gone.Cancel();
+        sent.Add(400);
+
+        Assert.Equal(600, sent.Count);
+        Assert.True(sent.AnyAfterClientLeft);
+    }
+
+    private static string? ErrorOf(string method, int status, long? contentLength, long sent, bool started = true, string? code = null, bool wroteAfterClientLeft = false)
     {
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpResponseFeature>(new Response(started));
@@ -47,7 +67,7 @@ public sealed class AccessLogErrorTests
         context.Response.ContentLength = contentLength;
         context.RequestAborted = new CancellationToken(canceled: true);
         var record = new AccessLogRecord(DateTimeOffset.UnixEpoch) { ErrorCode = code };
-        return AccessLogMiddleware.ErrorOf(context, record, status, sent);
+        return AccessLogMiddleware.ErrorOf(context, record, status, sent, wroteAfterClientLeft);
     }
 
     private sealed class Response(bool started) : HttpResponseFeature
