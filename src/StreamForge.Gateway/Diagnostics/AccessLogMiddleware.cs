@@ -9,7 +9,8 @@ namespace StreamForge.Gateway.Diagnostics;
 /// and when the request is done, counts its error, records its metrics (<see cref="HttpRequestMetrics"/>) and queues
 /// its access log line.
 /// </summary>
-internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter writer, ErrorTally errors, HttpRequestMetrics metrics, TimeProvider time)
+internal sealed class AccessLogMiddleware(
+    RequestDelegate next, AccessLogWriter writer, ErrorTally errors, HttpRequestMetrics metrics, TimeProvider time, IHostApplicationLifetime lifetime)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,10 +32,10 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
         finally
         {
             context.Features.Set(body.Inner);
-            var status = StatusOf(context, failure);
             // A response that never started sent nothing, whatever a handler wrote into it after the client left.
             var sent = context.Response.HasStarted ? body.BytesWritten : 0;
-            var error = ErrorOf(context, record, status, sent, body.WroteAfterClientLeft);
+            var status = StatusOf(context, failure, sent, body.WroteAfterClientLeft);
+            var error = ErrorOf(context, record, status, sent, body.WroteAfterClientLeft, lifetime.ApplicationStopping.IsCancellationRequested);
             if (error is not null)
             {
                 errors.Add(error);
@@ -59,8 +60,9 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
     /// line (an upload cut off mid-body) was sent nothing: 499, nginx's "client closed request", not the 200 the
     /// response object starts with.
     /// </summary>
-    private static int StatusOf(HttpContext context, string? failure) =>
-        context.Response.HasStarted ? context.Response.StatusCode
+    private static int StatusOf(HttpContext context, string? failure, long sent, bool wroteAfterClientLeft) =>
+        // An answer written only once the connection was gone (a 502 for a store call the abort failed) went nowhere.
+        context.Response.HasStarted && !(sent == 0 && wroteAfterClientLeft && context.RequestAborted.IsCancellationRequested) ? context.Response.StatusCode
         : context.RequestAborted.IsCancellationRequested ? ClientClosedRequest
         : failure is not null ? StatusCodes.Status500InternalServerError
         : context.Response.StatusCode;
@@ -69,10 +71,23 @@ internal sealed class AccessLogMiddleware(RequestDelegate next, AccessLogWriter 
 
     /// <param name="sent">Body bytes handed to the server while the client was there.</param>
     /// <param name="wroteAfterClientLeft">Whether the handler wrote on after the client had left.</param>
-    internal static string? ErrorOf(HttpContext context, AccessLogRecord record, int status, long sent, bool wroteAfterClientLeft) =>
-        record.ErrorCode
-        ?? (context.RequestAborted.IsCancellationRequested && !SentWhole(context, sent, wroteAfterClientLeft) ? "client_aborted" : null)
-        ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
+    /// <param name="stopping">Whether the gateway is shutting down: its drain cuts the connections still open at its end.</param>
+    internal static string? ErrorOf(HttpContext context, AccessLogRecord record, int status, long sent, bool wroteAfterClientLeft, bool stopping = false)
+    {
+        var cut = context.RequestAborted.IsCancellationRequested && !SentWhole(context, sent, wroteAfterClientLeft);
+        // Whatever a handler made of a connection the drain cut (a failed copy, a failed store call), the cause was the
+        // shutdown, not the client or the upstream: every deploy looked like S3 failures and clients hanging up.
+        if (cut && stopping)
+        {
+            return ShutdownCut;
+        }
+
+        return record.ErrorCode
+            ?? (cut ? "client_aborted" : null)
+            ?? (status >= 400 ? string.Create(CultureInfo.InvariantCulture, $"http_{status}") : null);
+    }
+
+    private const string ShutdownCut = "shutdown";
 
     /// <summary>
     /// Whether the whole response was handed to the server before the client left. A client that reads a whole body

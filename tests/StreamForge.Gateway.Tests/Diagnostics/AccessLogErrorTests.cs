@@ -46,6 +46,14 @@ public sealed class AccessLogErrorTests
         Assert.Equal("storage_failed", ErrorOf(HttpMethods.Get, 200, contentLength: 1000, sent: 1000, code: "storage_failed"));
 
     [Fact]
+    public void A_body_cut_while_the_gateway_shuts_down_was_cut_by_its_drain_whatever_the_handler_said() =>
+        Assert.Equal("shutdown", ErrorOf(HttpMethods.Get, 200, contentLength: 1000, sent: 600, code: "destinationfailed", stopping: true));
+
+    [Fact]
+    public void A_whole_body_while_the_gateway_shuts_down_is_no_cut() =>
+        Assert.Null(ErrorOf(HttpMethods.Get, 200, contentLength: 1000, sent: 1000, stopping: true));
+
+    [Fact]
     public void Bytes_written_after_the_client_left_are_not_counted_as_sent()
     {
         using var gone = new CancellationTokenSource();
@@ -58,7 +66,8 @@ public sealed class AccessLogErrorTests
         Assert.True(sent.AnyAfterClientLeft);
     }
 
-    private static string? ErrorOf(string method, int status, long? contentLength, long sent, bool started = true, string? code = null, bool wroteAfterClientLeft = false)
+    private static string? ErrorOf(
+        string method, int status, long? contentLength, long sent, bool started = true, string? code = null, bool wroteAfterClientLeft = false, bool stopping = false)
     {
         var context = new DefaultHttpContext();
         context.Features.Set<IHttpResponseFeature>(new Response(started));
@@ -67,7 +76,7 @@ public sealed class AccessLogErrorTests
         context.Response.ContentLength = contentLength;
         context.RequestAborted = new CancellationToken(canceled: true);
         var record = new AccessLogRecord(DateTimeOffset.UnixEpoch) { ErrorCode = code };
-        return AccessLogMiddleware.ErrorOf(context, record, status, sent, wroteAfterClientLeft);
+        return AccessLogMiddleware.ErrorOf(context, record, status, sent, wroteAfterClientLeft, stopping);
     }
 
     private sealed class Response(bool started) : HttpResponseFeature
